@@ -1,0 +1,43 @@
+"""stint: record sessions of a person working with an AI agent, and turn them into answers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = [
+    "EventIn",
+    "Session",
+    "SessionHandle",
+    "StintError",
+    "Tracker",
+    "__version__",
+    "register_kind",
+]
+
+if TYPE_CHECKING:
+    from stint.kinds import register_kind
+    from stint.library import SessionHandle
+    from stint.models import EventIn, Session, StintError
+    from stint.tracker import Tracker
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so `import stint` stays cheap for the hook path.
+    if name == "Tracker":
+        from stint.tracker import Tracker
+
+        return Tracker
+    if name == "SessionHandle":
+        from stint.library import SessionHandle
+
+        return SessionHandle
+    if name == "register_kind":
+        from stint.kinds import register_kind
+
+        return register_kind
+    if name in ("EventIn", "Session", "StintError"):
+        from stint import models
+
+        return getattr(models, name)
+    raise AttributeError(name)

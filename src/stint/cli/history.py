@@ -1,0 +1,146 @@
+"""list, show, timeline: reading sessions back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from stint.cli.common import emit_json, json_option, tracker, when
+from stint.models import STATUSES
+
+
+@click.command("list")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--project", "-p", help="Only this project.")
+@click.option("--tag", "-t", help="Only sessions with this tag.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only this status.")
+@click.option("--kind", help="Only this kind (coding, conversation, …).")
+@click.option("--since", metavar="TIME", help="Started at or after (ISO, HH:MM, -7d …).")
+@click.option("--followups", is_flag=True, help="Only sessions that need follow-up.")
+@click.option("--last", type=click.IntRange(min=1), help="The last N sessions (same as --limit).")
+@click.option(
+    "--summary", is_flag=True, help="What each achieved: goal, outcome, tasks done, files."
+)
+@json_option
+def list_sessions(
+    limit: int,
+    project: str | None,
+    tag: str | None,
+    status: str | None,
+    kind: str | None,
+    since: str | None,
+    followups: bool,
+    last: int | None,
+    summary: bool,
+    as_json: bool,
+) -> None:
+    """List sessions, newest first. `--last 5 --summary`: what did I accomplish lately?"""
+    from stint.store.sessions import SessionFilter
+
+    where = SessionFilter(
+        project=project,
+        tag=tag,
+        status=status,
+        kind=kind,
+        since=when(since),
+        followups=followups,
+    )
+    limit = last or limit
+    if summary:
+        items = tracker().accomplishments(limit, where=where)
+        if as_json:
+            emit_json(items)
+            return
+        if not items:
+            click.echo("No sessions found.")
+            return
+        from stint.cli.render import console
+        from stint.cli.render_stats import accomplishments_view
+
+        console.print(accomplishments_view(items))
+        return
+    sessions = tracker().sessions(where, limit=limit)
+    if as_json:
+        emit_json([s.to_dict() for s in sessions])
+        return
+    if not sessions:
+        click.echo("No sessions found.")
+        return
+    from stint.cli.render import console, sessions_table
+
+    console.print(sessions_table(sessions))
+
+
+@click.command()
+@click.argument("ref", default="last")
+@json_option
+def show(ref: str, as_json: bool) -> None:
+    """Show one session in full: REF is #number, number, uuid prefix, last or current."""
+    t = tracker()
+    session = t.get(ref)
+    files = t.files(session.id)
+    if as_json:
+        data = session.to_dict()
+        data.update(
+            files=[f.to_dict() for f in files],
+            tasks=[x.to_dict() for x in t.tasks(session.id)],
+            decisions=[x.to_dict() for x in t.decisions(session.id)],
+            context_items=[x.to_dict() for x in t.context_items(session.id)],
+            commits=t.commits(session.id),
+            quality=t.indicators(session),
+            cost_per_outcome=_cost_per_outcome(session),
+        )
+        data["goal_view"] = _goal_view(t, session.id)
+        emit_json(data)
+        return
+    from stint.cli.render import console, records_view, summary_panel
+
+    console.print(
+        summary_panel(session, files, t.recent_activities(session.id, 5), t.indicators(session))
+    )
+    console.print(
+        records_view(t.tasks(session.id), t.decisions(session.id), t.context_items(session.id))
+    )
+    if session.cost_usd:
+        from stint.cli.render_stats import cost_line
+
+        console.print(cost_line(_cost_per_outcome(session)))
+    view = _goal_view(t, session.id)
+    if view is not None:
+        from rich.panel import Panel
+        from rich.text import Text
+
+        from stint.cli.goals import goal_lines
+
+        console.print(Panel(Text("\n".join(goal_lines(view))), title="Goal", title_align="left"))
+
+
+def _goal_view(t: Any, session_id: int) -> dict[str, Any] | None:
+    return t.goal_view(session_id)  # type: ignore[no-any-return]
+
+
+def _cost_per_outcome(session: Any) -> dict[str, float | None]:
+    from stint.analytics.report import session_cost_per_outcome
+
+    return session_cost_per_outcome(session)
+
+
+@click.command()
+@click.argument("ref", default="current")
+@click.option("--type", "types", multiple=True, help="Only these activity types.")
+@json_option
+def timeline(ref: str, types: tuple[str, ...], as_json: bool) -> None:
+    """Every recorded activity of a session, in order."""
+    t = tracker()
+    session = t.get(ref)
+    activities = [a for a in t.timeline(session.id) if not types or a.type in types]
+    if as_json:
+        emit_json([a.to_dict() for a in activities])
+        return
+    from stint.cli.render import console, timeline_table
+
+    console.print(timeline_table(session, activities))
+
+
+COMMANDS = [list_sessions, show, timeline]

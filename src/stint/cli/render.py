@@ -1,0 +1,192 @@
+"""Rich views of sessions: the status panel, the end-of-session summary, lists, timelines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from stint.models import Activity, FileTouch, Record, Session, Task
+from stint.scoring import score_label
+from stint.timeparse import human_duration, local_text, utcnow
+
+console = Console(highlight=False)
+_STATUS_STYLE = {"good": "green", "warning": "yellow", "poor": "red", "n/a": "dim"}
+
+
+def _score_text(session: Session) -> str:
+    if session.score is None:
+        return "—"
+    return f"{session.score:.0f}/100 ({score_label(session.score)})"
+
+
+def _lines(session: Session) -> str:
+    net = session.net_loc
+    return f"+{session.loc_added} / -{session.loc_removed} (net {'+' if net > 0 else ''}{net})"
+
+
+def _header(session: Session) -> list[str]:
+    elapsed = (
+        human_duration((utcnow() - session.started_at).total_seconds())
+        if session.started_at
+        else "—"
+    )
+    lines = [
+        f"Project: {session.project or '—'}   Kind: {session.kind}",
+        f"Started: {local_text(session.started_at)} ({elapsed} ago)"
+        if session.is_open
+        else f"Started: {local_text(session.started_at)}   Ended: {local_text(session.ended_at)}",
+        f"Duration: {human_duration(session.duration_seconds)}"
+        f" (active {human_duration(session.active_seconds)})",
+    ]
+    who = ", ".join(x for x in (session.agent, session.ai_model) if x)
+    if who:
+        lines.append(f"Agent: {who}")
+    if session.branch or session.repo_root:
+        lines.append(f"Git: {session.branch or 'detached'} @ {(session.start_commit or '—')[:10]}")
+    return lines
+
+
+def _metrics(session: Session) -> list[str]:
+    lines = [
+        f"Tasks: {session.tasks_completed}/{session.tasks_created} completed "
+        f"({session.tasks_in_progress} in progress, {session.tasks_todo} todo)",
+        f"Context: {session.context_items_added} items   Decisions: {session.decisions_made}",
+        f"Code: {_lines(session)} in {session.files_modified} files"
+        + (f", {session.commits_made} commits" if session.commits_made else ""),
+    ]
+    if session.message_count or session.tool_call_count or session.commands_executed:
+        lines.append(
+            f"Messages: {session.message_count}   Tool calls: {session.tool_call_count}"
+            f"   Commands: {session.commands_executed}"
+        )
+    tokens = session.input_tokens + session.output_tokens
+    if tokens or session.cost_usd:
+        cache = session.cache_creation_tokens + session.cache_read_tokens
+        lines.append(f"Tokens: {tokens:,} (+{cache:,} cache)   Cost: ${session.cost_usd:.2f}")
+    return lines
+
+
+def status_panel(session: Session, files: Sequence[FileTouch]) -> Panel:
+    body = [*_header(session), ""]
+    hint = 'not set — use: stint goal "<text>"'
+    body.append(f"Goal: {session.goal or hint}")
+    body += ["", *_metrics(session), f"Score so far: {_score_text(session)}"]
+    if files:
+        body.append("Most touched: " + ", ".join(f.path for f in files[:3]))
+    body.append(f"Tags: {', '.join(session.tags) or 'none'}")
+    title = f"Session {session.ref} — {session.status.upper()}"
+    return Panel(Text("\n".join(body)), title=title, title_align="left")
+
+
+def _file_line(f: FileTouch) -> str:
+    added = f.git_lines_added if f.git_lines_added is not None else f.lines_added
+    removed = f.git_lines_removed if f.git_lines_removed is not None else f.lines_removed
+    extra = " binary" if f.is_binary else ""
+    if f.renamed_from:
+        extra += f" (renamed from {f.renamed_from})"
+    return (
+        f"  • {f.path} ({f.times_modified}× modified, {f.times_mentioned}× @mentioned, "
+        f"+{added}/-{removed}){extra}"
+    )
+
+
+def summary_panel(
+    session: Session,
+    files: Sequence[FileTouch],
+    recent: Sequence[Activity],
+    indicators: dict[str, dict[str, Any]],
+) -> Panel:
+    """The end-of-session summary (also `stint show`)."""
+    body = [
+        *_header(session),
+        f"Status: {session.status}" + (f" ({session.end_reason})" if session.end_reason else ""),
+        "",
+    ]
+    body.append(f"Goal: {session.goal or 'no goal set'}")
+    if session.outcome:
+        body.append(f"Outcome: {session.outcome}")
+    body += ["", f"Productivity score: {_score_text(session)}"]
+    if session.score_breakdown:
+        body.append("  " + "  ".join(f"{k} {v:g}" for k, v in session.score_breakdown.items()))
+    body += ["", *_metrics(session), ""]
+    for indicator in indicators.values():
+        value = indicator["value"]
+        shown = "—" if value is None else f"{value:g}{indicator['unit']}"
+        body.append(f"{indicator['label']}: {shown} [{indicator['status']}]")
+    body += ["", f"Files worked on: {session.files_modified}"]
+    body += [_file_line(f) for f in files[:5]]
+    body += ["", "Recent activity:"]
+    body += [
+        f"  {local_text(a.occurred_at, with_date=False)} - {a.description or a.type}"
+        for a in recent[:5]
+    ]
+    body += ["", f"Tags: {', '.join(session.tags) or 'none'}", f"Notes: {session.notes or 'none'}"]
+    title = f"Session summary — {session.ref}"
+    return Panel(
+        Text("\n".join(body)),
+        title=title,
+        title_align="left",
+        subtitle=f"stint timeline {session.number}",
+        subtitle_align="right",
+    )
+
+
+def records_view(
+    tasks: Sequence[Task], decisions: Sequence[Record], context: Sequence[Record]
+) -> Group:
+    parts: list[Any] = []
+    if tasks:
+        table = Table("id", "task", "status", title="Tasks", title_justify="left")
+        for task in tasks:
+            table.add_row(str(task.id), task.title, task.status)
+        parts.append(table)
+    for title, items in (("Decisions", decisions), ("Context", context)):
+        if items:
+            parts.append(Text(title, style="bold"))
+            parts += [Text(f"  • {item.text}") for item in items]
+    return Group(*parts)
+
+
+def sessions_table(sessions: Sequence[Session]) -> Table:
+    table = Table(
+        "#", "started", "project", "status", "active", "score", "tasks", "lines", "goal", "tags"
+    )
+    for s in sessions:
+        table.add_row(
+            str(s.number),
+            local_text(s.started_at),
+            s.project or "—",
+            s.status,
+            human_duration(s.active_seconds),
+            "—" if s.score is None else f"{s.score:.0f}",
+            f"{s.tasks_completed}/{s.tasks_created}",
+            f"+{s.loc_added}/-{s.loc_removed}",
+            (s.goal or "")[:40],
+            ", ".join(s.tags),
+        )
+    return table
+
+
+def timeline_table(session: Session, activities: Sequence[Activity]) -> Table:
+    table = Table(
+        "time", "type", "what", "source", title=f"Timeline of {session.ref}", title_justify="left"
+    )
+    for a in activities:
+        table.add_row(
+            local_text(a.occurred_at), a.type, a.description or a.file_path or "", a.source
+        )
+    return table
+
+
+def quality_line(indicators: dict[str, dict[str, Any]]) -> Text:
+    text = Text()
+    for indicator in indicators.values():
+        style = _STATUS_STYLE.get(indicator["status"], "")
+        value = indicator["value"]
+        text.append(f"{indicator['label']}: {'—' if value is None else value}  ", style=style)
+    return text

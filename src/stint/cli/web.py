@@ -1,0 +1,59 @@
+"""serve: the HTTP API and the web dashboard."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import click
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--database", "database", metavar="URL", help="Database URL (default: stint's).")
+@click.option(
+    "--sweep-seconds",
+    type=click.FloatRange(min=1),
+    default=60.0,
+    show_default=True,
+    help="How often to drain the spool and end idle sessions.",
+)
+@click.pass_context
+def serve(
+    ctx: click.Context, host: str, port: int, database: str | None, sweep_seconds: float
+) -> None:
+    """Serve the JSON API (/api/v1) and the dashboard from one process."""
+    import uvicorn
+
+    from stint.tracker import Tracker
+    from stint.web import create_app
+
+    url = database or ctx.find_root().params.get("database")
+    tracker = Tracker.open(url)
+    if not is_loopback(host) and not tracker.settings.api_token:
+        tracker.close()
+        raise click.ClickException(
+            f"refusing to listen on {host}, which is not a loopback address, without an API "
+            "token: set api_token in config.toml or STINT_API_TOKEN"
+        )
+    app = create_app(tracker, housekeeping_seconds=sweep_seconds)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"stint serving on http://{shown}:{port}/ (API: /api/v1, docs: /api/v1/docs)")
+    click.echo(f"database: {tracker.store.engine.url.render_as_string(hide_password=True)}")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        tracker.close()
+
+
+COMMANDS = [serve]

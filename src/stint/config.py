@@ -1,0 +1,127 @@
+"""Settings: defaults, then `$STINT_HOME/config.toml`, then environment variables.
+
+Everything stint keeps lives under one data directory, `STINT_HOME` (default: the
+platform's user data dir). Tests point `STINT_HOME` at a temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "tasks": 40.0,
+    "decisions": 15.0,
+    "context": 15.0,
+    "lines": 20.0,
+    "duration": 10.0,
+}
+
+
+class ConfigError(ValueError):
+    """The configuration file or an environment variable holds a bad value."""
+
+
+def home_dir() -> Path:
+    """The data directory: `$STINT_HOME`, else the platform's user data dir."""
+    explicit = os.environ.get("STINT_HOME")
+    if explicit:
+        return Path(explicit).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("stint", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str = ""
+    timeout_minutes: float = 120.0
+    pulse_minutes: float = 15.0
+    capture_policy: str = "metadata"
+    score_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    org_id: str = "local"
+    # `stint serve`: when set, API requests need `Authorization: Bearer <token>`, and the
+    # server may bind to a non-loopback address.
+    api_token: str = ""
+
+    @property
+    def config_file(self) -> Path:
+        return self.home / "config.toml"
+
+    @property
+    def log_file(self) -> Path:
+        return self.home / "stint.log"
+
+    @property
+    def timeout_seconds(self) -> float:
+        return self.timeout_minutes * 60
+
+    @property
+    def pulse_seconds(self) -> float:
+        return self.pulse_minutes * 60
+
+
+# Config tables other modules read themselves.
+_TABLES = frozenset({"llm"})
+
+_ENV = {
+    "STINT_DATABASE_URL": "database_url",
+    "STINT_TIMEOUT_MINUTES": "timeout_minutes",
+    "STINT_PULSE_MINUTES": "pulse_minutes",
+    "STINT_CAPTURE_POLICY": "capture_policy",
+    "STINT_API_TOKEN": "api_token",
+}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kinds = {f.name: f.type for f in fields(Settings)}
+    kind = kinds.get(name)
+    if kind is None:
+        raise ConfigError(f"unknown setting {name!r}")
+    try:
+        if kind == "float":
+            number = float(value)
+            if number <= 0:
+                raise ValueError
+            return number
+        if kind == "dict[str, float]":
+            weights = {str(k): float(v) for k, v in dict(value).items()}
+            unknown = set(weights) - set(DEFAULT_WEIGHTS)
+            if unknown:
+                raise ConfigError(f"unknown score weight(s): {', '.join(sorted(unknown))}")
+            return {**DEFAULT_WEIGHTS, **weights}
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"bad value for {name}: {value!r}") from exc
+    if name == "capture_policy" and value not in ("metadata", "full"):
+        raise ConfigError(f"capture_policy must be 'metadata' or 'full', not {value!r}")
+    return str(value)
+
+
+def load_settings(home: Path | None = None, **overrides: Any) -> Settings:
+    """Read settings for `home` (default `home_dir()`); keyword overrides win over all."""
+    base = home or home_dir()
+    values: dict[str, Any] = {}
+    config_file = base / "config.toml"
+    if config_file.exists():
+        try:
+            data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_file}: {exc}") from exc
+        for key, value in data.items():
+            if key in _TABLES and isinstance(value, dict):
+                continue  # read by the module that owns the table (llm: stint.llm_eval)
+            values[key] = _coerce(key, value)
+    for env_name, key in _ENV.items():
+        if os.environ.get(env_name):
+            values[key] = _coerce(key, os.environ[env_name])
+    for key, value in overrides.items():
+        if value is not None:
+            values[key] = _coerce(key, value)
+    settings = Settings(home=base, **values)
+    if not settings.database_url:
+        settings = replace(settings, database_url=f"sqlite:///{base / 'stint.db'}")
+    return settings

@@ -1,0 +1,101 @@
+"""`stint doctor`: rebuild every counter from the event log and compare with the stored,
+incrementally maintained ones (the same merge rule, `stint.projection`, drives both)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from stint.projection import counter_deltas, file_deltas
+from stint.store import events as ev
+from stint.store import rebuild
+
+if TYPE_CHECKING:
+    from stint.tracker import Tracker
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    session_id: int
+    field: str
+    stored: Any
+    expected: Any
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "session_id": self.session_id,
+            "field": self.field,
+            "path": self.path,
+            "stored": self.stored,
+            "expected": self.expected,
+        }
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return abs(float(a or 0) - float(b or 0)) < 1e-6
+    return bool(a == b)
+
+
+def check(tracker: Tracker, fix: bool = False) -> list[Mismatch]:
+    """Every difference between the stored projection and a fresh fold of the log."""
+    counters: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    files: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    with tracker.store.read() as conn:
+        for session_id, event_type, file_path, payload, _at in ev.stream_events(conn, tracker.org):
+            for name, delta in counter_deltas(event_type, payload or {}).items():
+                counters[session_id][name] += delta
+            for change in file_deltas(event_type, file_path, payload or {}):
+                tally = files[(session_id, change.path)]
+                tally["times_modified"] += change.modified
+                tally["lines_added"] += change.added
+                tally["lines_removed"] += change.removed
+                tally["times_mentioned"] += change.mentioned
+        stored = rebuild.stored_counters(conn, tracker.org)
+        stored_files = rebuild.stored_files(conn, tracker.org)
+
+    # A file counts as modified when edits touched it or git saw it change.
+    modified_paths: dict[int, set[str]] = defaultdict(set)
+    for (session_id, path), tally in files.items():
+        if tally["times_modified"] > 0:
+            modified_paths[session_id].add(path)
+    for (session_id, path), tally in stored_files.items():
+        if tally["git_change"]:
+            modified_paths[session_id].add(path)
+
+    found: list[Mismatch] = []
+    fixes: dict[int, dict[str, Any]] = defaultdict(dict)
+    for session_id, row in stored.items():
+        folded = counters.get(session_id, {})
+        expected = {name: folded.get(name, 0) for name in rebuild.COUNTERS}
+        expected["loc_added"] = (
+            row["git_lines_added"]
+            if row["git_lines_added"] is not None
+            else expected["edit_lines_added"]
+        )
+        expected["loc_removed"] = (
+            row["git_lines_removed"]
+            if row["git_lines_removed"] is not None
+            else expected["edit_lines_removed"]
+        )
+        expected["files_modified"] = len(modified_paths.get(session_id, ()))
+        for name, value in expected.items():
+            if not _same(row[name], value):
+                found.append(Mismatch(session_id, name, row[name], value))
+                fixes[session_id][name] = value
+    file_fixes = []
+    for key, tally in stored_files.items():
+        folded_tally = files.get(key, {})
+        for name in rebuild.FILE_TALLIES:
+            if not _same(tally[name], folded_tally.get(name, 0)):
+                found.append(Mismatch(key[0], name, tally[name], folded_tally.get(name, 0), key[1]))
+                file_fixes.append((key, name, folded_tally.get(name, 0)))
+    if fix and found:
+        with tracker.store.write() as conn:
+            for session_id, values in fixes.items():
+                rebuild.write_counters(conn, session_id, values)
+            for (session_id, path), name, value in file_fixes:
+                rebuild.write_file(conn, session_id, path, {name: value})
+    return found

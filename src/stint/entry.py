@@ -1,0 +1,54 @@
+"""Console entry point. `stint hook …` and `stint statusline` are dispatched before
+anything heavy is imported: the agent waits for them."""
+
+from __future__ import annotations
+
+import sys
+
+FAST_COMMANDS = ("hook", "statusline")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in FAST_COMMANDS:
+        try:
+            from stint.capture.fastpath import main as fast_main  # type: ignore[import-not-found]
+        except ImportError:
+            return 0
+        return int(fast_main(args))
+    return _run_cli(args)
+
+
+def _run_cli(args: list[str]) -> int:
+    from stint.cli import cli
+
+    try:
+        cli.main(args=args, prog_name="stint", standalone_mode=True)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except Exception as exc:
+        _log_crash(exc)
+        print(
+            f"Error: internal error: {exc.__class__.__name__}: {exc} (details in stint.log)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _log_crash(exc: Exception) -> None:
+    import traceback
+
+    try:
+        from stint.config import home_dir
+
+        home = home_dir()
+        home.mkdir(parents=True, exist_ok=True)
+        with open(home / "stint.log", "a", encoding="utf-8") as log:
+            log.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

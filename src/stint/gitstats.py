@@ -1,0 +1,286 @@
+"""Git facts about a session: where the repository is and what changed since a start commit.
+
+Everything goes through the `git` CLI and never raises: a missing git, a non-repository, a
+repository without commits or a git call that fails or hangs all give None or empty values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+GIT_TIMEOUT = 10.0
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+_BINARY_SNIFF = 8000  # git's own heuristic: a NUL in the first 8000 bytes means binary
+_CHUNK = 1 << 16
+
+# Inherited from a hook or a wrapper, these would point git at some other repository or index.
+_FOREIGN_ENV = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_COMMON_DIR",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_NAMESPACE",
+    "GIT_PREFIX",
+)
+_KINDS = {"A": "added", "D": "deleted", "R": "renamed", "C": "added"}
+
+
+@dataclass(frozen=True)
+class RepoState:
+    root: str
+    branch: str | None
+    head: str | None
+    remote_url: str | None
+    name: str
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: str
+    added: int
+    removed: int
+    change: str
+    renamed_from: str | None
+    is_binary: bool
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    subject: str
+    author: str
+    committed_at: datetime
+    added: int
+    removed: int
+
+
+@dataclass(frozen=True)
+class DiffStats:
+    end_commit: str | None
+    files: list[FileChange]
+    commits: list[CommitInfo]
+    lines_added: int
+    lines_removed: int
+    binary_files: int
+
+
+def _git(cwd: str | os.PathLike[str], *args: str) -> bytes | None:
+    """Run git in `cwd`; its stdout, or None on any failure (non-zero exit, no git, timeout)."""
+    env = {k: v for k, v in os.environ.items() if k not in _FOREIGN_ENV}
+    env.update(LC_ALL="C", GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
+    try:
+        # A new session lets a timeout kill git's children too (hooks, pagers, ssh), which would
+        # otherwise hold the pipe open and make communicate() wait for them.
+        proc = subprocess.Popen(
+            ["git", "--no-pager", "-c", "core.quotepath=off", *args],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except (OSError, ValueError):
+        return None
+    try:
+        out, _ = proc.communicate(timeout=GIT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return None
+    return out if proc.returncode == 0 else None
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+def _line(cwd: str | os.PathLike[str], *args: str) -> str | None:
+    out = _git(cwd, *args)
+    value = _text(out).strip() if out is not None else ""
+    return value or None
+
+
+def _resolve(cwd: str | os.PathLike[str], rev: str) -> str | None:
+    if not rev or rev.startswith("-"):  # never let a revision be read as an option
+        return None
+    return _line(cwd, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+
+
+def _toplevel(cwd: str | os.PathLike[str]) -> str | None:
+    out = _git(cwd, "rev-parse", "--show-toplevel")
+    top = os.fsdecode(out.rstrip(b"\n")) if out else ""
+    return top or None
+
+
+def repo_state(cwd: str | os.PathLike[str]) -> RepoState | None:
+    """Describe the git work tree containing `cwd`, or None when `cwd` is not inside one."""
+    root = _toplevel(cwd)
+    if root is None:
+        return None
+    return RepoState(
+        root=root,
+        branch=_line(root, "symbolic-ref", "--quiet", "--short", "HEAD"),
+        head=_resolve(root, "HEAD"),
+        remote_url=_line(root, "config", "--get", "remote.origin.url"),
+        name=os.path.basename(root.rstrip("/")) or root,
+    )
+
+
+def _name_status(root: str, base: str) -> dict[bytes, tuple[str, bytes | None]]:
+    """Map each changed path (the new one for renames) to its change kind and old path."""
+    out = _git(root, "diff", "--no-ext-diff", "--name-status", "-z", "-M", base, "--")
+    tokens = (out or b"").split(b"\0")
+    kinds: dict[bytes, tuple[str, bytes | None]] = {}
+    i = 0
+    while i < len(tokens) and tokens[i]:
+        status = _text(tokens[i][:1])
+        if status in ("R", "C") and i + 2 < len(tokens):
+            kinds[tokens[i + 2]] = (_KINDS[status], tokens[i + 1] if status == "R" else None)
+            i += 3
+        elif i + 1 < len(tokens):
+            kinds[tokens[i + 1]] = (_KINDS.get(status, "modified"), None)
+            i += 2
+        else:
+            break
+    return kinds
+
+
+def _count(field: bytes) -> int | None:
+    """A numstat column: an int, or None for the `-` git prints for binary files."""
+    return int(field) if field.isdigit() else None
+
+
+def _tracked_changes(root: str, base: str) -> list[FileChange]:
+    out = _git(root, "diff", "--no-ext-diff", "--no-textconv", "--numstat", "-z", "-M", base, "--")
+    tokens = (out or b"").split(b"\0")
+    kinds = _name_status(root, base)
+    files: list[FileChange] = []
+    seen: set[bytes] = set()
+    i = 0
+    while i < len(tokens) and tokens[i]:
+        parts = tokens[i].split(b"\t", 2)
+        if len(parts) != 3:
+            break
+        if parts[2]:
+            old, path, i = None, parts[2], i + 1
+        elif i + 2 < len(tokens):  # with -z a rename's two paths follow as separate fields
+            old, path, i = tokens[i + 1], tokens[i + 2], i + 3
+        else:
+            break
+        if path in seen:
+            continue
+        seen.add(path)
+        kind, renamed_from = kinds.get(path, ("renamed" if old else "modified", old))
+        added, removed = _count(parts[0]), _count(parts[1])
+        binary = added is None or removed is None
+        files.append(
+            FileChange(
+                path=_text(path),
+                added=added or 0,
+                removed=removed or 0,
+                change=kind,
+                renamed_from=_text(renamed_from) if renamed_from is not None else None,
+                is_binary=binary,
+            )
+        )
+    return files
+
+
+def _count_lines(path: bytes) -> tuple[int, bool] | None:
+    """Lines in a file as git counts them, and whether git would call it binary."""
+    try:
+        if os.path.islink(path):
+            # git stores a symlink as its target text, one line without a newline
+            return 1, False
+        with open(path, "rb") as handle:
+            head = handle.read(_BINARY_SNIFF)
+            if b"\0" in head:
+                return 0, True
+            lines, last = head.count(b"\n"), head[-1:]
+            while chunk := handle.read(_CHUNK):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError:
+        return None
+    return lines + (1 if last not in (b"", b"\n") else 0), False
+
+
+def _untracked_changes(root: str) -> list[FileChange]:
+    out = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
+    files: list[FileChange] = []
+    for raw in (out or b"").split(b"\0"):
+        if not raw or raw.endswith(b"/"):  # a nested repository, not a file
+            continue
+        counted = _count_lines(os.path.join(os.fsencode(root), raw))
+        lines, binary = counted if counted is not None else (0, False)
+        files.append(FileChange(_text(raw), lines, 0, "untracked", None, binary))
+    return files
+
+
+def _commits(root: str, base: str | None) -> list[CommitInfo]:
+    if _resolve(root, "HEAD") is None:
+        return []
+    span = f"{base}..HEAD" if base else "HEAD"
+    # NUL cannot occur in names or messages, so it safely separates the fields of each commit.
+    out = _git(
+        root,
+        *("log", "--reverse", "--no-color", "--no-ext-diff", "--no-textconv", "--numstat", "-M"),
+        "--format=%x00%H%x00%ct%x00%an%x00%s%x00",
+        span,
+        "--",
+    )
+    tokens = (out or b"").split(b"\0")[1:]
+    commits: list[CommitInfo] = []
+    for i in range(0, len(tokens) - 4, 5):
+        sha, stamp, author, subject, stats = tokens[i : i + 5]
+        added = removed = 0
+        for row in stats.splitlines():
+            cols = row.split(b"\t", 2)
+            if len(cols) == 3:
+                added += _count(cols[0]) or 0
+                removed += _count(cols[1]) or 0
+        moment = datetime.fromtimestamp(int(stamp), UTC) if stamp.isdigit() else datetime.now(UTC)
+        commits.append(
+            CommitInfo(_text(sha), _text(subject), _text(author), moment, added, removed)
+        )
+    return commits
+
+
+def _empty_tree(root: str) -> str:
+    # Asked rather than assumed: SHA-256 repositories have a different empty tree id.
+    return _line(root, "hash-object", "-t", "tree", os.devnull) or EMPTY_TREE
+
+
+def diff_since(root: str | os.PathLike[str], start_commit: str | None) -> DiffStats:
+    """What changed in the work tree at `root` since `start_commit`.
+
+    Counts committed, staged and unstaged changes plus untracked files that are not ignored.
+    With `start_commit` None everything counts, as in a repository that had no commits yet.
+    An unknown `start_commit` or a non-repository gives empty stats; this never raises.
+    """
+    top = _toplevel(root)
+    if top is None:
+        return DiffStats(None, [], [], 0, 0, 0)
+    end = _resolve(top, "HEAD")
+    base = _resolve(top, start_commit) if start_commit is not None else None
+    if start_commit is not None and base is None:
+        return DiffStats(end, [], [], 0, 0, 0)
+    files = _tracked_changes(top, base or _empty_tree(top)) + _untracked_changes(top)
+    text = [f for f in files if not f.is_binary]
+    return DiffStats(
+        end_commit=end,
+        files=files,
+        commits=_commits(top, base),
+        lines_added=sum(f.added for f in text),
+        lines_removed=sum(f.removed for f in text),
+        binary_files=len(files) - len(text),
+    )

@@ -1,0 +1,467 @@
+"""The MCP server: tools, resources and a prompt over one `Tracker`.
+
+Every tool is a thin call into the Tracker. Recording tools act on the connection's
+session, created lazily (see `stint.mcp.connection` for the rules); read tools never
+create one. Domain errors come back as tool errors (`isError`) with the message, and the
+server keeps serving. The inactivity sweep runs before every tool call.
+
+Built on the official SDK, mcp 2.x (`mcp.server.mcpserver.MCPServer`).
+"""
+
+import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, Literal
+
+import anyio
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from pydantic import Field
+from sqlalchemy.exc import OperationalError
+
+from stint import __version__
+from stint.mcp.connection import (
+    AGENT_SESSION_HEADER,
+    Binder,
+    Client,
+    ConnectionState,
+    agent_name,
+    root_path,
+)
+from stint.mcp.context import render_context, session_context
+from stint.models import Session, StintError
+from stint.store.schema import COUNTER_COLUMNS
+from stint.store.sessions import SessionFilter
+from stint.tracker import Tracker
+
+INSTRUCTIONS = (
+    "stint records this working session. Call session_start with a goal when you begin "
+    "(the session also starts by itself on the first recording call), task_create / "
+    "task_update as you plan and finish work, decision_record for choices you make, "
+    "context_add for context (mention files as @path), file_touched for files you change, "
+    "and session_end when done. Read stint://session/current for the session's state "
+    "and hints."
+)
+ROOTS_TIMEOUT_SECONDS = 3.0
+
+Text = Annotated[str, Field(description="Free text.")]
+
+
+@contextmanager
+def tool_errors() -> Iterator[None]:
+    """Domain and database errors become MCP tool errors with a one-line message."""
+    try:
+        yield
+    except StintError as exc:
+        raise ToolError(str(exc)) from exc
+    except OperationalError as exc:
+        raise ToolError(f"database error: {exc.orig}") from exc
+
+
+def summary(session: Session) -> dict[str, Any]:
+    """A compact view of a session for tool results."""
+    return {
+        "id": session.id,
+        "ref": session.ref,
+        "uuid": session.uuid,
+        "status": session.status,
+        "project": session.project,
+        "goal": session.goal,
+        "kind": session.kind,
+        "agent": session.agent,
+        "agent_version": session.agent_version,
+        "agent_session_id": session.agent_session_id,
+        "mcp_connection_id": session.mcp_connection_id,
+        "started_at": session.started_at.isoformat() if session.started_at else None,
+        "ended_at": session.ended_at.isoformat() if session.ended_at else None,
+        "duration": session.to_dict()["duration"],
+        "tags": session.tags,
+        "counters": {name: session.row.get(name) for name in COUNTER_COLUMNS},
+    }
+
+
+def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio") -> MCPServer:
+    """The stint MCP server over `tracker`; `transport` decides how connections are told
+    apart (stdio: one per process; HTTP: the `mcp-session-id`)."""
+    server = MCPServer("stint", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
+    binder = Binder(tracker, "stdio" if transport == "stdio" else "http")
+
+    def state_of(ctx: Context) -> ConnectionState:
+        headers = ctx.headers or {}
+        return binder.state(
+            headers.get("mcp-session-id"),
+            headers.get(AGENT_SESSION_HEADER),
+            client_of(ctx).agent,
+        )
+
+    def client_of(ctx: Context) -> Client:
+        params = ctx.session.client_params
+        capabilities = ctx.client_capabilities
+        info = params.client_info if params is not None else None
+        extra = (info.model_extra or {}) if info is not None else {}
+        return Client(
+            agent=agent_name(info.name if info is not None else None),
+            version=info.version if info is not None else None,
+            model=extra.get("model") if isinstance(extra.get("model"), str) else None,
+            supports_roots=capabilities is not None and capabilities.roots is not None,
+        )
+
+    async def project_dir(ctx: Context, state: ConnectionState, client: Client) -> str:
+        if state.project_dir:
+            return state.project_dir
+        if client.supports_roots:
+            try:
+                with anyio.fail_after(ROOTS_TIMEOUT_SECONDS), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # roots are deprecated in 2026-07-28
+                    result = await ctx.session.list_roots()
+                for root in result.roots:
+                    found = root_path(str(root.uri))
+                    if found:
+                        state.project_dir = found
+                        return found
+            except Exception:  # no back channel, timeout, client refused: fall back
+                pass
+        if transport == "stdio" and os.path.isdir(os.environ.get("CLAUDE_PROJECT_DIR", "")):
+            return os.environ["CLAUDE_PROJECT_DIR"]
+        return os.getcwd()
+
+    async def session_id(ctx: Context, **options: Any) -> tuple[Session, bool]:
+        state = state_of(ctx)
+        client = client_of(ctx)
+        if state.session_id is not None and not state.ended_here and not options:
+            # The common path: one cheap read, no roots round trip.
+            current = binder.bound(state)
+            if current is not None and current.is_open:
+                return current, False
+        where = await project_dir(ctx, state, client)
+        return binder.ensure(state, client, where, **options)
+
+    async def current_id(ctx: Context) -> int:
+        tracker.sweep()
+        session, _ = await session_id(ctx)
+        return int(session.id)
+
+    # ------------------------------------------------------------------ tools
+
+    @server.tool()
+    async def session_start(
+        ctx: Context,
+        goal: Annotated[str | None, Field(description="What this session should achieve.")] = None,
+        project: Annotated[
+            str | None, Field(description="Project name (default: from the client's roots).")
+        ] = None,
+        tags: Annotated[list[str] | None, Field(description="Tags for the session.")] = None,
+        kind: Annotated[
+            str | None, Field(description="coding, conversation, interview, workflow, …")
+        ] = None,
+        agent_session_id: Annotated[
+            str | None,
+            Field(description="Your own stable session id; a reconnect with it re-attaches."),
+        ] = None,
+        model: Annotated[str | None, Field(description="The AI model you run as.")] = None,
+    ) -> dict[str, Any]:
+        """Start (or re-attach to) this connection's session, optionally with a goal."""
+        with tool_errors():
+            tracker.sweep()
+            state = state_of(ctx)
+            if agent_session_id and agent_session_id != state.agent_session_id:
+                state.agent_session_id = agent_session_id
+                state.session_id = None
+            options: dict[str, Any] = {"goal": goal, "project": project, "tags": tags, "kind": kind}
+            existing = binder.bound(state)
+            if existing is not None and existing.is_open and not state.ended_here:
+                binder.apply(existing.id, **options)
+                return {"session": summary(tracker.get(existing.id)), "created": False}
+            session, created = await session_id(ctx, model=model, **options)
+            return {"session": summary(session), "created": created}
+
+    @server.tool()
+    async def session_end(
+        ctx: Context,
+        notes: Annotated[str | None, Field(description="Closing notes.")] = None,
+        outcome: Annotated[
+            Literal["achieved", "partial", "not_achieved"] | None,
+            Field(description="Whether the goal was achieved."),
+        ] = None,
+    ) -> dict[str, Any]:
+        """End this connection's session."""
+        with tool_errors():
+            tracker.sweep()
+            state = state_of(ctx)
+            if state.session_id is None or state.ended_here:
+                raise StintError("this connection has no session to end")
+            session = tracker.end(state.session_id, notes=notes, outcome=outcome, reason="agent")
+            state.ended_here = True
+            return {"session": summary(session)}
+
+    @server.tool()
+    async def session_status(ctx: Context) -> dict[str, Any]:
+        """This connection's session: goal, elapsed time, tasks, decisions, files, hints.
+        Does not start a session."""
+        with tool_errors():
+            tracker.sweep()
+            state = state_of(ctx)
+            if state.session_id is None:
+                return {"session": None, "message": "No session yet on this connection."}
+            return tracker.session_context(state.session_id)
+
+    @server.tool()
+    async def session_goal(
+        ctx: Context, goal: Annotated[str, Field(description="The session's goal.")]
+    ) -> dict[str, Any]:
+        """Set or change the session's goal."""
+        with tool_errors():
+            return {"session": summary(tracker.set_goal(await current_id(ctx), goal))}
+
+    @server.tool()
+    async def session_tag(
+        ctx: Context,
+        tags: Annotated[list[str], Field(description="Tags to add (or remove).")],
+        remove: Annotated[bool, Field(description="Remove the tags instead.")] = False,
+    ) -> dict[str, Any]:
+        """Add tags to the session, or remove them."""
+        with tool_errors():
+            session = tracker.tag(await current_id(ctx), tags, remove=remove)
+            return {"tags": session.tags}
+
+    @server.tool()
+    async def session_note(
+        ctx: Context, text: Annotated[str, Field(description="The note.")]
+    ) -> dict[str, Any]:
+        """Add a note to the session."""
+        with tool_errors():
+            sid = await current_id(ctx)
+            return {"note_id": tracker.add_note(sid, text, noted_by="agent"), "session_id": sid}
+
+    @server.tool()
+    async def task_create(
+        ctx: Context,
+        title: Annotated[str, Field(description="What the task is.")],
+        status: Annotated[
+            Literal["todo", "in_progress", "completed"], Field(description="Initial status.")
+        ] = "todo",
+        external_id: Annotated[
+            str | None, Field(description="Your own id for the task, usable in task_update.")
+        ] = None,
+    ) -> dict[str, Any]:
+        """Create a task in the session."""
+        with tool_errors():
+            task = tracker.add_task(
+                await current_id(ctx), title, status=status, external_id=external_id, source="mcp"
+            )
+            return {"task": task.to_dict()}
+
+    @server.tool()
+    async def task_update(
+        ctx: Context,
+        task: Annotated[
+            int | str, Field(description="The task id (from task_create) or your own id.")
+        ],
+        status: Annotated[
+            Literal["todo", "in_progress", "completed"], Field(description="The new status.")
+        ],
+    ) -> dict[str, Any]:
+        """Move a task to todo, in_progress or completed."""
+        with tool_errors():
+            sid = await current_id(ctx)
+            moved = tracker.set_task_status(sid, task, status, source="mcp")
+            return {"task": moved.to_dict()}
+
+    @server.tool()
+    async def decision_record(
+        ctx: Context,
+        decision: Annotated[str, Field(description="What was decided.")],
+        rationale: Annotated[str | None, Field(description="Why.")] = None,
+    ) -> dict[str, Any]:
+        """Record a decision made in the session."""
+        with tool_errors():
+            record = tracker.add_decision(
+                await current_id(ctx), decision, rationale=rationale, source="mcp"
+            )
+            return {"decision": record.to_dict()}
+
+    @server.tool()
+    async def context_add(
+        ctx: Context,
+        text: Annotated[
+            str, Field(description="Context for the session; mention files as @path/to/file.")
+        ],
+    ) -> dict[str, Any]:
+        """Add a context item; @file mentions in it are tracked as mentioned files."""
+        from stint.tracker import mentions_in
+
+        with tool_errors():
+            record = tracker.add_context(await current_id(ctx), text, source="mcp")
+            return {"context": record.to_dict(), "mentions": mentions_in(text)}
+
+    @server.tool()
+    async def file_touched(
+        ctx: Context,
+        path: Annotated[str, Field(description="The file's path.")],
+        action: Annotated[
+            Literal["modified", "mentioned"], Field(description="Whether it was changed.")
+        ] = "modified",
+        lines_added: Annotated[int, Field(ge=0, description="Lines added by the edit.")] = 0,
+        lines_removed: Annotated[int, Field(ge=0, description="Lines removed by the edit.")] = 0,
+    ) -> dict[str, Any]:
+        """Record that a file was modified (with the edit's line counts) or mentioned."""
+        with tool_errors():
+            sid = await current_id(ctx)
+            event = tracker.touch_file(
+                sid,
+                path,
+                modified=action == "modified",
+                added=lines_added,
+                removed=lines_removed,
+                source="mcp",
+            )
+            touch = next((f for f in tracker.files(sid) if f.path == path), None)
+            return {"event_id": event, "file": touch.to_dict() if touch else None}
+
+    @server.tool()
+    async def sessions_list(
+        limit: Annotated[int, Field(ge=1, le=200, description="How many.")] = 10,
+        project: Annotated[str | None, Field(description="Only this project.")] = None,
+        tag: Annotated[str | None, Field(description="Only sessions with this tag.")] = None,
+        status: Annotated[str | None, Field(description="active, ended, timeout, …")] = None,
+    ) -> dict[str, Any]:
+        """Recent sessions, newest first."""
+        with tool_errors():
+            tracker.sweep()
+            found = tracker.sessions(SessionFilter(project=project, tag=tag, status=status), limit)
+            return {"sessions": [summary(session) for session in found]}
+
+    @server.tool()
+    async def session_show(
+        session: Annotated[
+            int | str, Field(description="Session ref: #12, 12, a uuid prefix, last or current.")
+        ] = "last",
+    ) -> dict[str, Any]:
+        """One session in full: fields, tasks, decisions, context, files, timeline."""
+        with tool_errors():
+            tracker.sweep()
+            found = tracker.get(_ref(session))
+            return {
+                "session": found.to_dict(),
+                "tasks": [task.to_dict() for task in tracker.tasks(found.id)],
+                "decisions": [record.to_dict() for record in tracker.decisions(found.id)],
+                "context": [record.to_dict() for record in tracker.context_items(found.id)],
+                "files": [touch.to_dict() for touch in tracker.files(found.id)],
+                "timeline": [a.to_dict() for a in tracker.timeline(found.id, limit=100)],
+            }
+
+    @server.tool()
+    async def sessions_stats(
+        period: Annotated[str, Field(description="today, week, month, year or all.")] = "week",
+        project: Annotated[str | None, Field(description="Only this project.")] = None,
+        tag: Annotated[str | None, Field(description="Only this tag.")] = None,
+        kind: Annotated[str | None, Field(description="Only this kind.")] = None,
+    ) -> dict[str, Any]:
+        """Statistics over sessions (totals, averages, per project)."""
+        with tool_errors():
+            tracker.sweep()
+            if hasattr(tracker, "stats"):
+                result = tracker.stats(period=period, project=project, tag=tag, kind=kind)
+                return _jsonable(result)
+            where = SessionFilter(project=project, tag=tag, kind=kind)
+            found = tracker.sessions(where, limit=200)
+            return {
+                "period": period,
+                "note": "analytics not installed: the stored counters of recent sessions",
+                "sessions": [summary(session) for session in found],
+            }
+
+    @server.tool()
+    async def sessions_compare(
+        a: Annotated[int | str, Field(description="First session ref (#12, 12, last…).")],
+        b: Annotated[int | str, Field(description="Second session ref.")],
+    ) -> dict[str, Any]:
+        """Compare two sessions side by side."""
+        with tool_errors():
+            tracker.sweep()
+            if hasattr(tracker, "compare"):
+                return _jsonable(tracker.compare(_ref(a), _ref(b)))
+            return {"a": tracker.get(_ref(a)).to_dict(), "b": tracker.get(_ref(b)).to_dict()}
+
+    # -------------------------------------------------------------- resources
+
+    def read(render: Any) -> str:
+        try:
+            return str(render())
+        except StintError as exc:
+            raise ResourceError(str(exc)) from exc
+
+    @server.resource(
+        "stint://session/current",
+        name="current_session",
+        description="The session context for AI: goal, elapsed, tasks, decisions, files, hints.",
+        mime_type="text/markdown",
+    )
+    def current_session() -> str:
+        """The current session's context (this connection's, else the open one)."""
+        ref = binder.stdio_session_id() or "current"
+        return read(lambda: render_context(session_context(tracker, ref, cwd=os.getcwd())))
+
+    @server.resource(
+        "stint://session/{ref}",
+        name="session",
+        description="Any session's context: a number (12), an id or 'last'.",
+        mime_type="text/markdown",
+    )
+    def session_resource(ref: str) -> str:
+        """One session's context by ref."""
+        return read(lambda: render_context(session_context(tracker, ref)))
+
+    @server.resource(
+        "stint://sessions/recent",
+        name="recent_sessions",
+        description="The ten most recent sessions, one line each.",
+        mime_type="text/markdown",
+    )
+    def recent_sessions() -> str:
+        """The ten most recent sessions."""
+
+        def render() -> str:
+            lines = ["# Recent sessions"]
+            for s in tracker.sessions(limit=10):
+                goal = f" — {s.goal}" if s.goal else ""
+                lines.append(
+                    f"- {s.ref} [{s.status}] {s.project} {s.to_dict()['duration']}{goal} "
+                    f"(tasks {s.tasks_completed}/{s.tasks_created})"
+                )
+            return "\n".join(lines) + "\n"
+
+        return read(render)
+
+    @server.prompt()
+    def session_review() -> str:
+        """Review the current session against its goal."""
+        return (
+            "Read the resource stint://session/current. Review this session against its "
+            "goal: what is done, what is left (open tasks), whether the decisions made "
+            "serve the goal, and which files are churning (modified many times). Then "
+            "suggest the next two or three concrete steps, and say whether the session "
+            "should end (call session_end with an outcome) or go on."
+        )
+
+    return server
+
+
+def _ref(ref: int | str) -> str:
+    """A session ref from an agent: a bare number means the session number (#12), as
+    shown everywhere, not the internal id."""
+    return str(ref)
+
+
+def _jsonable(value: Any) -> dict[str, Any]:
+    """Analytics results may be dataclasses or dicts; tools return JSON objects."""
+    import dataclasses
+    import json
+
+    if hasattr(value, "to_dict"):
+        value = value.to_dict()
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    data = json.loads(json.dumps(value, default=str))
+    return data if isinstance(data, dict) else {"result": data}

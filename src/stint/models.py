@@ -1,0 +1,212 @@
+"""Domain types shared by every layer: what a session, an event, a task… is.
+
+These are plain dataclasses; the store turns rows into them and the presenters
+(CLI, MCP, API) turn them into text or JSON with `to_dict()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from stint.timeparse import human_duration
+
+OPEN_STATUSES = ("active", "paused")
+STATUSES = ("scheduled", "active", "paused", "ended", "timeout", "cancelled", "failed")
+OUTCOMES = ("achieved", "partial", "not_achieved")
+TASK_STATUSES = ("todo", "in_progress", "completed")
+SOURCES = ("cli", "hook", "mcp", "api", "import", "library")
+
+
+class StintError(Exception):
+    """A domain error with a message fit to show a person as one line."""
+
+
+class NotFound(StintError):
+    """The session, task or project asked for does not exist."""
+
+
+class Conflict(StintError):
+    """The request contradicts the current state (a second open session, ending twice…)."""
+
+
+@dataclass
+class EventIn:
+    """One thing that happened in a session, as a capture source reports it.
+
+    `key` makes recording idempotent: an event whose key was already stored is ignored.
+    `payload` carries type-specific figures (see `stint.projection` for the ones that move
+    counters: `added`/`removed` for `file_modified`, `success` for `tool_call`, token counts
+    and `model` for `tokens`, `mentions` for `context_added`, …).
+    """
+
+    type: str
+    occurred_at: datetime | None = None
+    description: str | None = None
+    source: str = "cli"
+    ai_involved: bool = False
+    file_path: str | None = None
+    task_id: int | None = None
+    decision_id: int | None = None
+    context_id: int | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    key: str | None = None
+
+
+@dataclass
+class Activity:
+    id: int
+    session_id: int
+    type: str
+    description: str | None
+    occurred_at: datetime
+    source: str
+    ai_involved: bool
+    file_path: str | None
+    task_id: int | None
+    payload: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["occurred_at"] = self.occurred_at.isoformat()
+        data["activity_type"] = self.type
+        data["activity_description"] = self.description
+        return data
+
+
+@dataclass
+class FileTouch:
+    path: str
+    times_modified: int
+    lines_added: int
+    lines_removed: int
+    times_mentioned: int
+    git_lines_added: int | None
+    git_lines_removed: int | None
+    git_change: str | None
+    renamed_from: str | None
+    is_binary: bool
+    first_touched_at: datetime
+    last_touched_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["first_touched_at"] = self.first_touched_at.isoformat()
+        data["last_touched_at"] = self.last_touched_at.isoformat()
+        data["file_path"] = self.path
+        data["mentioned_in_context"] = self.times_mentioned
+        return data
+
+
+@dataclass
+class Task:
+    id: int
+    session_id: int
+    title: str
+    status: str
+    external_id: str | None
+    created_at: datetime
+    completed_at: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "session_id": self.session_id,
+            "title": self.title,
+            "status": self.status,
+            "external_id": self.external_id,
+            "created_at": self.created_at.isoformat(),
+            "completed_at": self.completed_at.isoformat() if self.completed_at else None,
+        }
+
+
+@dataclass
+class Record:
+    """A decision or a context item: a short text recorded in a session."""
+
+    id: int
+    session_id: int
+    text: str
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "session_id": self.session_id,
+            "text": self.text,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+@dataclass
+class Project:
+    id: int
+    name: str
+    repo_root: str | None
+    is_default: bool
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["created_at"] = self.created_at.isoformat()
+        return data
+
+
+@dataclass
+class Session:
+    """A session with its counters. Built from a `sessions` row plus project name and tags;
+    `row` keeps every column so later fields need no change here."""
+
+    row: dict[str, Any]
+    project: str | None
+    tags: list[str]
+    duration_seconds: float
+    active_seconds: float
+    score: float | None = None
+    score_breakdown: dict[str, float] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["row"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def is_open(self) -> bool:
+        return self.row["status"] in OPEN_STATUSES
+
+    @property
+    def ref(self) -> str:
+        return f"#{self.row['number']}"
+
+    @property
+    def net_loc(self) -> int:
+        return int(self.row["loc_added"]) - int(self.row["loc_removed"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole session as JSON-ready data; field names follow the seeds."""
+        data: dict[str, Any] = {}
+        for key, value in self.row.items():
+            data[key] = value.isoformat() if isinstance(value, datetime) else value
+        data.pop("open_key", None)
+        data.update(
+            project=self.project,
+            tags=self.tags,
+            net_loc=self.net_loc,
+            lines_added=self.row["loc_added"],
+            lines_removed=self.row["loc_removed"],
+            duration_seconds=round(self.duration_seconds, 3),
+            duration_minutes=int(self.duration_seconds // 60),
+            duration=human_duration(self.duration_seconds),
+            active_seconds=round(self.active_seconds, 3),
+            active_duration=human_duration(self.active_seconds),
+            session_duration_seconds=int(self.duration_seconds),
+            productivity_score=self.score,
+            score_breakdown=self.score_breakdown,
+            session_goals=self.row["goal"],
+            overall_goal=self.row["goal"],
+            session_notes=self.row["notes"],
+            commit_hash=self.row["start_commit"],
+        )
+        return data

@@ -1,0 +1,122 @@
+"""Engine set-up and the schema check every process makes on first use.
+
+The check is one cheap query of `alembic_version`; Alembic itself is imported only when
+an upgrade is due (importing it costs more than a whole `stint status`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+
+# The newest migration in store/migrations/versions; a test checks they agree.
+SCHEMA_REVISION = "0002"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def make_engine(url: str, *, immediate: bool = False) -> Engine:
+    """An engine for `url`. On SQLite, `immediate=True` makes every transaction take the
+    write lock at BEGIN, so concurrent writers queue on the busy timeout instead of
+    failing when a read lock cannot be upgraded."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60})
+        begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy's begin event issue BEGIN itself (the pysqlite recipe).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA busy_timeout = 60000")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.close()
+
+        @event.listens_for(engine.pool, "close")
+        def _on_close(dbapi_connection: Any, _record: Any) -> None:
+            # SQLite's advice for short-lived connections: keep planner statistics fresh
+            # (bounded by analysis_limit, usually a no-op), or the analytics indexes go unused.
+            try:
+                dbapi_connection.execute("PRAGMA analysis_limit = 400")
+                dbapi_connection.execute("PRAGMA optimize")
+            except sqlite3.Error:  # closing must not fail on an optimisation
+                pass
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            connection.exec_driver_sql(begin)
+
+        return engine
+    return create_engine(url, pool_pre_ping=False)
+
+
+def current_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+    except DBAPIError:
+        return None
+    return str(row[0]) if row else None
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Bring the database to SCHEMA_REVISION, migrating under a lock if needed."""
+    if current_revision(engine) == SCHEMA_REVISION:
+        return
+    with _migration_lock(engine):
+        if current_revision(engine) == SCHEMA_REVISION:
+            return
+        upgrade(engine)
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+@contextlib.contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """Two processes meeting a fresh database must not both create the tables."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(7405471)"))
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(7405471)"))
+                connection.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    import fcntl
+
+    lock_path = f"{database}.migrate.lock"
+    Path(lock_path).parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)

@@ -1,0 +1,271 @@
+"""The event log: append (idempotently) and apply the projection in the same transaction,
+with single atomic statements so concurrent writers lose no update."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.engine import Connection
+
+from stint.models import Activity, EventIn, FileTouch
+from stint.projection import FileDelta, counter_deltas, file_deltas
+from stint.store import Store, schema
+
+S = schema.sessions
+A = schema.activities
+F = schema.session_files
+
+
+def append(
+    store: Store, conn: Connection, org_id: str, session_id: int, event: EventIn, at: datetime
+) -> int | None:
+    """Store one event and move its counters; None when its key was already stored."""
+    values = {
+        "org_id": org_id,
+        "session_id": session_id,
+        "type": event.type,
+        "description": event.description,
+        "occurred_at": at,
+        "source": event.source,
+        "ai_involved": event.ai_involved,
+        "file_path": event.file_path,
+        "task_id": event.task_id,
+        "decision_id": event.decision_id,
+        "context_id": event.context_id,
+        "payload": event.payload or {},
+        "idem_key": event.key,
+    }
+    statement = store.dialect_insert(A).values(values)
+    if event.key is not None:
+        statement = statement.on_conflict_do_nothing(index_elements=["org_id", "idem_key"])
+    result = conn.execute(statement.returning(A.c.id))
+    activity_id = result.scalar_one_or_none()
+    if activity_id is None:
+        return None
+    apply_counters(conn, session_id, counter_deltas(event.type, event.payload or {}), at)
+    deltas = file_deltas(event.type, event.file_path, event.payload or {})
+    for delta in deltas:
+        upsert_file(store, conn, org_id, session_id, delta, at)
+    if any(delta.modified for delta in deltas):
+        recount_files_modified(conn, session_id)
+    if event.type == "tokens":
+        upsert_token_usage(store, conn, org_id, session_id, event.payload)
+    return int(activity_id)
+
+
+def apply_counters(
+    conn: Connection, session_id: int, deltas: dict[str, float], at: datetime | None
+) -> None:
+    """One UPDATE: counters += deltas, effective lines follow the edits unless git measured
+    them, and last_activity_at moves forward (never back, events may arrive late)."""
+    values: dict[str, Any] = {name: S.c[name] + value for name, value in deltas.items()}
+    if "edit_lines_added" in deltas:
+        values["loc_added"] = func.coalesce(
+            S.c.git_lines_added, S.c.edit_lines_added + deltas["edit_lines_added"]
+        )
+    if "edit_lines_removed" in deltas:
+        values["loc_removed"] = func.coalesce(
+            S.c.git_lines_removed, S.c.edit_lines_removed + deltas["edit_lines_removed"]
+        )
+    if at is not None:
+        values["last_activity_at"] = case(
+            (or_(S.c.last_activity_at.is_(None), S.c.last_activity_at < at), at),
+            else_=S.c.last_activity_at,
+        )
+        values["updated_at"] = at
+    if values:
+        conn.execute(update(S).where(S.c.id == session_id).values(**values))
+
+
+def upsert_file(
+    store: Store, conn: Connection, org_id: str, session_id: int, delta: FileDelta, at: datetime
+) -> None:
+    statement = store.dialect_insert(F).values(
+        session_id=session_id,
+        path=delta.path,
+        org_id=org_id,
+        times_modified=delta.modified,
+        lines_added=delta.added,
+        lines_removed=delta.removed,
+        times_mentioned=delta.mentioned,
+        is_binary=False,
+        first_touched_at=at,
+        last_touched_at=at,
+    )
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=["session_id", "path"],
+        set_={
+            "times_modified": F.c.times_modified + excluded.times_modified,
+            "lines_added": F.c.lines_added + excluded.lines_added,
+            "lines_removed": F.c.lines_removed + excluded.lines_removed,
+            "times_mentioned": F.c.times_mentioned + excluded.times_mentioned,
+            "first_touched_at": case(
+                (F.c.first_touched_at > excluded.first_touched_at, excluded.first_touched_at),
+                else_=F.c.first_touched_at,
+            ),
+            "last_touched_at": case(
+                (F.c.last_touched_at < excluded.last_touched_at, excluded.last_touched_at),
+                else_=F.c.last_touched_at,
+            ),
+        },
+    )
+    conn.execute(statement)
+
+
+def _modified_condition() -> Any:
+    return or_(F.c.times_modified > 0, F.c.git_change.is_not(None))
+
+
+def recount_files_modified(conn: Connection, session_id: int) -> None:
+    count = (
+        select(func.count())
+        .select_from(F)
+        .where(F.c.session_id == session_id, _modified_condition())
+        .scalar_subquery()
+    )
+    conn.execute(update(S).where(S.c.id == session_id).values(files_modified=count))
+
+
+def upsert_token_usage(
+    store: Store, conn: Connection, org_id: str, session_id: int, payload: dict[str, Any]
+) -> None:
+    from stint.projection import TOKEN_FIELDS
+
+    deltas = counter_deltas("tokens", payload)
+    figures = {name: int(deltas.get(name, 0)) for name in TOKEN_FIELDS}
+    statement = store.dialect_insert(schema.token_usage).values(
+        session_id=session_id,
+        model=str(payload.get("model") or "unknown"),
+        org_id=org_id,
+        cost_usd=float(deltas.get("cost_usd", 0.0)),
+        **figures,
+    )
+    T = schema.token_usage
+    excluded = statement.excluded
+    set_: dict[str, Any] = {name: T.c[name] + excluded[name] for name in TOKEN_FIELDS}
+    set_["cost_usd"] = T.c.cost_usd + excluded.cost_usd
+    conn.execute(statement.on_conflict_do_update(index_elements=["session_id", "model"], set_=set_))
+
+
+def moments(conn: Connection, session_id: int) -> list[tuple[datetime, str]]:
+    rows = conn.execute(
+        select(A.c.occurred_at, A.c.type)
+        .where(A.c.session_id == session_id)
+        .order_by(A.c.occurred_at)
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def activities_of(
+    conn: Connection, session_id: int, limit: int | None = None, newest_first: bool = False
+) -> list[Activity]:
+    order = (A.c.occurred_at.desc(), A.c.id.desc()) if newest_first else (A.c.occurred_at, A.c.id)
+    query = select(A).where(A.c.session_id == session_id).order_by(*order)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        Activity(
+            id=row.id,
+            session_id=row.session_id,
+            type=row.type,
+            description=row.description,
+            occurred_at=row.occurred_at,
+            source=row.source,
+            ai_involved=bool(row.ai_involved),
+            file_path=row.file_path,
+            task_id=row.task_id,
+            payload=row.payload or {},
+        )
+        for row in conn.execute(query)
+    ]
+
+
+def files_of(conn: Connection, session_id: int, limit: int | None = None) -> list[FileTouch]:
+    query = (
+        select(F)
+        .where(F.c.session_id == session_id)
+        .order_by(
+            (F.c.times_modified + F.c.times_mentioned).desc(),
+            func.coalesce(F.c.git_lines_added, F.c.lines_added).desc(),
+            F.c.path,
+        )
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        FileTouch(
+            path=row.path,
+            times_modified=row.times_modified,
+            lines_added=row.lines_added,
+            lines_removed=row.lines_removed,
+            times_mentioned=row.times_mentioned,
+            git_lines_added=row.git_lines_added,
+            git_lines_removed=row.git_lines_removed,
+            git_change=row.git_change,
+            renamed_from=row.renamed_from,
+            is_binary=bool(row.is_binary),
+            first_touched_at=row.first_touched_at,
+            last_touched_at=row.last_touched_at,
+        )
+        for row in conn.execute(query)
+    ]
+
+
+def file_edit_count(conn: Connection, session_id: int) -> int:
+    return int(
+        conn.execute(
+            select(func.coalesce(func.sum(F.c.times_modified), 0)).where(
+                F.c.session_id == session_id
+            )
+        ).scalar_one()
+    )
+
+
+def stream_events(conn: Connection, org_id: str) -> Iterator[Any]:
+    """Every event of the org in session order, streamed (the doctor's fold)."""
+    query = (
+        select(A.c.session_id, A.c.type, A.c.file_path, A.c.payload, A.c.occurred_at)
+        .where(A.c.org_id == org_id)
+        .order_by(A.c.session_id, A.c.id)
+        .execution_options(yield_per=5000)
+    )
+    yield from conn.execute(query)
+
+
+def set_git_file(
+    store: Store,
+    conn: Connection,
+    org_id: str,
+    session_id: int,
+    path: str,
+    values: dict[str, Any],
+    at: datetime,
+) -> None:
+    """Record git's figures for one file (insert the row if edits never touched it)."""
+    statement = store.dialect_insert(F).values(
+        session_id=session_id,
+        path=path,
+        org_id=org_id,
+        times_modified=0,
+        lines_added=0,
+        lines_removed=0,
+        times_mentioned=0,
+        first_touched_at=at,
+        last_touched_at=at,
+        **values,
+    )
+    conn.execute(
+        statement.on_conflict_do_update(index_elements=["session_id", "path"], set_=values)
+    )
+
+
+def clear_git_files(conn: Connection, session_id: int) -> None:
+    conn.execute(
+        update(F)
+        .where(and_(F.c.session_id == session_id))
+        .values(git_lines_added=None, git_lines_removed=None, git_change=None, renamed_from=None)
+    )

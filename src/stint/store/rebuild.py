@@ -1,0 +1,43 @@
+"""What `stint doctor` reads and writes: stored counters and file tallies in bulk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+
+from stint.store import schema
+
+S = schema.sessions
+F = schema.session_files
+COUNTERS = (*schema.COUNTER_COLUMNS, "cost_usd")
+FILE_TALLIES = ("times_modified", "lines_added", "lines_removed", "times_mentioned")
+
+
+def stored_counters(conn: Connection, org_id: str) -> dict[int, dict[str, Any]]:
+    columns = [
+        S.c.id,
+        S.c.git_lines_added,
+        S.c.git_lines_removed,
+        S.c.loc_added,
+        S.c.loc_removed,
+        S.c.files_modified,
+        *[S.c[name] for name in COUNTERS],
+    ]
+    rows = conn.execute(select(*columns).where(S.c.org_id == org_id)).mappings()
+    return {int(row["id"]): dict(row) for row in rows}
+
+
+def stored_files(conn: Connection, org_id: str) -> dict[tuple[int, str], dict[str, Any]]:
+    columns = [F.c.session_id, F.c.path, F.c.git_change, *[F.c[name] for name in FILE_TALLIES]]
+    rows = conn.execute(select(*columns).where(F.c.org_id == org_id)).mappings()
+    return {(int(row["session_id"]), str(row["path"])): dict(row) for row in rows}
+
+
+def write_counters(conn: Connection, session_id: int, values: dict[str, Any]) -> None:
+    conn.execute(update(S).where(S.c.id == session_id).values(**values))
+
+
+def write_file(conn: Connection, session_id: int, path: str, values: dict[str, Any]) -> None:
+    conn.execute(update(F).where(F.c.session_id == session_id, F.c.path == path).values(**values))

@@ -1,0 +1,262 @@
+"""Session rows: create, find, resolve references, list, update, tags, delete."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from stint.models import OPEN_STATUSES, Conflict, NotFound
+from stint.store import schema
+
+S = schema.sessions
+_MAX_NUMBER_RETRIES = 20
+
+
+def open_key(project_id: int | None, agent: str | None, agent_session_id: str | None) -> str:
+    return f"{project_id or 0}|{agent or ''}|{agent_session_id or ''}"
+
+
+def insert_session(conn: Connection, org_id: str, values: dict[str, Any]) -> int:
+    """Insert with the next per-org number; a concurrent insert that took the same number
+    makes this one retry with the next. A clash on `open_key` means another open session
+    exists for the same project and agent session: that raises Conflict."""
+    for _ in range(_MAX_NUMBER_RETRIES):
+        number = conn.execute(
+            select(func.coalesce(func.max(S.c.number), 0) + 1).where(S.c.org_id == org_id)
+        ).scalar_one()
+        savepoint = conn.begin_nested()
+        try:
+            result = conn.execute(
+                insert(S).values(org_id=org_id, number=number, uuid=str(uuidlib.uuid4()), **values)
+            )
+        except IntegrityError as exc:
+            savepoint.rollback()
+            if "open_key" in str(exc.orig):
+                raise Conflict("an open session already exists for this project") from None
+            continue
+        savepoint.commit()
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+    raise Conflict("could not allocate a session number; try again")
+
+
+def session_row(conn: Connection, org_id: str, session_id: int) -> dict[str, Any]:
+    row = (
+        conn.execute(
+            select(S, schema.projects.c.name.label("project_name"))
+            .select_from(S.outerjoin(schema.projects, schema.projects.c.id == S.c.project_id))
+            .where(S.c.org_id == org_id, S.c.id == session_id)
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"no session with id {session_id}")
+    return dict(row)
+
+
+def tags_of(conn: Connection, session_ids: Sequence[int]) -> dict[int, list[str]]:
+    result: dict[int, list[str]] = {sid: [] for sid in session_ids}
+    if not session_ids:
+        return result
+    rows = conn.execute(
+        select(schema.session_tags.c.session_id, schema.session_tags.c.tag)
+        .where(schema.session_tags.c.session_id.in_(session_ids))
+        .order_by(schema.session_tags.c.tag)
+    )
+    for sid, tag in rows:
+        result[sid].append(tag)
+    return result
+
+
+def add_tags(
+    conn: Connection, store: Any, org_id: str, session_id: int, tags: Sequence[str]
+) -> None:
+    for tag in tags:
+        store.insert_ignore(
+            conn,
+            schema.session_tags,
+            {"session_id": session_id, "tag": tag, "org_id": org_id},
+            ["session_id", "tag"],
+        )
+
+
+def remove_tags(conn: Connection, session_id: int, tags: Sequence[str]) -> None:
+    conn.execute(
+        delete(schema.session_tags).where(
+            schema.session_tags.c.session_id == session_id, schema.session_tags.c.tag.in_(tags)
+        )
+    )
+
+
+def resolve(
+    conn: Connection, org_id: str, ref: str | int, current: Callable[[], int | None]
+) -> int:
+    """Turn `#48`, `48`, a uuid prefix, `last` or `current` into a session id. `current`
+    is asked only when the reference is `current`."""
+    if isinstance(ref, int):
+        found = conn.execute(
+            select(S.c.id).where(S.c.org_id == org_id, S.c.id == ref)
+        ).scalar_one_or_none()
+        if found is None:
+            raise NotFound(f"no session with id {ref}")
+        return int(found)
+    text = ref.strip()
+    if text in ("current", "."):
+        current_id = current()
+        if current_id is None:
+            raise NotFound("no active session (start one with: stint start)")
+        return current_id
+    if text == "last":
+        found = conn.execute(
+            select(S.c.id)
+            .where(S.c.org_id == org_id)
+            .order_by(S.c.started_at.desc().nulls_last(), S.c.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if found is None:
+            raise NotFound("no sessions recorded yet")
+        return int(found)
+    number_text = text[1:] if text.startswith("#") else text
+    if number_text.isdigit() and len(number_text) < 9:
+        found = conn.execute(
+            select(S.c.id).where(S.c.org_id == org_id, S.c.number == int(number_text))
+        ).scalar_one_or_none()
+        if found is None:
+            raise NotFound(f"no session #{number_text}")
+        return int(found)
+    if len(text) >= 4 and all(c in "0123456789abcdef-" for c in text.lower()):
+        matches = conn.execute(
+            select(S.c.id).where(S.c.org_id == org_id, S.c.uuid.startswith(text.lower())).limit(2)
+        ).all()
+        if len(matches) == 1:
+            return int(matches[0][0])
+        if len(matches) > 1:
+            raise NotFound(f"uuid prefix {text!r} is ambiguous; give more characters")
+    raise NotFound(f"no session {text!r} (use #number, a uuid prefix, 'last' or 'current')")
+
+
+def open_sessions(conn: Connection, org_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(S.c.id, S.c.project_id, S.c.agent, S.c.agent_session_id, S.c.last_activity_at)
+        .where(S.c.org_id == org_id, S.c.status.in_(OPEN_STATUSES))
+        .order_by(S.c.last_activity_at.desc(), S.c.id.desc())
+    ).mappings()
+    return [dict(row) for row in rows]
+
+
+def find_by_agent_session(
+    conn: Connection, org_id: str, agent: str, agent_session_id: str
+) -> dict[str, Any] | None:
+    row = (
+        conn.execute(
+            select(S.c.id, S.c.status)
+            .where(
+                S.c.org_id == org_id,
+                S.c.agent == agent,
+                S.c.agent_session_id == agent_session_id,
+            )
+            .order_by(S.c.id.desc())
+            .limit(1)
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row else None
+
+
+def update_session(conn: Connection, org_id: str, session_id: int, values: dict[str, Any]) -> None:
+    conn.execute(update(S).where(S.c.org_id == org_id, S.c.id == session_id).values(**values))
+
+
+def stale_open_sessions(conn: Connection, org_id: str, idle_before: datetime) -> list[int]:
+    rows = conn.execute(
+        select(S.c.id).where(
+            S.c.org_id == org_id, S.c.status == "active", S.c.last_activity_at < idle_before
+        )
+    )
+    return [int(row[0]) for row in rows]
+
+
+@dataclass(frozen=True)
+class SessionFilter:
+    project: str | None = None
+    tag: str | None = None
+    status: str | None = None
+    kind: str | None = None
+    model: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    search: str | None = None
+    followups: bool = False
+
+
+def list_rows(
+    conn: Connection, org_id: str, where: SessionFilter, limit: int, before_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Newest first; `before_id` pages through (cursor pagination on the id)."""
+    P = schema.projects
+    query = (
+        select(S, P.c.name.label("project_name"))
+        .select_from(S.outerjoin(P, P.c.id == S.c.project_id))
+        .where(S.c.org_id == org_id)
+    )
+    if where.project:
+        query = query.where(P.c.name == where.project)
+    if where.tag:
+        T = schema.session_tags
+        query = query.where(exists().where(T.c.session_id == S.c.id, T.c.tag == where.tag))
+    if where.status:
+        query = query.where(S.c.status == where.status)
+    if where.kind:
+        query = query.where(S.c.kind == where.kind)
+    if where.model:
+        query = query.where(S.c.ai_model == where.model)
+    if where.since:
+        query = query.where(S.c.started_at >= where.since)
+    if where.until:
+        query = query.where(S.c.started_at < where.until)
+    if where.search:
+        pattern = f"%{where.search}%"
+        query = query.where(
+            or_(S.c.goal.ilike(pattern), S.c.notes.ilike(pattern), S.c.name.ilike(pattern))
+        )
+    if where.followups:
+        query = query.where(S.c.needs_followup.is_(True))
+    if before_id is not None:
+        query = query.where(S.c.id < before_id)
+    query = query.order_by(S.c.id.desc()).limit(limit)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def delete_session(conn: Connection, org_id: str, session_id: int) -> None:
+    """Delete the session and everything it owns (child tables cascade by hand, so it
+    also holds on SQLite connections without foreign keys)."""
+    owned = [
+        schema.activities,
+        schema.session_files,
+        schema.session_tags,
+        schema.tasks,
+        schema.decisions,
+        schema.context_items,
+        schema.interactions,
+        schema.artifacts,
+        schema.notes,
+        schema.session_subjects,
+        schema.token_usage,
+        schema.commits,
+    ]
+    for table in owned:
+        conn.execute(delete(table).where(table.c.session_id == session_id))
+    conn.execute(
+        update(S)
+        .where(and_(S.c.org_id == org_id, S.c.previous_session_id == session_id))
+        .values(previous_session_id=None)
+    )
+    conn.execute(delete(S).where(S.c.org_id == org_id, S.c.id == session_id))

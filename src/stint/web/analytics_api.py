@@ -1,0 +1,123 @@
+"""Analytics over HTTP: stats (with --by groups), heatmap, compare, cohorts, export.
+
+Thin calls into the Tracker's analytics methods; an installation whose Tracker lacks them
+answers 501 with a problem object instead of failing."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from stint.timeparse import parse_when
+from stint.tracker import Tracker
+from stint.web.deps import TrackerDep
+from stint.web.problems import NotImplementedProblem
+from stint.web.schemas import Analytics, Problem
+
+router = APIRouter(
+    tags=["analytics"],
+    responses={501: {"model": Problem, "description": "Analytics not available"}},
+)
+Period = Annotated[
+    str,
+    Query(max_length=64, description="all, today, week, month, Nd, YYYY-MM-DD[..YYYY-MM-DD]"),
+]
+Name = Annotated[str | None, Query(max_length=200)]
+Zone = Annotated[str | None, Query(max_length=64, description="IANA time zone for days/hours")]
+
+
+def analytics(tracker: Tracker, name: str) -> Any:
+    """The Tracker's analytics method `name`, or a 501 problem when it has none."""
+    method = getattr(tracker, name, None)
+    if method is None:
+        raise NotImplementedProblem(f"analytics ({name}) is not available in this installation")
+    return method
+
+
+@router.get("/stats", response_model=Analytics)
+def stats(
+    tracker: TrackerDep,
+    period: Period = "all",
+    project: Name = None,
+    tag: Name = None,
+    kind: Name = None,
+    tz: Zone = None,
+) -> Any:
+    """Totals and averages over a period (like `stint stats --json`)."""
+    return analytics(tracker, "stats")(period, project=project, tag=tag, kind=kind, tz=tz)
+
+
+@router.get("/stats/by/{by}", response_model=list[Analytics])
+def stats_by(
+    tracker: TrackerDep,
+    by: str,
+    period: Period = "all",
+    project: Name = None,
+    tag: Name = None,
+    kind: Name = None,
+    tz: Zone = None,
+) -> Any:
+    """One row per group (`by`: day, week, weekday, hour, weekday-hour, tag, model, agent,
+    project, branch, environment, kind)."""
+    method = analytics(tracker, "stats_by")
+    return method(by, period, project=project, tag=tag, kind=kind, tz=tz)
+
+
+@router.get("/heatmap", response_model=Analytics)
+def heatmap(
+    tracker: TrackerDep,
+    period: Period = "all",
+    project: Name = None,
+    tag: Name = None,
+    tz: Zone = None,
+) -> Any:
+    """Weekday × hour cells and the pattern they show."""
+    return analytics(tracker, "heatmap")(period, project=project, tag=tag, tz=tz)
+
+
+@router.get("/compare", response_model=Analytics)
+def compare(
+    tracker: TrackerDep,
+    a: Annotated[str, Query(min_length=1, max_length=64)],
+    b: Annotated[str, Query(min_length=1, max_length=64)],
+) -> Any:
+    """Two sessions side by side, with differences."""
+    return analytics(tracker, "compare")(a, b)
+
+
+@router.get("/cohorts", response_model=Analytics)
+def cohorts(
+    tracker: TrackerDep,
+    spec: Annotated[list[str], Query(min_length=2, max_length=8)],
+    period: Period = "all",
+) -> Any:
+    """Compare groups of sessions, e.g. `spec=tag=tdd&spec=tag=no-tdd` (Mann–Whitney)."""
+    return analytics(tracker, "compare_cohorts")(spec, period=period)
+
+
+@router.get(
+    "/export/{table}",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"application/json": {}, "application/x-ndjson": {}, "text/csv": {}},
+            "description": "The exported rows",
+        }
+    },
+)
+def export(
+    tracker: TrackerDep,
+    table: str,
+    fmt: Literal["json", "jsonl", "csv"] = "jsonl",
+    since: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
+    """A table (or `all`) as JSON, JSON lines or CSV (one table), like `stint export`."""
+    method = analytics(tracker, "export")
+    buffer = io.StringIO()
+    method(table, fmt, since=parse_when(since) if since else None, out=buffer)
+    return Response(buffer.getvalue(), media_type=_MEDIA[fmt])
+
+
+_MEDIA = {"json": "application/json", "jsonl": "application/x-ndjson", "csv": "text/csv"}

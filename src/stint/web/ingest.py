@@ -1,0 +1,71 @@
+"""The ingest endpoint's work: a batch of captured events from another machine.
+
+Two shapes, both idempotent (a batch sent twice is stored once):
+
+* `sessions`: groups of structured events of one agent session each. The session is
+  found, re-opened or created with `Tracker.attach` (as a local hook would), and the
+  events are appended by key (`Tracker.record_bulk` when capture provides it, else
+  `record_many`).
+* `records`: raw hook records, the same JSON the local hook spools. They go through
+  `stint.capture.ingest.Applier`, the code that drains the local spool, so remote and
+  local capture map hooks identically; their keys derive from the record and its time.
+  `transcript_path` is dropped: it names a file on the sending machine, and the server
+  must not read files a client points at.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from stint.models import EventIn
+from stint.tracker import Tracker
+from stint.web.problems import NotImplementedProblem
+from stint.web.schemas import IngestBatch
+
+
+def ingest_batch(tracker: Tracker, body: IngestBatch) -> dict[str, Any]:
+    received = stored = 0
+    session_ids: list[int] = []
+    append = getattr(tracker, "record_bulk", None) or tracker.record_many
+    for group in body.sessions:
+        first = min((e.occurred_at for e in group.events if e.occurred_at), default=None)
+        session = tracker.attach(
+            agent=group.agent,
+            agent_session_id=group.agent_session_id,
+            cwd=group.cwd,
+            model=group.model,
+            at=first,
+            source="api",
+        )
+        events = [EventIn(**e.model_dump()) for e in group.events]
+        received += len(events)
+        stored += int(append(session.id, events))
+        session_ids.append(session.id)
+    if body.records:
+        apply_hook_records(tracker, body)
+    return {
+        "received": received,
+        "stored": stored,
+        "duplicates": received - stored,
+        "session_ids": session_ids,
+        "hook_records": len(body.records),
+    }
+
+
+def apply_hook_records(tracker: Tracker, body: IngestBatch) -> None:
+    try:
+        from stint.capture.ingest import Applier  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        raise NotImplementedProblem(
+            "raw hook records need the capture module, not installed here; "
+            "send structured `sessions` instead"
+        ) from None
+    # The drain also writes the status-line cache under STINT_HOME, which a server on
+    # PostgreSQL may never have created.
+    tracker.settings.home.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for number, record in enumerate(body.records):
+        hook = {k: v for k, v in record.hook.items() if k != "transcript_path"}
+        rows.append((number, record.received_at, record.agent, json.dumps(hook)))
+    Applier(tracker).apply(rows)

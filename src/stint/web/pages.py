@@ -1,0 +1,249 @@
+"""The dashboard: server-rendered pages (Jinja2) over the Tracker. Charts are drawn in the
+browser by the vendored uPlot from JSON embedded in the page; the heatmap and bar lists
+are plain SVG/HTML from the server."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from stint.models import STATUSES, NotFound, StintError
+from stint.store.sessions import SessionFilter
+from stint.timeparse import human_duration
+from stint.web import views
+from stint.web.deps import TrackerDep
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+Field = Annotated[str | None, Query(max_length=200)]
+# The groups `Tracker.stats_by` knows (stint.store.analytics.GROUPS).
+BY_CHOICES = (
+    "project",
+    "tag",
+    "model",
+    "agent",
+    "kind",
+    "branch",
+    "environment",
+    "day",
+    "week",
+    "weekday",
+    "hour",
+)
+
+
+def _local(moment: Any, with_date: bool = True) -> str:
+    if not isinstance(moment, datetime):
+        return ""
+    local = moment.astimezone(views.local_zone())
+    return local.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+
+
+def _chart_json(data: Any) -> Markup:
+    # Safe inside <script type="application/json">: no "</" can close the element.
+    text = json.dumps(data, default=str).replace("</", "<\\/")
+    return Markup(text)
+
+
+def _money(value: Any) -> str:
+    return f"${float(value or 0):,.2f}"
+
+
+templates.env.filters.update(
+    duration=human_duration, local=_local, chart_json=_chart_json, money=_money
+)
+templates.env.globals.update(statuses=STATUSES)
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+@router.get("/")
+def overview(request: Request, tracker: TrackerDep) -> HTMLResponse:
+    data = views.overview(tracker, views.local_zone())
+    return render(request, "overview.html", page="overview", **data)
+
+
+@router.get("/partials/current")
+def current_card(request: Request, tracker: TrackerDep) -> HTMLResponse:
+    """The current-session card alone, polled by the overview to stay live."""
+    return render(request, "_current.html", current=tracker.current())
+
+
+@router.get("/sessions")
+def sessions(
+    request: Request,
+    tracker: TrackerDep,
+    project: Field = None,
+    tag: Field = None,
+    status: Field = None,
+    model: Field = None,
+    period: Field = None,
+    q: Field = None,
+    sort: Field = "newest",
+    cursor: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+) -> HTMLResponse:
+    zone = views.local_zone()
+    where = SessionFilter(
+        project=project or None,
+        tag=tag or None,
+        status=status or None,
+        model=model or None,
+        since=views.since_for(period, zone),
+        search=q or None,
+    )
+    limit = 100
+    found = tracker.sessions(where, limit=limit + 1, before_id=cursor)
+    page = found[:limit]
+    args = {"project": project, "tag": tag, "status": status, "model": model, "period": period}
+    return render(
+        request,
+        "sessions.html",
+        page="sessions",
+        sessions=views.sort_sessions(page, sort or "newest"),
+        next_cursor=page[-1].id if len(found) > limit else None,
+        choices=views.filter_choices(tracker),
+        args={**args, "q": q, "sort": sort or "newest"},
+        sorts=views.SORTS,
+        periods=views.PERIODS,
+    )
+
+
+@router.get("/sessions/{ref}")
+def session_page(request: Request, tracker: TrackerDep, ref: str) -> HTMLResponse:
+    try:
+        session = tracker.get(ref)
+    except NotFound as exc:
+        return render(request, "error.html", status_code=404, message=str(exc), page="sessions")
+    return render(request, "session.html", page="sessions", **views.session_view(tracker, session))
+
+
+@router.get("/compare")
+def compare(
+    request: Request,
+    tracker: TrackerDep,
+    a: Field = None,
+    b: Field = None,
+    cohort: Annotated[list[str] | None, Query(max_length=8)] = None,
+    period: Field = "all",
+) -> HTMLResponse:
+    pair: list[Any] = []
+    errors: list[str] = []
+    detail: Any = None
+    if a and b:
+        try:
+            pair = [tracker.get(a), tracker.get(b)]
+        except StintError as exc:
+            errors.append(str(exc))
+        compare_method = getattr(tracker, "compare", None)
+        if pair and compare_method is not None:
+            detail = compare_method(a, b)
+    cohorts: Any = None
+    specs = [c for c in (cohort or []) if c.strip()]
+    if len(specs) >= 2:
+        method = getattr(tracker, "compare_cohorts", None)
+        if method is None:
+            errors.append("cohort comparison needs the analytics module, not installed here")
+        else:
+            try:
+                cohorts = method(specs, period=period or "all")
+            except (StintError, ValueError) as exc:
+                errors.append(str(exc))
+    return render(
+        request,
+        "compare.html",
+        page="compare",
+        a=a,
+        b=b,
+        pair=[s.to_dict() for s in pair],
+        detail=detail,
+        specs=specs or ["", ""],
+        cohorts=cohorts,
+        errors=errors,
+        period=period,
+    )
+
+
+@router.get("/stats")
+def stats(
+    request: Request,
+    tracker: TrackerDep,
+    by: Field = "project",
+    period: Field = "month",
+) -> HTMLResponse:
+    by = by if by in BY_CHOICES else "project"
+    period = period or "all"
+    rows: list[dict[str, Any]] | None = None
+    totals: dict[str, Any] | None = None
+    error = None
+    stats_by, totals_of = getattr(tracker, "stats_by", None), getattr(tracker, "stats", None)
+    if stats_by is not None and totals_of is not None:
+        try:
+            rows = stats_by(by, period)
+            totals = totals_of(period)
+        except (StintError, ValueError) as exc:
+            error = str(exc)
+    else:
+        error = "the stats breakdowns need the analytics module, not installed here"
+    top = max((float(r.get("active_seconds") or 0) for r in rows or []), default=0.0) or 1.0
+    return render(
+        request,
+        "stats.html",
+        page="stats",
+        by=by,
+        by_choices=BY_CHOICES,
+        period=period,
+        periods=["all", "today", "week", "month", "7d", "30d", "90d", "365d"],
+        rows=rows,
+        totals=totals,
+        top=top,
+        error=error,
+    )
+
+
+@router.get("/api/v1/docs")
+def api_docs(request: Request) -> HTMLResponse:
+    """The API reference, rendered from the app's own OpenAPI document (works offline)."""
+    document = request.app.openapi()
+    operations = []
+    for path, methods in document.get("paths", {}).items():
+        for method, operation in methods.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary", ""),
+                    "description": operation.get("description", ""),
+                    "tag": (operation.get("tags") or ["other"])[0],
+                    "parameters": operation.get("parameters", []),
+                    "body": _ref_name(body.get("schema", {})) if body else None,
+                    "responses": {
+                        code: _response_schema(response)
+                        for code, response in operation.get("responses", {}).items()
+                    },
+                }
+            )
+    schemas = document.get("components", {}).get("schemas", {})
+    return render(request, "docs.html", page="api", operations=operations, schemas=schemas)
+
+
+def _response_schema(response: dict[str, Any]) -> str:
+    contents = list(response.get("content", {}).values())
+    return _ref_name(contents[0].get("schema", {})) if contents else ""
+
+
+def _ref_name(schema: dict[str, Any]) -> str:
+    if "$ref" in schema:
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
+    if schema.get("type") == "array":
+        return f"list of {_ref_name(schema.get('items', {}))}"
+    return str(schema.get("type", "")) if schema else ""

@@ -1,0 +1,172 @@
+"""What the dashboard pages show, computed from the Tracker: week totals, per-day series,
+the weekday × hour grid, top tags and models, a session's timeline as chart data.
+
+Days and hours are bucketed in Python in the server's local time zone, so a session at
+23:30 counts on the day the person lived it."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from stint.models import Activity, Session
+from stint.store import dashboard as db
+from stint.timeparse import human_duration, utcnow
+from stint.tracker import Tracker
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+PERIODS = {"today": 1, "week": 7, "month": 30, "quarter": 90, "year": 365}
+
+
+def local_zone() -> tzinfo:
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+def since_for(period: str | None, tz: tzinfo, now: datetime | None = None) -> datetime | None:
+    """The start of a named period (`today` is since local midnight), None for all time."""
+    if not period or period not in PERIODS:
+        return None
+    moment = (now or utcnow()).astimezone(tz)
+    midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight - timedelta(days=PERIODS[period] - 1)
+
+
+def _epoch(day: date, tz: tzinfo) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=tz).timestamp())
+
+
+def overview(tracker: Tracker, tz: tzinfo, days: int = 30) -> dict[str, Any]:
+    """Everything the overview page shows, in a handful of light queries."""
+    now = utcnow()
+    today = now.astimezone(tz).date()
+    first_day = today - timedelta(days=days - 1)
+    heat_from = today - timedelta(days=89)
+    since = datetime(heat_from.year, heat_from.month, heat_from.day, tzinfo=tz)
+    tag_since = datetime(first_day.year, first_day.month, first_day.day, tzinfo=tz)
+    with tracker.store.read() as conn:
+        hours = db.hourly_totals(conn, tracker.org, since, by_minute=_odd_offset(tz, now))
+        tags = db.top_tags(conn, tracker.org, tag_since)
+        models = db.top_models(conn, tracker.org, tag_since)
+    per_day: dict[date, Counter[str]] = defaultdict(Counter)
+    grid = [[0] * 24 for _ in range(7)]
+    week_start = today - timedelta(days=today.weekday())
+    week: Counter[str] = Counter()
+    for row in hours:
+        local = row["hour"].astimezone(tz)
+        grid[local.weekday()][local.hour] += int(row["sessions"])
+        figures = {
+            "sessions": int(row["sessions"]),
+            "cost": float(row["cost"] or 0.0),
+            "tokens": int(row["tokens"] or 0),
+            "active": float(row["active"] or 0.0),
+            "tasks": int(row["tasks"] or 0),
+            "lines": int(row["lines"] or 0),
+        }
+        if local.date() >= first_day:
+            per_day[local.date()].update(figures)
+        if local.date() >= week_start:
+            week.update(figures)
+    day_list = [first_day + timedelta(days=i) for i in range(days)]
+    series = {
+        "x": [_epoch(d, tz) for d in day_list],
+        "sessions": [per_day[d]["sessions"] for d in day_list],
+        "cost": [round(per_day[d]["cost"], 4) for d in day_list],
+        "tokens": [per_day[d]["tokens"] for d in day_list],
+    }
+    peak = max((max(r) for r in grid), default=0)
+    return {
+        "current": tracker.current(),
+        "recent": tracker.sessions(limit=10),
+        "week": {
+            "sessions": week["sessions"],
+            "active": human_duration(week["active"]),
+            "cost": week["cost"],
+            "tokens": week["tokens"],
+            "tasks": week["tasks"],
+            "lines": week["lines"],
+        },
+        "per_day": {
+            "x": series["x"],
+            "series": [{"label": "Sessions", "values": series["sessions"], "bars": True}],
+        },
+        "cost_tokens": {
+            "x": series["x"],
+            "series": [
+                {"label": "Cost (USD)", "values": series["cost"], "scale": "usd"},
+                {"label": "Tokens", "values": series["tokens"], "scale": "tokens"},
+            ],
+        },
+        "heatmap": {"grid": grid, "peak": peak, "weekdays": WEEKDAYS},
+        "top_tags": _bars(tags),
+        "top_models": _bars(models),
+    }
+
+
+def _odd_offset(tz: tzinfo, now: datetime) -> bool:
+    """True for zones whose offset is not whole hours (India, Nepal, parts of
+    Australia…): whole UTC hours do not map onto their local hours."""
+    offset = now.astimezone(tz).utcoffset()
+    return offset is None or offset.total_seconds() % 3600 != 0
+
+
+def _bars(pairs: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    top = max((n for _, n in pairs), default=0) or 1
+    return [{"label": k, "value": n, "percent": round(100 * n / top)} for k, n in pairs]
+
+
+def timeline_chart(activities: list[Activity]) -> dict[str, Any]:
+    """Activities as points on a time axis, one row (and one series) per type; uPlot
+    lets the reader drag to zoom and toggle types in the legend."""
+    activities = sorted(activities, key=lambda a: a.occurred_at)  # uPlot needs ascending x
+    types = sorted({a.type for a in activities})
+    row_of = {t: i + 1 for i, t in enumerate(types)}
+    xs = [a.occurred_at.timestamp() for a in activities]
+    series = []
+    for kind in types:
+        values: list[int | None] = [row_of[kind] if a.type == kind else None for a in activities]
+        series.append({"label": kind, "values": values, "points": True})
+    return {"x": xs, "series": series, "rows": types}
+
+
+def session_view(tracker: Tracker, session: Session) -> dict[str, Any]:
+    """The session page: the seed summary plus everything recorded in the session."""
+    activities = tracker.timeline(session.id)
+    with tracker.store.read() as conn:
+        by_model = db.tokens_by_model(conn, session.id)
+    return {
+        "s": session,
+        "d": session.to_dict(),
+        "quality": tracker.indicators(session),
+        "files": tracker.files(session.id),
+        "tasks": tracker.tasks(session.id),
+        "decisions": tracker.decisions(session.id),
+        "context": tracker.context_items(session.id),
+        "commits": tracker.commits(session.id),
+        "tokens_by_model": by_model,
+        "activities": activities[-200:],
+        "activity_count": len(activities),
+        "timeline": timeline_chart(activities),
+    }
+
+
+def filter_choices(tracker: Tracker) -> dict[str, list[str]]:
+    with tracker.store.read() as conn:
+        return db.choices(conn, tracker.org)
+
+
+SORTS: dict[str, tuple[str, Any]] = {
+    "newest": ("Newest", None),
+    "score": ("Score", lambda s: s.score or 0.0),
+    "duration": ("Duration", lambda s: s.duration_seconds),
+    "active": ("Active time", lambda s: s.active_seconds),
+    "cost": ("Cost", lambda s: float(s.cost_usd or 0.0)),
+    "lines": ("Lines", lambda s: int(s.loc_added) + int(s.loc_removed)),
+}
+
+
+def sort_sessions(sessions: list[Session], sort: str) -> list[Session]:
+    key = SORTS.get(sort, SORTS["newest"])[1]
+    return sessions if key is None else sorted(sessions, key=key, reverse=True)
