@@ -1,0 +1,1 @@
+"""Automatic capture: agent hooks, the spool, ingest and transcript import."""
