@@ -44,7 +44,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # Command-line flags: --password VALUE, --api-key VALUE.
     (
-        re.compile(r"(?i)(?P<pre>(?<!\S)--?[\w-]*" + _SECRET_NAME + r"[\w-]*\s+)(?!-)[^\s\"'&;|]{4,}"),
+        re.compile(
+            r"(?i)(?P<pre>(?<!\S)--?[\w-]*" + _SECRET_NAME + r"[\w-]*\s+)(?!-)[^\s\"'&;|]{4,}"
+        ),
         r"\g<pre>" + MASK,
     ),
 )
