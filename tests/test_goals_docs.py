@@ -1,4 +1,4 @@
-"""The Python examples in docs/README-goals.md run as written and print what they say."""
+"""The Python examples in docs/library.md run as written and print what they say."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-DOC = Path(__file__).parent.parent / "docs" / "README-goals.md"
+DOC = Path(__file__).parent.parent / "docs" / "library.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
 
 
