@@ -128,27 +128,39 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=100_000)
     parser.add_argument("--activities", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--home", type=Path, help="Keep the store in this directory; reuse it if already seeded."
+    )
     args = parser.parse_args()
+    if args.home:
+        args.home.mkdir(parents=True, exist_ok=True)
+        run(args, args.home)
+    else:
+        with tempfile.TemporaryDirectory() as home:
+            run(args, Path(home))
+
+
+def run(args: argparse.Namespace, home: Path) -> None:
     stint = str(Path(sys.executable).parent / "stint")
-    with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "STINT_HOME": home}
-        env.pop("STINT_DATABASE_URL", None)
+    env = {**os.environ, "STINT_HOME": str(home)}
+    env.pop("STINT_DATABASE_URL", None)
+    if not (home / "stint.db").exists():
         t0 = time.perf_counter()
         seed(f"sqlite:///{home}/stint.db", args.sessions, args.activities)
         print(
             f"seeded {args.sessions:,} sessions / {args.activities:,} activities "
             f"in {time.perf_counter() - t0:.1f}s"
         )
-        floor = median_ms([sys.executable, "-c", "pass"], args.runs, env)
-        print(f"{'command':<28}{'median ms':>10}{'ratio':>8}")
-        print(f"{'python -c pass (floor)':<28}{floor:>10.1f}{1.0:>8.1f}")
-        for label, command in (
-            ("stint status", [stint, "status"]),
-            ("stint list --limit 20", [stint, "list", "--limit", "20"]),
-            ("stint status --json", [stint, "status", "--json"]),
-        ):
-            ms = median_ms(command, args.runs, env)
-            print(f"{label:<28}{ms:>10.1f}{ms / floor:>8.1f}")
+    floor = median_ms([sys.executable, "-c", "pass"], args.runs, env)
+    print(f"{'command':<28}{'median ms':>10}{'ratio':>8}")
+    print(f"{'python -c pass (floor)':<28}{floor:>10.1f}{1.0:>8.1f}")
+    for label, command in (
+        ("stint status", [stint, "status"]),
+        ("stint list --limit 20", [stint, "list", "--limit", "20"]),
+        ("stint status --json", [stint, "status", "--json"]),
+    ):
+        ms = median_ms(command, args.runs, env)
+        print(f"{label:<28}{ms:>10.1f}{ms / floor:>8.1f}")
 
 
 if __name__ == "__main__":

@@ -150,7 +150,7 @@ def test_sparkline_scales_to_the_top() -> None:
     assert sparkline([0, 0]) == "▁▁"
 
 
-def test_a_store_at_0001_is_migrated_to_the_analytics_index(stint_home: Path) -> None:
+def test_a_store_at_0001_is_migrated_to_the_latest_indexes(stint_home: Path) -> None:
     from sqlalchemy import inspect
 
     from stint.store.engine import SCHEMA_REVISION, current_revision, make_engine, upgrade
@@ -164,8 +164,9 @@ def test_a_store_at_0001_is_migrated_to_the_analytics_index(stint_home: Path) ->
         i["name"] for i in inspect(engine).get_indexes("sessions")
     }
     tracker = Tracker.open(url)
-    assert current_revision(engine) == SCHEMA_REVISION == "0002"
-    assert "ix_sessions_analytics" in {i["name"] for i in inspect(engine).get_indexes("sessions")}
+    assert current_revision(engine) == SCHEMA_REVISION == "0003"
+    indexes = {i["name"] for i in inspect(engine).get_indexes("sessions")}
+    assert {"ix_sessions_analytics", "ix_sessions_org_id"} <= indexes
     tracker.close()
     engine.dispose()
 

@@ -254,6 +254,7 @@ sessions = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("org_id", "number"),
     UniqueConstraint("org_id", "open_key"),
+    Index("ix_sessions_org_id", "org_id", "id"),
     Index("ix_sessions_org_started", "org_id", "started_at"),
     Index("ix_sessions_org_status_activity", "org_id", "status", "last_activity_at"),
     Index("ix_sessions_agent_session", "org_id", "agent", "agent_session_id"),
