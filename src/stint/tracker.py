@@ -598,6 +598,19 @@ class Tracker:
     # ------------------------------------------------------------------ capture
     # (automatic capture: hooks, transcript import — thin calls into stint.capture)
 
+    def import_transcripts(
+        self, agent: str, paths: Sequence[Path] | None = None, progress: Any = None
+    ) -> dict[str, Any]:
+        """Import an agent's transcripts (`claude-code` or `codex`) from `paths` (files or
+        directories; default: the agent's own data directories), incrementally. Returns
+        the summary (files, bytes, sessions, events, tokens, cost, warnings)."""
+        from stint.capture import claude_code, codex
+
+        importers = {"claude-code": claude_code.import_paths, "codex": codex.import_paths}
+        if agent not in importers:
+            raise StintError(f"cannot import {agent!r}: use one of {', '.join(importers)}")
+        return importers[agent](self, paths, progress).to_dict()
+
     # ---------------------------------------------------------------- analytics
     # (stats, grouping, compare, cohorts, export — thin calls into stint.analytics)
 
