@@ -6,7 +6,7 @@ Installs ccusage with npm into a cache directory (once), runs
 the corpus into a fresh SQLite STINT_HOME, prints a table and a verdict (exit 1 when
 they disagree).
 
-Usage: python benchmarks/ccusage_compare.py [MEGABYTES] [--ccusage-dir DIR]
+Usage: python benchmarks/ccusage_compare.py [MEGABYTES] [--incremental] [--ccusage-dir DIR]
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -50,12 +51,22 @@ def run_ccusage(command: list[str], corpus: Path) -> dict[str, dict[str, Any]]:
     return {row["sessionId"]: row for row in json.loads(done.stdout)["sessions"]}
 
 
-def run_stint(corpus: Path, home: Path) -> dict[str, dict[str, Any]]:
+def run_stint(corpus: Path, home: Path, incremental: bool) -> dict[str, dict[str, Any]]:
+    """Import the corpus; with `incremental`, first with every file cut at a random byte
+    (often inside a line, often inside a streamed response), then in full."""
     os.environ["STINT_HOME"] = str(home)
     from stint.tracker import Tracker
 
     tracker = Tracker.open()
     try:
+        if incremental:
+            rng = random.Random(1)
+            files = {p: p.read_bytes() for p in corpus.rglob("*.jsonl")}
+            for path, data in files.items():
+                path.write_bytes(data[: rng.randrange(len(data) + 1)])
+            tracker.import_transcripts("claude-code", [corpus])
+            for path, data in files.items():
+                path.write_bytes(data)
         tracker.import_transcripts("claude-code", [corpus])
         return {
             s.agent_session_id: {name: s.row[name] for name in (*OURS, "cost_usd")}
@@ -101,6 +112,7 @@ def compare(theirs: dict[str, dict[str, Any]], ours: dict[str, dict[str, Any]]) 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("megabytes", nargs="?", type=float, default=30.0)
+    parser.add_argument("--incremental", action="store_true", help="import every file in two parts")
     parser.add_argument(
         "--ccusage-dir", type=Path, default=Path(tempfile.gettempdir()) / "stint-ccusage"
     )
@@ -115,7 +127,8 @@ def main() -> int:
             f"corpus: {figures['sessions']} sessions, {figures['files']} files, "
             f"{figures['bytes'] / 1e6:.1f} MB; {version.stdout.strip()}\n"
         )
-        ok = compare(run_ccusage(command, corpus), run_stint(corpus, work / "stint-home"))
+        theirs = run_ccusage(command, corpus)
+        ok = compare(theirs, run_stint(corpus, work / "stint-home", args.incremental))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("VERDICT:", "agree (tokens identical, cost within 0.5%)" if ok else "DISAGREE")

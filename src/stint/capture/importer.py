@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from stint.capture.pricing import PriceTable
-from stint.models import OPEN_STATUSES, EventIn
+from stint.models import OPEN_STATUSES, EventIn, Session
 from stint.store import imports
 from stint.timeparse import utcnow
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from stint.tracker import Tracker
 
 log = logging.getLogger("stint.import")
-CHUNK_LINES = 20_000  # lines per transaction: bounded memory on huge files
+FLUSH_LINES = 50_000  # lines per write: memory stays bounded on huge imports
 
 
 @dataclass
@@ -82,6 +82,9 @@ class ImportSummary:
     unknown_models: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)
+    # agent session id → its stint session as last seen by this run (saves re-reading it
+    # for every subagent file of one session)
+    known: dict[str, Session] = field(default_factory=dict)
 
     def count_tokens(self, event: EventIn) -> None:
         payload = event.payload
@@ -92,7 +95,7 @@ class ImportSummary:
         self.cost_usd += float(payload.get("cost_usd", 0.0))
 
     def to_dict(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if k != "touched"}
+        data = {k: v for k, v in self.__dict__.items() if k not in ("touched", "known")}
         data["unknown_models"] = sorted(self.unknown_models)
         data["cost_usd"] = round(self.cost_usd, 6)
         return data
@@ -120,16 +123,52 @@ def new_lines(path: Path, start: int) -> Iterator[tuple[int, bytes]]:
             yield offset, raw
 
 
+class ImportRun:
+    """One import. Parsed batches wait here, merged per agent session (a session's main
+    file and its subagent files become one write), until about `FLUSH_LINES` lines are
+    pending; then each session gets one bulk write, and the offsets of the files read are
+    saved in one transaction after their events — a crash in between only means lines
+    are read again, and their keys are already stored."""
+
+    def __init__(self, tracker: Tracker, summary: ImportSummary) -> None:
+        self.tracker = tracker
+        self.summary = summary
+        self.batches: dict[tuple[str, str], SessionBatch] = {}
+        self.offsets: dict[str, imports.Offset] = {}
+        self.lines = 0
+
+    def take(self, key: str, offset: imports.Offset, parser: Parser, *, final: bool) -> None:
+        for batch in parser.take(final):
+            known = self.batches.get((batch.agent, batch.agent_session_id))
+            if known is None:
+                self.batches[(batch.agent, batch.agent_session_id)] = batch
+            else:
+                known.saw(batch.first_at)
+                known.saw(batch.last_at)
+                known.events.extend(batch.events)
+                for name in ("cwd", "branch", "model", "version"):
+                    setattr(known, name, getattr(batch, name) or getattr(known, name))
+        self.offsets[key] = offset
+        if self.lines >= FLUSH_LINES:
+            self.flush()
+
+    def flush(self) -> None:
+        for batch in self.batches.values():
+            apply_batch(self.tracker, batch, self.summary)
+        with self.tracker.store.write() as conn:
+            for key, offset in self.offsets.items():
+                imports.set_offset(
+                    self.tracker.store, conn, self.tracker.org, key, offset, utcnow()
+                )
+        self.batches, self.offsets, self.lines = {}, {}, 0
+
+
 def import_file(
-    tracker: Tracker,
-    path: Path,
-    parser_factory: ParserFactory,
-    summary: ImportSummary,
-    *,
-    end_stale: bool = True,
+    tracker: Tracker, path: Path, parser_factory: ParserFactory, run: ImportRun
 ) -> None:
-    """Import what is new in one file. A file smaller than the remembered offset was
-    rewritten: it is read again from the start (event keys keep that idempotent)."""
+    """Read what is new in one file into `run`. A file smaller than the remembered offset
+    was rewritten: it is read again from the start (event keys keep that idempotent)."""
+    summary = run.summary
     key = str(path.resolve())
     size = path.stat().st_size
     with tracker.store.read() as conn:
@@ -141,11 +180,12 @@ def import_file(
         return
     summary.files_read += 1
     parser = parser_factory(path, known.state)
-    offset, pending = known.offset, 0
+    offset = known.offset
     for end, raw in new_lines(path, known.offset):
         summary.bytes_read += end - offset
         offset = end
         summary.new_lines += 1
+        run.lines += 1
         try:
             line = json.loads(raw)
         except ValueError:
@@ -153,30 +193,9 @@ def import_file(
             continue
         if isinstance(line, dict):
             parser.feed(line)
-        pending += 1
-        if pending >= CHUNK_LINES:
-            _commit(tracker, key, size, offset, parser, summary, final=False)
-            pending = 0
-    _commit(tracker, key, size, offset, parser, summary, final=True)
-    if end_stale:
-        end_stale_sessions(tracker, summary.touched)
-
-
-def _commit(
-    tracker: Tracker,
-    key: str,
-    size: int,
-    offset: int,
-    parser: Parser,
-    summary: ImportSummary,
-    *,
-    final: bool,
-) -> None:
-    for batch in parser.take(final):
-        apply_batch(tracker, batch, summary)
-    with tracker.store.write() as conn:
-        state = imports.Offset(max(size, offset), offset, parser.state)
-        imports.set_offset(tracker.store, conn, tracker.org, key, state, utcnow())
+        if run.lines >= FLUSH_LINES:
+            run.take(key, imports.Offset(size, offset, parser.state), parser, final=False)
+    run.take(key, imports.Offset(max(size, offset), offset, parser.state), parser, final=True)
 
 
 def apply_batch(tracker: Tracker, batch: SessionBatch, summary: ImportSummary) -> None:
@@ -184,7 +203,9 @@ def apply_batch(tracker: Tracker, batch: SessionBatch, summary: ImportSummary) -
     re-opened only when the new lines come after its end (the agent resumed it); older
     lines (a late subagent file, hook data already ended) just add their events."""
     agent = batch.agent
-    found = tracker.find_agent_session(agent, batch.agent_session_id)
+    found = summary.known.get(batch.agent_session_id)
+    if found is None:
+        found = tracker.find_agent_session(agent, batch.agent_session_id)
     resumed = (
         found is not None
         and found.status not in OPEN_STATUSES
@@ -215,11 +236,12 @@ def apply_batch(tracker: Tracker, batch: SessionBatch, summary: ImportSummary) -
     if batch.version and not session.agent_version:
         fields["agent_version"] = batch.version
     if fields:
-        tracker.update(session.id, **fields)
+        session = tracker.update(session.id, **fields)
+    summary.known[batch.agent_session_id] = session
     for event in batch.events:
         if event.type == "tokens":
             summary.count_tokens(event)
-    summary.events_stored += tracker.record_many(session.id, batch.events)
+    summary.events_stored += tracker.record_bulk(session.id, batch.events)
 
 
 def end_stale_sessions(tracker: Tracker, session_ids: set[int]) -> None:
@@ -246,17 +268,13 @@ def import_all(
     policy = tracker.settings.capture_policy
     summary = ImportSummary()
     total, done = sum(p.stat().st_size for p in files), 0
+    run = ImportRun(tracker, summary)
     for path in files:
-        import_file(
-            tracker,
-            path,
-            lambda p, state: parser(p, state, policy, prices),
-            summary,
-            end_stale=False,
-        )
+        import_file(tracker, path, lambda p, state: parser(p, state, policy, prices), run)
         done += path.stat().st_size
         if progress is not None:
             progress(done, total)
+    run.flush()
     end_stale_sessions(tracker, summary.touched)
     summary.unknown_models |= prices.unknown
     for model in sorted(prices.unknown):
