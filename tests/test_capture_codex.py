@@ -130,3 +130,17 @@ def test_codex_counter_restart_and_fallback_model(tracker: Tracker, tmp_path: Pa
     assert session is not None
     assert (session.input_tokens, session.output_tokens) == (700, 70)
     assert session.cost_usd == pytest.approx(gpt5_cost(700, 0, 70))
+
+
+def test_cli_reads_codex_home(tmp_path: Path) -> None:
+    from conftest import run_stint
+
+    home = tmp_path / "codex-home"
+    folder = home / "sessions" / "2026" / "01" / "05"
+    folder.mkdir(parents=True)
+    (folder / f"rollout-2026-01-05T09-00-00-{SID}.jsonl").write_text(dump(rollout(tmp_path)))
+    done = run_stint("import", "codex", "--json", env={"CODEX_HOME": str(home)})
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert (summary["files_read"], summary["sessions_created"]) == (1, 1)
+    assert summary["output_tokens"] == 425 and summary["unknown_models"] == []

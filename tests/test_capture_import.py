@@ -353,3 +353,63 @@ def test_cli_import_json_summary_and_show(tmp_path: Path) -> None:
     shown = run_stint("show", "last")
     assert "Tokens: 103 (+6,000 cache)" in shown.stdout, shown.stdout
     assert "Cost: $0.01" in shown.stdout
+
+
+def _corpus(tmp_path: Path, projects: Path) -> None:
+    for n in range(3):
+        sid = f"0b5f7a52-1111-4c2e-9d1a-5a0c2a4a7e0{n}"
+        t = Transcript(sid, str(tmp_path), start=OLD + timedelta(hours=n))
+        t.prompt(f"task {n}")
+        t.response(f"msg_{n}a", usage=(3, 400, 900, 7000), partial_outputs=(2, 9))
+        t.tool(f"toolu_{n}e", "Edit", {"file_path": "/f.py", "old_string": "a", "new_string": "b"})
+        t.tool(f"toolu_{n}t", "Task", {"prompt": "look"})
+        t.compact()
+        t.response(f"msg_{n}b", model="claude-opus-4-6", usage=(1, 50, 3000, 100), one_hour=2000)
+        t.write(projects / f"{sid}.jsonl")
+        side = Transcript(sid, str(tmp_path), start=t.at, agent_id=f"a{n}")
+        side.tool(f"toolu_{n}s", "Bash", {"command": "ls"}, model="claude-haiku-4-5-20251001")
+        side.write(projects / sid / "subagents" / f"agent-a{n}.jsonl")
+
+
+def _figures(tracker: Tracker) -> list[tuple[Any, ...]]:
+    sessions = sorted(tracker.sessions(limit=100), key=lambda s: s.agent_session_id)
+    return [(_totals(s), s.subagents_started, s.files_modified) for s in sessions]
+
+
+def test_small_flushes_give_the_same_result_and_counters_match_the_event_log(
+    tracker: Tracker, projects: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stint import doctor
+    from stint.capture import importer
+
+    _corpus(tmp_path, projects)
+    run(tracker, projects)
+    whole = _figures(tracker)
+    assert doctor.check(tracker) == []  # the bulk path moved counters like the event log says
+
+    other = Tracker.open(f"sqlite:///{tmp_path / 'chunked.db'}")
+    try:
+        monkeypatch.setattr(importer, "FLUSH_LINES", 3)
+        run(other, projects)
+        assert _figures(other) == whole
+    finally:
+        other.close()
+
+
+def test_a_tool_call_never_answered_is_kept_without_a_verdict(
+    tracker: Tracker, projects: Path, tmp_path: Path
+) -> None:
+    t = Transcript(SID, str(tmp_path))
+    t.prompt("go")
+    t.response(
+        "msg_t",
+        blocks=[
+            {"type": "tool_use", "id": "toolu_x", "name": "Bash", "input": {"command": "sleep 9"}}
+        ],
+    )
+    run(tracker, t.write(projects / f"{SID}.jsonl"))
+    session = tracker.find_agent_session("claude-code", SID)
+    assert session is not None
+    assert (session.tool_call_count, session.tool_failures, session.commands_executed) == (1, 0, 1)
+    calls = [a for a in tracker.timeline(session.id) if a.type == "tool_call"]
+    assert calls[0].payload["success"] is None
