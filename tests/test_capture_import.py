@@ -316,6 +316,7 @@ def test_unknown_model_costs_nothing_and_warns(
     summary = run(tracker, t.write(projects / f"{SID}.jsonl"))
     assert summary["unknown_models"] == ["claude-mystery-9"]
     assert len(summary["warnings"]) == 1
+    assert "claude-mystery-9" in tracker.settings.log_file.read_text()
     session = tracker.find_agent_session("claude-code", SID)
     assert session is not None and session.cost_usd == 0 and session.output_tokens == 200
 

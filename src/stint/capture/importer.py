@@ -281,4 +281,12 @@ def import_all(
         message = f"no price for model {model!r}: its cost is counted as 0"
         summary.warnings.append(message)
         log.warning(message)
+        log_line(tracker.settings.log_file, message)
     return summary
+
+
+def log_line(path: Path, message: str) -> None:
+    """One line in stint's log file (`$STINT_HOME/stint.log`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"{utcnow().isoformat(timespec='seconds')} import: {message}\n")
