@@ -27,6 +27,7 @@ from stint.capture.pricing import PriceTable, Usage
 from stint.capture.redact import text_under_policy
 from stint.capture.tools import tool_events
 from stint.models import EventIn
+from stint.timeparse import utcnow
 
 if TYPE_CHECKING:
     from stint.tracker import Tracker
@@ -97,7 +98,6 @@ class ClaudeParser:
     """Lines of one transcript file → session batches (see `stint.capture.importer`)."""
 
     def __init__(self, path: Path, state: dict[str, Any], policy: str, prices: PriceTable):
-        self.path = path
         self.policy = policy
         self.prices = prices
         self.state = state
@@ -249,9 +249,11 @@ class ClaudeParser:
             return
         self._tool(str(tool_id), found, success=block.get("is_error") is not True, done_at=at)
 
-    def _tool(self, tool_id: str, found: list[Any], success: bool | None, done_at: Any) -> None:
+    def _tool(
+        self, tool_id: str, found: list[Any], success: bool | None, done_at: datetime | None
+    ) -> None:
         name, tool_input, started, sid, subagent = found
-        at = parse_time(started) or done_at
+        at = parse_time(started) or done_at or utcnow()
         duration = int((done_at - at).total_seconds() * 1000) if done_at is not None else None
         batch = self._batch(sid, at)
         batch.events.extend(
@@ -289,8 +291,6 @@ class ClaudeParser:
 
     def _finished(self) -> bool:
         """A file whose last line is older than a day gets no more tool results."""
-        from stint.timeparse import utcnow
-
         return self.last_seen is not None and (utcnow() - self.last_seen).days >= 1
 
     def _token_event(

@@ -269,6 +269,8 @@ def import_all(
     summary = ImportSummary()
     total, done = sum(p.stat().st_size for p in files), 0
     run = ImportRun(tracker, summary)
+    if progress is not None:
+        progress(0, total)
     for path in files:
         import_file(tracker, path, lambda p, state: parser(p, state, policy, prices), run)
         done += path.stat().st_size
