@@ -414,3 +414,24 @@ def test_a_tool_call_never_answered_is_kept_without_a_verdict(
     assert (session.tool_call_count, session.tool_failures, session.commands_executed) == (1, 0, 1)
     calls = [a for a in tracker.timeline(session.id) if a.type == "tool_call"]
     assert calls[0].payload["success"] is None
+
+
+@pytest.mark.parametrize("policy", ["metadata", "full"])
+def test_prompt_text_is_kept_only_under_full_and_redacted(
+    policy: str, projects: Path, tmp_path: Path
+) -> None:
+    t = Transcript(SID, str(tmp_path))
+    t.prompt("deploy with password=hunter22hunter")
+    t.tool("toolu_g", "Grep", {"pattern": "token=abcd1234efgh"})
+    tracker = Tracker.open(f"sqlite:///{tmp_path / 'p.db'}", capture_policy=policy)
+    try:
+        run(tracker, t.write(projects / f"{SID}.jsonl"))
+        session = tracker.find_agent_session("claude-code", SID)
+        assert session is not None
+        payloads = {a.type: a.payload for a in tracker.timeline(session.id)}
+    finally:
+        tracker.close()
+    stored = json.dumps(payloads)
+    assert "hunter22hunter" not in stored and "abcd1234efgh" not in stored
+    assert ("text" in payloads["message"]) == (policy == "full")
+    assert ("input" in payloads["tool_call"]) == (policy == "full")

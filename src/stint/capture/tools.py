@@ -95,6 +95,9 @@ def tool_events(
         payload["duration_ms"] = duration_ms
     if subagent:
         payload["subagent"] = subagent
+    text = text_under_policy(_input_text(tool_input), policy)
+    if text is not None:
+        payload["input"] = text[:4000]
     description = f"{name} {path}" if path else name
     events = [
         EventIn(
@@ -148,9 +151,6 @@ def tool_events(
                 key=key("file"),
             )
         )
-    text = text_under_policy(_input_text(tool_input), policy)
-    if text is not None:
-        payload["input"] = text[:4000]
     return events
 
 
