@@ -4,6 +4,7 @@ with hook-captured events."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -53,7 +54,7 @@ def test_streaming_duplicates_count_once_at_the_largest_line(
     t.noise()
     summary = run(tracker, t.write(projects / f"{SID}.jsonl"))
 
-    session = tracker.find_agent_session("claude-code", SID)
+    session = tracker.find_agent_session("claude_code", SID)
     assert session is not None
     assert summary["sessions_created"] == 1
     assert (session.input_tokens, session.output_tokens) == (8, 339)
@@ -97,7 +98,7 @@ def test_tools_edits_commands_reads_and_a_failure(
     t.tool("toolu_bash", "Bash", {"command": "curl -H 'Authorization: Bearer abcdefghijklmnop' x"})
     run(tracker, t.write(projects / f"{SID}.jsonl"))
 
-    session = tracker.find_agent_session("claude-code", SID)
+    session = tracker.find_agent_session("claude_code", SID)
     assert session is not None
     assert session.tool_call_count == 6
     assert session.tool_failures == 1
@@ -131,7 +132,7 @@ def test_subagent_transcript_belongs_to_its_parent(
     summary = run(tracker, projects)
 
     assert summary["sessions_created"] == 1
-    session = tracker.find_agent_session("claude-code", SID)
+    session = tracker.find_agent_session("claude_code", SID)
     assert session is not None
     assert session.subagents_started == 1
     assert session.message_count == 1
@@ -139,8 +140,8 @@ def test_subagent_transcript_belongs_to_its_parent(
     assert session.ai_model == SONNET  # the subagent's model is not the session's
     models = usage_rows(tracker, session.id)
     assert set(models) == {SONNET, "claude-haiku-4-5-20251001"}
-    sub = [a for a in tracker.timeline(session.id) if a.payload.get("subagent") == "a1b2c3"]
-    assert [a.type for a in sub] == ["tool_call"]
+    sub = [a for a in tracker.timeline(session.id) if a.payload.get("agent_id") == "a1b2c3"]
+    assert sorted(a.type for a in sub) == ["subagent_started", "tool_call"]
 
 
 def test_compaction_is_noted_and_its_summary_is_no_prompt(
@@ -152,7 +153,7 @@ def test_compaction_is_noted_and_its_summary_is_no_prompt(
     t.compact()
     t.prompt("two")
     run(tracker, t.write(projects / f"{SID}.jsonl"))
-    session = tracker.find_agent_session("claude-code", SID)
+    session = tracker.find_agent_session("claude_code", SID)
     assert session is not None
     assert session.message_count == 2
     kinds = [a.type for a in tracker.timeline(session.id)]
@@ -185,12 +186,12 @@ def test_reimport_is_a_no_op_and_appends_read_only_new_bytes(
     path.parent.mkdir(parents=True)
     path.write_text(t.text()[: len(dump(t.lines[:cut]))])
     first = run(tracker, path)
-    before = tracker.find_agent_session("claude-code", SID)
+    before = tracker.find_agent_session("claude_code", SID)
     assert before is not None and before.output_tokens == 50 + 60
 
     again = run(tracker, path)
     assert (again["files_read"], again["events_stored"], again["bytes_read"]) == (0, 0, 0)
-    same = tracker.find_agent_session("claude-code", SID)
+    same = tracker.find_agent_session("claude_code", SID)
     assert same is not None and _totals(same) == _totals(before)
 
     t.prompt("more")
@@ -200,7 +201,7 @@ def test_reimport_is_a_no_op_and_appends_read_only_new_bytes(
         handle.write(tail)
     second = run(tracker, path)
     assert second["bytes_read"] == len(tail.encode())
-    after = tracker.find_agent_session("claude-code", SID)
+    after = tracker.find_agent_session("claude_code", SID)
     assert after is not None
     assert after.id == before.id
     assert after.output_tokens == 50 + 700 + 50  # the streamed response once, at its max
@@ -215,7 +216,7 @@ def test_reimport_is_a_no_op_and_appends_read_only_new_bytes(
     path.write_text(dump(t.lines[:3]))
     third = run(tracker, path)
     assert third["files_read"] == 1 and third["events_stored"] == 0
-    final = tracker.find_agent_session("claude-code", SID)
+    final = tracker.find_agent_session("claude_code", SID)
     assert final is not None and _totals(final) == _totals(after)
 
 
@@ -230,11 +231,11 @@ def test_partial_last_line_waits_for_its_newline(
     path.parent.mkdir(parents=True)
     path.write_text(text[:-20])
     run(tracker, path)
-    session = tracker.find_agent_session("claude-code", SID)
+    session = tracker.find_agent_session("claude_code", SID)
     assert session is not None and session.message_count == 1
     path.write_text(text)
     run(tracker, path)
-    session = tracker.find_agent_session("claude-code", SID)
+    session = tracker.find_agent_session("claude_code", SID)
     assert session is not None and session.message_count == 2
 
 
@@ -251,7 +252,7 @@ def test_resumed_session_across_two_files_is_one_session(
     later.write(projects / "11111111-2222-4333-8444-555555555555.jsonl")
     summary = run(tracker, projects)
     assert summary["sessions_created"] == 1
-    session = tracker.find_agent_session("claude-code", SID)
+    session = tracker.find_agent_session("claude_code", SID)
     assert session is not None
     assert session.message_count == 2
     assert session.branch == "feature"
@@ -264,47 +265,79 @@ def test_a_running_session_stays_open(tracker: Tracker, projects: Path, tmp_path
     t.prompt("still working")
     t.response("msg_now")
     run(tracker, t.write(projects / f"{SID}.jsonl"))
-    session = tracker.find_agent_session("claude-code", SID)
+    session = tracker.find_agent_session("claude_code", SID)
     assert session is not None and session.status == "active"
 
 
 def test_hook_events_and_import_merge_without_double_counting(
     tracker: Tracker, projects: Path, tmp_path: Path
 ) -> None:
+    from stint.capture.keys import event_key
+    from stint.models import EventIn
+
+    prompt = "Refactor it, see @app/m.py"
+    edit = {"file_path": f"{tmp_path}/app/m.py", "old_string": "a", "new_string": "b\nc"}
+    patch = {"structuredPatch": [{"lines": ["-a", "+b", "+c", "+d", " e"]}]}
     t = Transcript(SID, str(tmp_path), start=utcnow() - timedelta(minutes=10))
-    t.prompt("Refactor it")
-    edit = {"file_path": "/app/m.py", "old_string": "a", "new_string": "b\nc"}
-    t.tool("toolu_e", "Edit", edit)
+    t.prompt(prompt)
+    t.tool("toolu_e", "Edit", edit, result=patch)
     t.tool("toolu_b", "Bash", {"command": "make test"})
-    # What the hook ingest records for the same session, through the shared mapping.
-    hooked = tracker.attach(agent="claude-code", agent_session_id=SID, cwd=str(tmp_path))
+    side = Transcript(SID, str(tmp_path), start=t.at, agent_id="a7")
+    side.tool("toolu_s", "Read", {"file_path": f"{tmp_path}/README.md"})
+    t.write(projects / f"{SID}.jsonl")
+    side.write(projects / SID / "subagents" / "agent-a7.jsonl")
+
+    # What the hook ingest records for the same session: the shared tool mapping, and
+    # the hooks' keys for the prompt, its @mention and SubagentStart.
+    hooked = tracker.attach(agent="claude_code", agent_session_id=SID, cwd=str(tmp_path))
+    now = utcnow()
+    key = prompt_key("claude_code", SID, prompt)
+    mention = hashlib.sha256(b"app/m.py").hexdigest()[:16]
     hook_events = [
-        *tool_events("claude-code", SID, "toolu_e", "Edit", edit, utcnow(), True, 5, "metadata"),
+        EventIn("message", now, key=key),
+        EventIn("file_mentioned", now, file_path="app/m.py", key=f"{key}:mention:{mention}"),
+        EventIn("subagent_started", now, key=event_key("claude_code", SID, "SubagentStart", "a7")),
         *tool_events(
-            "claude-code",
+            "claude_code",
+            SID,
+            "toolu_e",
+            "Edit",
+            edit,
+            now,
+            True,
+            5,
+            "metadata",
+            response=patch,
+            cwd=str(tmp_path),
+        ),
+        *tool_events(
+            "claude_code",
             SID,
             "toolu_b",
             "Bash",
             {"command": "make test"},
-            utcnow(),
+            now,
             True,
             9,
             "metadata",
+            cwd=str(tmp_path),
         ),
     ]
-    from stint.models import EventIn
-
-    hook_events.append(EventIn("message", key=prompt_key("claude-code", SID, "Refactor it")))
     tracker.record_many(hooked.id, hook_events)
+    before = tracker.get(hooked.id)
 
-    run(tracker, t.write(projects / f"{SID}.jsonl"))
+    run(tracker, projects)
     assert len(tracker.sessions()) == 1
     session = tracker.get(hooked.id)
-    assert session.message_count == 1
-    assert session.tool_call_count == 2
+    assert session.message_count == before.message_count == 1
+    assert session.subagents_started == before.subagents_started == 1
     assert session.commands_executed == 1
-    assert (session.edit_lines_added, session.edit_lines_removed) == (2, 1)
-    assert session.output_tokens == 100  # tokens only come from the transcript
+    assert session.tool_call_count == 3  # the subagent's Read is new
+    assert (session.edit_lines_added, session.edit_lines_removed) == (3, 1)
+    files = {f.path: f for f in tracker.files(hooked.id)}
+    assert set(files) == {"app/m.py", "README.md"}
+    assert (files["app/m.py"].times_mentioned, files["app/m.py"].times_modified) == (1, 1)
+    assert session.output_tokens == 50 * 3  # tokens only come from the transcript
 
 
 def test_unknown_model_costs_nothing_and_warns(
@@ -317,7 +350,7 @@ def test_unknown_model_costs_nothing_and_warns(
     assert summary["unknown_models"] == ["claude-mystery-9"]
     assert len(summary["warnings"]) == 1
     assert "claude-mystery-9" in tracker.settings.log_file.read_text()
-    session = tracker.find_agent_session("claude-code", SID)
+    session = tracker.find_agent_session("claude_code", SID)
     assert session is not None and session.cost_usd == 0 and session.output_tokens == 200
 
 
@@ -334,7 +367,7 @@ def test_prices_toml_overrides_the_shipped_table(
     t.response("msg_2", model="claude-mystery-9", usage=(1000, 1000, 0, 0))
     summary = run(tracker, t.write(projects / f"{SID}.jsonl"))
     assert summary["unknown_models"] == []
-    session = tracker.find_agent_session("claude-code", SID)
+    session = tracker.find_agent_session("claude_code", SID)
     assert session is not None
     assert session.cost_usd == pytest.approx((10 * 100 + 1000 * 1 + 1000 * 2) / 1e6)
 
@@ -409,11 +442,11 @@ def test_a_tool_call_never_answered_is_kept_without_a_verdict(
         ],
     )
     run(tracker, t.write(projects / f"{SID}.jsonl"))
-    session = tracker.find_agent_session("claude-code", SID)
+    session = tracker.find_agent_session("claude_code", SID)
     assert session is not None
     assert (session.tool_call_count, session.tool_failures, session.commands_executed) == (1, 0, 1)
     calls = [a for a in tracker.timeline(session.id) if a.type == "tool_call"]
-    assert calls[0].payload["success"] is None
+    assert "success" not in calls[0].payload
 
 
 @pytest.mark.parametrize("policy", ["metadata", "full"])
@@ -426,12 +459,14 @@ def test_prompt_text_is_kept_only_under_full_and_redacted(
     tracker = Tracker.open(f"sqlite:///{tmp_path / 'p.db'}", capture_policy=policy)
     try:
         run(tracker, t.write(projects / f"{SID}.jsonl"))
-        session = tracker.find_agent_session("claude-code", SID)
+        session = tracker.find_agent_session("claude_code", SID)
         assert session is not None
-        payloads = {a.type: a.payload for a in tracker.timeline(session.id)}
+        timeline = tracker.timeline(session.id)
+        payloads = {a.type: a.payload for a in timeline}
     finally:
         tracker.close()
-    stored = json.dumps(payloads)
+    stored = json.dumps(payloads) + json.dumps([a.description for a in timeline])
     assert "hunter22hunter" not in stored and "abcd1234efgh" not in stored
-    assert ("text" in payloads["message"]) == (policy == "full")
+    descriptions = {a.type: a.description for a in timeline}
+    assert ("deploy with" in descriptions["message"]) == (policy == "full")
     assert ("input" in payloads["tool_call"]) == (policy == "full")

@@ -114,8 +114,10 @@ class Transcript:
         error: bool = False,
         usage: tuple[int, int, int, int] = (3, 50, 0, 6000),
         model: str = "claude-sonnet-4-5-20250929",
+        result: dict[str, Any] | None = None,
     ) -> None:
-        """An assistant tool_use and the user line with its tool_result."""
+        """An assistant tool_use and the user line with its tool_result (`result`: the
+        structured `toolUseResult`, e.g. an Edit's `structuredPatch`)."""
         block = {"type": "tool_use", "id": tool_id, "name": name, "input": tool_input}
         self.response(f"msg_{tool_id}", blocks=[block], usage=usage, model=model)
         result = {
@@ -127,7 +129,7 @@ class Transcript:
         self._line(
             "user",
             message={"role": "user", "content": [result]},
-            toolUseResult="Error: failed" if error else {"stdout": "ok"},
+            toolUseResult="Error: failed" if error else (result or {"stdout": "ok"}),
             sourceToolUseID=tool_id,
         )
 

@@ -622,9 +622,13 @@ class Tracker:
         the summary (files, bytes, sessions, events, tokens, cost, warnings)."""
         from stint.capture import claude_code, codex
 
-        importers = {"claude-code": claude_code.import_paths, "codex": codex.import_paths}
+        importers = {
+            "claude-code": claude_code.import_paths,
+            "claude_code": claude_code.import_paths,
+            "codex": codex.import_paths,
+        }
         if agent not in importers:
-            raise StintError(f"cannot import {agent!r}: use one of {', '.join(importers)}")
+            raise StintError(f"cannot import {agent!r}: use claude-code or codex")
         return importers[agent](self, paths, progress).to_dict()
 
     # ---------------------------------------------------------------- analytics

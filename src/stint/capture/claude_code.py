@@ -15,6 +15,7 @@ a re-import from scratch still lands on the same keys.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable
 from datetime import datetime
@@ -24,15 +25,16 @@ from typing import TYPE_CHECKING, Any
 from stint.capture.importer import ImportSummary, SessionBatch, import_all, parse_time
 from stint.capture.keys import event_key, prompt_key, usage_key
 from stint.capture.pricing import PriceTable, Usage
-from stint.capture.redact import text_under_policy
-from stint.capture.tools import tool_events
+from stint.capture.redact import redact, text_under_policy
+from stint.capture.tools import fit_key, tool_events
 from stint.models import EventIn
 from stint.timeparse import utcnow
+from stint.tracker import mentions_in
 
 if TYPE_CHECKING:
     from stint.tracker import Tracker
 
-AGENT = "claude-code"
+AGENT = "claude_code"  # stint's agent name, as the hooks store it
 RECENT_GROUPS = 256  # streamed lines of one response are a few lines apart
 TOKEN_NAMES = ("input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens")
 
@@ -149,7 +151,9 @@ class ClaudeParser:
                     description=f"Context compacted ({meta.get('trigger', 'auto')})",
                     source="import",
                     payload={"trigger": meta.get("trigger"), "pre_tokens": meta.get("preTokens")},
-                    key=event_key(AGENT, sid, "compact", str(line.get("uuid") or at.isoformat())),
+                    key=fit_key(
+                        event_key(AGENT, sid, "compact", str(line.get("uuid") or at.isoformat()))
+                    ),
                 )
             )
 
@@ -170,11 +174,12 @@ class ClaudeParser:
             EventIn(
                 "subagent_started",
                 occurred_at=at,
-                description=f"Subagent {agent_id}",
+                description=f"Subagent {agent_id} started",
                 source="import",
                 ai_involved=True,
                 payload={"agent_id": agent_id},
-                key=event_key(AGENT, sid, "subagent", agent_id),
+                # the hook's key for SubagentStart, so the two count once
+                key=fit_key(event_key(AGENT, sid, "SubagentStart", agent_id)),
             )
         )
 
@@ -195,16 +200,18 @@ class ClaudeParser:
                 tool_id, name = block.get("id"), block.get("name")
                 if isinstance(tool_id, str) and isinstance(name, str):
                     tool_input = block.get("input") if isinstance(block.get("input"), dict) else {}
-                    self.pending[tool_id] = [name, tool_input, at.isoformat(), sid, subagent]
+                    started = at.isoformat()
+                    self.pending[tool_id] = [name, tool_input, started, sid, subagent, batch.cwd]
         usage = message.get("usage")
         if not isinstance(usage, dict):
             return
         figures = _usage_figures(usage)
         message_id, request_id = message.get("id"), line.get("requestId") or ""
         if isinstance(message_id, str) and message_id:
-            group = usage_key(AGENT, sid, message_id, str(request_id))
+            group = fit_key(usage_key(AGENT, sid, message_id, str(request_id)))
         else:  # no id: nothing to merge it with (ccusage counts such lines one by one)
-            group = event_key(AGENT, sid, "usage", str(line.get("uuid") or at.isoformat()))
+            line_id = str(line.get("uuid") or at.isoformat())
+            group = fit_key(event_key(AGENT, sid, "usage", line_id))
         known = self.best.get(group)
         if known is None or sum(figures[:4]) > sum(known[0][:4]):
             self.best[group] = (figures, model or "unknown", at, sid)
@@ -219,40 +226,58 @@ class ClaudeParser:
     ) -> None:
         content = message.get("content")
         if isinstance(content, list):
-            for block in content:
-                if isinstance(block, dict) and block.get("type") == "tool_result":
-                    self._tool_result(block, at)
+            results = [b for b in content if isinstance(b, dict) and b.get("type") == "tool_result"]
+            # The structured result (with its patch) is the line's, when it answers one call.
+            response = line.get("toolUseResult") if len(results) == 1 else None
+            for block in results:
+                self._tool_result(block, at, response)
         if line.get("isMeta") or line.get("isCompactSummary") or line.get("isSidechain"):
             return
         text = _prompt_text(message)
         if text is None:
             return
-        payload: dict[str, Any] = {"role": "user", "chars": len(text)}
         kept = text_under_policy(text, self.policy)
-        if kept is not None:
-            payload["text"] = kept
+        key = fit_key(prompt_key(AGENT, sid, text))
         batch.events.append(
             EventIn(
                 "message",
                 occurred_at=at,
-                description="Prompt" + (f": {kept[:200]}" if kept else ""),
+                description=f"Prompt: {kept[:200]}" if kept else f"Prompt ({len(text)} characters)",
                 source="import",
-                payload=payload,
-                key=prompt_key(AGENT, sid, text),
+                payload={"role": "user", "chars": len(text)},
+                key=key,
             )
         )
+        for path in mentions_in(text):  # `@file` in a prompt, keyed as the hooks key it
+            digest = hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+            batch.events.append(
+                EventIn(
+                    "file_mentioned",
+                    occurred_at=at,
+                    description=f"Mentioned {path}",
+                    source="import",
+                    file_path=redact(path),
+                    key=fit_key(f"{key}:mention:{digest}"),
+                )
+            )
 
-    def _tool_result(self, block: dict[str, Any], at: datetime) -> None:
+    def _tool_result(self, block: dict[str, Any], at: datetime, response: Any) -> None:
         tool_id = block.get("tool_use_id")
         found = self.pending.pop(tool_id, None) if isinstance(tool_id, str) else None
         if found is None:
             return
-        self._tool(str(tool_id), found, success=block.get("is_error") is not True, done_at=at)
+        success = block.get("is_error") is not True
+        self._tool(str(tool_id), found, success, at, response)
 
     def _tool(
-        self, tool_id: str, found: list[Any], success: bool | None, done_at: datetime | None
+        self,
+        tool_id: str,
+        found: list[Any],
+        success: bool | None,
+        done_at: datetime | None,
+        response: Any = None,
     ) -> None:
-        name, tool_input, started, sid, subagent = found
+        name, tool_input, started, sid, subagent, cwd = found
         at = parse_time(started) or done_at or utcnow()
         duration = int((done_at - at).total_seconds() * 1000) if done_at is not None else None
         batch = self._batch(sid, at)
@@ -267,8 +292,10 @@ class ClaudeParser:
                 success,
                 duration,
                 self.policy,
+                response=response,
+                cwd=cwd,
                 source="import",
-                subagent=subagent,
+                agent_id=subagent,
             )
         )
 
@@ -277,7 +304,7 @@ class ClaudeParser:
     def take(self, final: bool) -> list[SessionBatch]:
         if final and self._finished():
             for tool_id in list(self.pending):
-                self._tool(tool_id, self.pending.pop(tool_id), success=None, done_at=None)
+                self._tool(tool_id, self.pending.pop(tool_id), None, None)
         for group, (figures, model, at, sid) in self.best.items():
             event = self._token_event(group, figures, model, at, sid)
             if event is not None:
@@ -314,7 +341,7 @@ class ClaudeParser:
             source="import",
             ai_involved=True,
             payload=payload,
-            key=group if before is None else f"{group}:{total}",
+            key=group if before is None else fit_key(f"{group}:{total}"),
         )
 
     def _cost(self, model: str, figures: list[int]) -> float:

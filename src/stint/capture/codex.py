@@ -22,6 +22,7 @@ from stint.capture.importer import ImportSummary, SessionBatch, import_all, pars
 from stint.capture.keys import event_key, prompt_key, tool_key
 from stint.capture.pricing import PriceTable, Usage
 from stint.capture.redact import redact, text_under_policy
+from stint.capture.tools import fit_key
 from stint.models import EventIn
 from stint.timeparse import utcnow
 
@@ -220,7 +221,7 @@ class CodexParser:
                         ai_involved=True,
                         file_path=path,
                         payload={"added": added, "removed": removed, "tool": "apply_patch"},
-                        key=tool_key(AGENT, sid, call_id, f"file:{path}"),
+                        key=fit_key(tool_key(AGENT, sid, call_id, f"file:{path}")),
                     )
                 )
         batch.events.extend(events)

@@ -200,17 +200,17 @@ def import_file(
 
 def apply_batch(tracker: Tracker, batch: SessionBatch, summary: ImportSummary) -> None:
     """Create the stint session of an agent session, or add to it. A closed session is
-    re-opened only when the new lines come after its end (the agent resumed it); older
-    lines (a late subagent file, hook data already ended) just add their events."""
+    re-opened only when a prompt comes after its end (the agent resumed it — the hooks'
+    rule too); other lines (the tail of a transcript the hooks already ended, a late
+    subagent file) just add their events."""
     agent = batch.agent
     found = summary.known.get(batch.agent_session_id)
     if found is None:
         found = tracker.find_agent_session(agent, batch.agent_session_id)
-    resumed = (
-        found is not None
-        and found.status not in OPEN_STATUSES
-        and found.ended_at is not None
-        and batch.last_at > found.ended_at
+    ended = found.ended_at if found is not None and found.status not in OPEN_STATUSES else None
+    resumed = ended is not None and any(
+        e.type == "message" and e.occurred_at is not None and e.occurred_at > ended
+        for e in batch.events
     )
     if found is None or resumed:
         session = tracker.attach(
