@@ -470,3 +470,10 @@ def test_prompt_text_is_kept_only_under_full_and_redacted(
     descriptions = {a.type: a.description for a in timeline}
     assert ("deploy with" in descriptions["message"]) == (policy == "full")
     assert ("input" in payloads["tool_call"]) == (policy == "full")
+
+
+def test_a_missing_file_is_skipped(tracker: Tracker, tmp_path: Path) -> None:
+    from stint.capture.claude_code import import_file
+
+    summary = import_file(tracker, tmp_path / "gone.jsonl")
+    assert (summary["files_read"], summary["files_skipped"]) == (0, 1)

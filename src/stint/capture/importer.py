@@ -169,6 +169,9 @@ def import_file(
     """Read what is new in one file into `run`. A file smaller than the remembered offset
     was rewritten: it is read again from the start (event keys keep that idempotent)."""
     summary = run.summary
+    if not path.is_file():  # gone since it was listed (or a hook named a deleted file)
+        summary.files_skipped += 1
+        return
     key = str(path.resolve())
     size = path.stat().st_size
     with tracker.store.read() as conn:
@@ -267,13 +270,15 @@ def import_all(
     prices = PriceTable.load(tracker.settings.home)
     policy = tracker.settings.capture_policy
     summary = ImportSummary()
-    total, done = sum(p.stat().st_size for p in files), 0
+    sizes = {path: path.stat().st_size for path in files if path.is_file()}
+    summary.files_skipped += len(files) - len(sizes)
+    total, done = sum(sizes.values()), 0
     run = ImportRun(tracker, summary)
     if progress is not None:
         progress(0, total)
-    for path in files:
+    for path, size in sizes.items():
         import_file(tracker, path, lambda p, state: parser(p, state, policy, prices), run)
-        done += path.stat().st_size
+        done += size
         if progress is not None:
             progress(done, total)
     run.flush()
