@@ -82,9 +82,11 @@ def run_stint(corpus: Path, home: Path, incremental: bool, agent: str) -> dict[s
             for path, data in files.items():
                 path.write_bytes(data)
         tracker.import_transcripts(agent, [corpus / AGENTS[agent][3]])
+        # ccusage lists only sessions that used tokens
         return {
             s.agent_session_id: {name: s.row[name] for name in (*OURS, "cost_usd")}
             for s in tracker.sessions(limit=100_000)
+            if any(s.row[name] for name in OURS)
         }
     finally:
         tracker.close()
