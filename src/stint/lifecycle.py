@@ -229,7 +229,9 @@ def attach(
                 agent_session_id=agent_session_id,
                 model=model,
                 at=min(at, utcnow()),
-                cwd=cwd if cwd and os.path.isdir(cwd) else None,
+                # A directory that no longer exists (an old imported transcript) is
+                # still where the session ran: never fall back to this process's cwd.
+                cwd=cwd or None,
                 source=source,
             )
         except Conflict:

@@ -598,6 +598,39 @@ class Tracker:
     # ------------------------------------------------------------------ capture
     # (automatic capture: hooks, transcript import — thin calls into stint.capture)
 
+    def record_bulk(self, session_id: int, events: Sequence[EventIn]) -> int:
+        """`record_many` for large batches of keyed events (imports, ingest): one
+        transaction, a multi-row insert and the summed projection; returns how many
+        were new. Events without a key go through the one-by-one path."""
+        from stint.store.batch import append_many
+
+        now = utcnow()
+        keyed = [(e, e.occurred_at or now) for e in events if e.key is not None]
+        loose = [e for e in events if e.key is None]
+        with self.store.write() as conn:
+            stored = append_many(self.store, conn, self.org, session_id, keyed)
+            for event in loose:
+                at = event.occurred_at or now
+                stored += ev.append(self.store, conn, self.org, session_id, event, at) is not None
+        return stored
+
+    def import_transcripts(
+        self, agent: str, paths: Sequence[Path] | None = None, progress: Any = None
+    ) -> dict[str, Any]:
+        """Import an agent's transcripts (`claude-code` or `codex`) from `paths` (files or
+        directories; default: the agent's own data directories), incrementally. Returns
+        the summary (files, bytes, sessions, events, tokens, cost, warnings)."""
+        from stint.capture import claude_code, codex
+
+        importers = {
+            "claude-code": claude_code.import_paths,
+            "claude_code": claude_code.import_paths,
+            "codex": codex.import_paths,
+        }
+        if agent not in importers:
+            raise StintError(f"cannot import {agent!r}: use claude-code or codex")
+        return importers[agent](self, paths, progress).to_dict()
+
     # ---------------------------------------------------------------- analytics
     # (stats, grouping, compare, cohorts, export — thin calls into stint.analytics)
 

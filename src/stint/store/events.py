@@ -3,6 +3,7 @@ with single atomic statements so concurrent writers lose no update."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from stint.models import Activity, EventIn, FileTouch
-from stint.projection import FileDelta, counter_deltas, file_deltas
+from stint.projection import TOKEN_FIELDS, FileDelta, counter_deltas, file_deltas
 from stint.store import Store, schema
 
 S = schema.sessions
@@ -81,22 +82,57 @@ def apply_counters(
 
 
 def upsert_file(
-    store: Store, conn: Connection, org_id: str, session_id: int, delta: FileDelta, at: datetime
+    store: Store,
+    conn: Connection,
+    org_id: str,
+    session_id: int,
+    delta: FileDelta,
+    at: datetime,
+    first_at: datetime | None = None,
 ) -> None:
-    statement = store.dialect_insert(F).values(
-        session_id=session_id,
-        path=delta.path,
-        org_id=org_id,
-        times_modified=delta.modified,
-        lines_added=delta.added,
-        lines_removed=delta.removed,
-        times_mentioned=delta.mentioned,
-        is_binary=False,
-        first_touched_at=at,
-        last_touched_at=at,
-    )
+    """Add `delta` to the file's tallies; `first_at` when the delta sums several events."""
+    conn.execute(file_upsert(store), [file_row(org_id, session_id, delta, at, first_at)])
+
+
+def file_row(
+    org_id: str, session_id: int, delta: FileDelta, at: datetime, first_at: datetime | None = None
+) -> dict[str, Any]:
+    return {
+        "session_id": session_id,
+        "path": delta.path,
+        "org_id": org_id,
+        "times_modified": delta.modified,
+        "lines_added": delta.added,
+        "lines_removed": delta.removed,
+        "times_mentioned": delta.mentioned,
+        "is_binary": False,
+        "first_touched_at": first_at or at,
+        "last_touched_at": at,
+    }
+
+
+def file_upsert(store: Store) -> Any:
+    """The upsert that adds `file_row`s to the tallies (execute with one row or many)."""
+    return _file_upsert(store.is_sqlite)
+
+
+def _dialect_insert(sqlite: bool, table: Any) -> Any:
+    # Imported on first use, as in `Store.dialect_insert`.
+    if sqlite:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table)
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    return pg_insert(table)
+
+
+@functools.cache
+def _file_upsert(sqlite: bool) -> Any:
+    # Built once per dialect: constructing it costs more than running it.
+    statement = _dialect_insert(sqlite, F)
     excluded = statement.excluded
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["session_id", "path"],
         set_={
             "times_modified": F.c.times_modified + excluded.times_modified,
@@ -113,7 +149,6 @@ def upsert_file(
             ),
         },
     )
-    conn.execute(statement)
 
 
 def _modified_condition() -> Any:
@@ -133,22 +168,26 @@ def recount_files_modified(conn: Connection, session_id: int) -> None:
 def upsert_token_usage(
     store: Store, conn: Connection, org_id: str, session_id: int, payload: dict[str, Any]
 ) -> None:
-    from stint.projection import TOKEN_FIELDS
-
     deltas = counter_deltas("tokens", payload)
     figures = {name: int(deltas.get(name, 0)) for name in TOKEN_FIELDS}
-    statement = store.dialect_insert(schema.token_usage).values(
-        session_id=session_id,
-        model=str(payload.get("model") or "unknown"),
-        org_id=org_id,
-        cost_usd=float(deltas.get("cost_usd", 0.0)),
+    row = {
+        "session_id": session_id,
+        "model": str(payload.get("model") or "unknown"),
+        "org_id": org_id,
+        "cost_usd": float(deltas.get("cost_usd", 0.0)),
         **figures,
-    )
+    }
+    conn.execute(_token_upsert(store.is_sqlite), [row])
+
+
+@functools.cache
+def _token_upsert(sqlite: bool) -> Any:
     T = schema.token_usage
+    statement = _dialect_insert(sqlite, T)
     excluded = statement.excluded
     set_: dict[str, Any] = {name: T.c[name] + excluded[name] for name in TOKEN_FIELDS}
     set_["cost_usd"] = T.c.cost_usd + excluded.cost_usd
-    conn.execute(statement.on_conflict_do_update(index_elements=["session_id", "model"], set_=set_))
+    return statement.on_conflict_do_update(index_elements=["session_id", "model"], set_=set_)
 
 
 def moments(conn: Connection, session_id: int) -> list[tuple[datetime, str]]:

@@ -1,0 +1,299 @@
+"""What every transcript importer shares: reading only the new, complete lines of a file,
+remembering where it stopped, and turning one agent session's new lines into stint
+session updates.
+
+A parser (one per agent) sees decoded lines and hands back `SessionBatch`es; it keeps
+what must survive until the next import (half-finished responses, unanswered tool calls)
+in a JSON-able `state` stored with the file's offset.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from stint.capture.pricing import PriceTable
+from stint.models import OPEN_STATUSES, EventIn, Session
+from stint.store import imports
+from stint.timeparse import utcnow
+
+if TYPE_CHECKING:
+    from stint.tracker import Tracker
+
+log = logging.getLogger("stint.import")
+FLUSH_LINES = 50_000  # lines per write: memory stays bounded on huge imports
+
+
+@dataclass
+class SessionBatch:
+    """New facts about one agent session from one chunk of one file."""
+
+    agent: str
+    agent_session_id: str
+    first_at: datetime
+    last_at: datetime
+    cwd: str | None = None
+    branch: str | None = None
+    model: str | None = None
+    version: str | None = None
+    events: list[EventIn] = field(default_factory=list)
+
+    def saw(self, at: datetime) -> None:
+        self.first_at = min(self.first_at, at)
+        self.last_at = max(self.last_at, at)
+
+
+class Parser(Protocol):
+    state: dict[str, Any]
+
+    def feed(self, line: dict[str, Any]) -> None: ...
+
+    def take(self, final: bool) -> list[SessionBatch]:
+        """The batches so far (and, when `final` and the file looks finished, whatever
+        was waiting for a line that will not come)."""
+        ...
+
+
+ParserFactory = Callable[[Path, dict[str, Any]], Parser]
+# (path, state, capture policy, prices) → parser
+ParserClass = Callable[[Path, dict[str, Any], str, PriceTable], Parser]
+
+
+@dataclass
+class ImportSummary:
+    files_read: int = 0
+    files_skipped: int = 0
+    bytes_read: int = 0
+    new_lines: int = 0
+    bad_lines: int = 0
+    sessions_created: int = 0
+    sessions_updated: int = 0
+    events_stored: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_creation_tokens: int = 0
+    cache_read_tokens: int = 0
+    cost_usd: float = 0.0
+    unknown_models: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+    touched: set[int] = field(default_factory=set)
+    # agent session id → its stint session as last seen by this run (saves re-reading it
+    # for every subagent file of one session)
+    known: dict[str, Session] = field(default_factory=dict)
+
+    def count_tokens(self, event: EventIn) -> None:
+        payload = event.payload
+        self.input_tokens += int(payload.get("input_tokens", 0))
+        self.output_tokens += int(payload.get("output_tokens", 0))
+        self.cache_creation_tokens += int(payload.get("cache_creation_tokens", 0))
+        self.cache_read_tokens += int(payload.get("cache_read_tokens", 0))
+        self.cost_usd += float(payload.get("cost_usd", 0.0))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if k not in ("touched", "known")}
+        data["unknown_models"] = sorted(self.unknown_models)
+        data["cost_usd"] = round(self.cost_usd, 6)
+        return data
+
+
+def parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def new_lines(path: Path, start: int) -> Iterator[tuple[int, bytes]]:
+    """Complete lines from byte `start`, each with the offset just after it. A last line
+    without its newline is still being written: it is left for the next import."""
+    with path.open("rb") as handle:
+        handle.seek(start)
+        offset = start
+        for raw in handle:
+            if not raw.endswith(b"\n"):
+                return
+            offset += len(raw)
+            yield offset, raw
+
+
+class ImportRun:
+    """One import. Parsed batches wait here, merged per agent session (a session's main
+    file and its subagent files become one write), until about `FLUSH_LINES` lines are
+    pending; then each session gets one bulk write, and the offsets of the files read are
+    saved in one transaction after their events — a crash in between only means lines
+    are read again, and their keys are already stored."""
+
+    def __init__(self, tracker: Tracker, summary: ImportSummary) -> None:
+        self.tracker = tracker
+        self.summary = summary
+        self.batches: dict[tuple[str, str], SessionBatch] = {}
+        self.offsets: dict[str, imports.Offset] = {}
+        self.lines = 0
+
+    def take(self, key: str, offset: imports.Offset, parser: Parser, *, final: bool) -> None:
+        for batch in parser.take(final):
+            known = self.batches.get((batch.agent, batch.agent_session_id))
+            if known is None:
+                self.batches[(batch.agent, batch.agent_session_id)] = batch
+            else:
+                known.saw(batch.first_at)
+                known.saw(batch.last_at)
+                known.events.extend(batch.events)
+                for name in ("cwd", "branch", "model", "version"):
+                    setattr(known, name, getattr(batch, name) or getattr(known, name))
+        self.offsets[key] = offset
+        if self.lines >= FLUSH_LINES:
+            self.flush()
+
+    def flush(self) -> None:
+        for batch in self.batches.values():
+            apply_batch(self.tracker, batch, self.summary)
+        with self.tracker.store.write() as conn:
+            for key, offset in self.offsets.items():
+                imports.set_offset(
+                    self.tracker.store, conn, self.tracker.org, key, offset, utcnow()
+                )
+        self.batches, self.offsets, self.lines = {}, {}, 0
+
+
+def import_file(
+    tracker: Tracker, path: Path, parser_factory: ParserFactory, run: ImportRun
+) -> None:
+    """Read what is new in one file into `run`. A file smaller than the remembered offset
+    was rewritten: it is read again from the start (event keys keep that idempotent)."""
+    summary = run.summary
+    if not path.is_file():  # gone since it was listed (or a hook named a deleted file)
+        summary.files_skipped += 1
+        return
+    key = str(path.resolve())
+    size = path.stat().st_size
+    with tracker.store.read() as conn:
+        known = imports.get_offset(conn, tracker.org, key)
+    if size < known.offset:
+        known = imports.Offset()
+    if size == known.offset:
+        summary.files_skipped += 1
+        return
+    summary.files_read += 1
+    parser = parser_factory(path, known.state)
+    offset = known.offset
+    for end, raw in new_lines(path, known.offset):
+        summary.bytes_read += end - offset
+        offset = end
+        summary.new_lines += 1
+        run.lines += 1
+        try:
+            line = json.loads(raw)
+        except ValueError:
+            summary.bad_lines += 1
+            continue
+        if isinstance(line, dict):
+            parser.feed(line)
+        if run.lines >= FLUSH_LINES:
+            run.take(key, imports.Offset(size, offset, parser.state), parser, final=False)
+    run.take(key, imports.Offset(max(size, offset), offset, parser.state), parser, final=True)
+
+
+def apply_batch(tracker: Tracker, batch: SessionBatch, summary: ImportSummary) -> None:
+    """Create the stint session of an agent session, or add to it. A closed session is
+    re-opened only when a prompt comes after its end (the agent resumed it — the hooks'
+    rule too); other lines (the tail of a transcript the hooks already ended, a late
+    subagent file) just add their events."""
+    agent = batch.agent
+    found = summary.known.get(batch.agent_session_id)
+    if found is None:
+        found = tracker.find_agent_session(agent, batch.agent_session_id)
+    ended = found.ended_at if found is not None and found.status not in OPEN_STATUSES else None
+    resumed = ended is not None and any(
+        e.type == "message" and e.occurred_at is not None and e.occurred_at > ended
+        for e in batch.events
+    )
+    if found is None or resumed:
+        session = tracker.attach(
+            agent=agent,
+            agent_session_id=batch.agent_session_id,
+            cwd=batch.cwd,
+            model=batch.model,
+            at=batch.first_at,
+            source="import",
+        )
+        if found is None:
+            summary.sessions_created += 1
+    else:
+        session = found
+    if found is not None and session.id not in summary.touched:
+        summary.sessions_updated += 1
+    summary.touched.add(session.id)
+    fields: dict[str, Any] = {}
+    if batch.branch and batch.branch != session.branch:
+        fields["branch"] = batch.branch
+    if batch.model and batch.model != session.ai_model:
+        fields["ai_model"] = batch.model
+    if batch.version and not session.agent_version:
+        fields["agent_version"] = batch.version
+    if fields:
+        session = tracker.update(session.id, **fields)
+    summary.known[batch.agent_session_id] = session
+    for event in batch.events:
+        if event.type == "tokens":
+            summary.count_tokens(event)
+    summary.events_stored += tracker.record_bulk(session.id, batch.events)
+
+
+def end_stale_sessions(tracker: Tracker, session_ids: set[int]) -> None:
+    """End imported sessions whose last activity is older than the inactivity timeout, at
+    that last activity (status `timeout`, as the sweep would: a transcript never says the
+    session ended, and no git state of today belongs to an old session). A recent one is
+    left running: its agent may still be at work."""
+    from stint.lifecycle import finish
+
+    idle_before = utcnow() - timedelta(seconds=tracker.settings.timeout_seconds)
+    for session_id in sorted(session_ids):
+        session = tracker.get(session_id)
+        last = session.row.get("last_activity_at")
+        if session.status in OPEN_STATUSES and last is not None and last < idle_before:
+            finish(tracker, session_id, status="timeout", reason="inactivity", at=None)
+
+
+def import_all(
+    tracker: Tracker, files: list[Path], parser: ParserClass, progress: Any = None
+) -> ImportSummary:
+    """Import `files` in order; `progress(bytes done, bytes total)` after each. Sessions
+    are ended (when stale) only at the end, once all their files are in."""
+    prices = PriceTable.load(tracker.settings.home)
+    policy = tracker.settings.capture_policy
+    summary = ImportSummary()
+    sizes = {path: path.stat().st_size for path in files if path.is_file()}
+    summary.files_skipped += len(files) - len(sizes)
+    total, done = sum(sizes.values()), 0
+    run = ImportRun(tracker, summary)
+    if progress is not None:
+        progress(0, total)
+    for path, size in sizes.items():
+        import_file(tracker, path, lambda p, state: parser(p, state, policy, prices), run)
+        done += size
+        if progress is not None:
+            progress(done, total)
+    run.flush()
+    end_stale_sessions(tracker, summary.touched)
+    summary.unknown_models |= prices.unknown
+    for model in sorted(prices.unknown):
+        message = f"no price for model {model!r}: its cost is counted as 0"
+        summary.warnings.append(message)
+        log.warning(message)
+        log_line(tracker.settings.log_file, message)
+    return summary
+
+
+def log_line(path: Path, message: str) -> None:
+    """One line in stint's log file (`$STINT_HOME/stint.log`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"{utcnow().isoformat(timespec='seconds')} import: {message}\n")

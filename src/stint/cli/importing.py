@@ -1,0 +1,93 @@
+"""`stint import claude-code|codex [PATH...]`: read agent transcripts into sessions."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from stint.cli.common import emit_json, json_option, tracker
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar on stderr, only when a person is watching it."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("importing", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _run(agent: str, paths: tuple[Path, ...], as_json: bool) -> None:
+    with _progress(not as_json) as progress:
+        summary = tracker().import_transcripts(agent, list(paths) or None, progress)
+    if as_json:
+        emit_json(summary)
+        return
+    megabytes = summary["bytes_read"] / 1_000_000
+    click.echo(
+        f"Read {summary['files_read']} file(s), {megabytes:.1f} MB, {summary['new_lines']:,} "
+        f"new lines ({summary['files_skipped']} unchanged)."
+    )
+    click.echo(
+        f"Sessions: {summary['sessions_created']} created, {summary['sessions_updated']} "
+        f"updated; {summary['events_stored']:,} events stored."
+    )
+    tokens = sum(
+        summary[name]
+        for name in ("input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens")
+    )
+    click.echo(f"Tokens read: {tokens:,}   Cost: ${summary['cost_usd']:.2f}")
+    for warning in summary["warnings"]:
+        click.echo(f"warning: {warning}", err=True)
+
+
+_PATHS = click.argument(
+    "paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[PATH]..."
+)
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import agent transcripts (incremental: only what is new is read)."""
+
+
+@import_group.command("claude-code")
+@_PATHS
+@json_option
+def claude_code(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Claude Code transcripts. PATH: files or directories (default: each entry of
+    $CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude; their projects/**/*.jsonl)."""
+    _run("claude-code", paths, as_json)
+
+
+@import_group.command("codex")
+@_PATHS
+@json_option
+def codex(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Codex CLI rollouts. PATH: files or directories (default: $CODEX_HOME, else ~/.codex:
+    sessions/**/rollout-*.jsonl and archived_sessions/)."""
+    _run("codex", paths, as_json)
+
+
+COMMANDS: list[Any] = [import_group]
