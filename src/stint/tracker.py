@@ -598,6 +598,11 @@ class Tracker:
     # ------------------------------------------------------------------ capture
     # (automatic capture: hooks, transcript import — thin calls into stint.capture)
 
+    def event_time(self, key: str) -> datetime | None:
+        """When the event stored under idempotency `key` happened (None: never stored)."""
+        with self.store.read() as conn:
+            return ev.time_of(conn, self.org, key)
+
     # ---------------------------------------------------------------- analytics
     # (stats, grouping, compare, cohorts, export — thin calls into stint.analytics)
 

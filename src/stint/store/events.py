@@ -151,6 +151,13 @@ def upsert_token_usage(
     conn.execute(statement.on_conflict_do_update(index_elements=["session_id", "model"], set_=set_))
 
 
+def time_of(conn: Connection, org_id: str, key: str) -> datetime | None:
+    found = conn.execute(
+        select(A.c.occurred_at).where(A.c.org_id == org_id, A.c.idem_key == key)
+    ).scalar()
+    return found if isinstance(found, datetime) else None
+
+
 def moments(conn: Connection, session_id: int) -> list[tuple[datetime, str]]:
     rows = conn.execute(
         select(A.c.occurred_at, A.c.type)
