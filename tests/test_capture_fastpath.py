@@ -88,6 +88,58 @@ def test_any_payload_exits_0_and_stores_nothing_wrongly(stint_home: Path, data: 
         assert text.encode("utf-8") == data.strip(b" \t\r\n")
 
 
+hook_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(),
+    st.text(max_size=30),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.sampled_from(["file_path", "command", "todos", "edits"]), st.text()),
+)
+hook_records = st.fixed_dictionaries(
+    {
+        "session_id": st.one_of(st.just("fuzz"), hook_values),
+        "hook_event_name": st.one_of(
+            st.sampled_from(
+                [
+                    "SessionStart",
+                    "UserPromptSubmit",
+                    "PostToolUse",
+                    "PostToolUseFailure",
+                    "TaskCreated",
+                    "SubagentStart",
+                    "SessionEnd",
+                ]
+            ),
+            hook_values,
+        ),
+    },
+    optional={
+        name: hook_values
+        for name in ("tool_name", "tool_use_id", "tool_input", "prompt", "cwd", "duration_ms")
+    },
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(hook_records, min_size=1, max_size=4))
+def test_wrong_types_are_applied_or_moved_aside(stint_home: Path, records: list[dict]) -> None:
+    from stint.capture.ingest import Applier
+
+    tracker = Tracker.open()
+    try:
+        rows = [
+            (n, 1_790_000_000.0 + n, "claude_code", json.dumps(r)) for n, r in enumerate(records)
+        ]
+        failures = Applier(tracker).apply(rows)
+        assert len(failures) <= len(rows)
+        for session in tracker.sessions(limit=100):
+            assert isinstance(session.agent_session_id, str) and session.agent_session_id
+    finally:
+        tracker.close()
+
+
 def test_fuzzed_spool_drains_without_storing_garbage(stint_home: Path) -> None:
     for data in (b"{nope}", b'{"session_id": 5}', b'{"session_id": "ok", "x": [}', b"{}"):
         fastpath.hook(["claude-code"], io.BytesIO(data))

@@ -194,3 +194,15 @@ def test_drain_cli_reports(stint_home: Path, repo: Path, policy: str) -> None:
     done = run_stint("drain", "--json", env={"STINT_CAPTURE_POLICY": policy})
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"applied": 2, "dead": 0}
+
+
+def test_forget_asks_and_deletes(repo: Path, stint_home: Path) -> None:
+    send(first_part(repo)[:4], repo)
+    kept = run_stint("forget", "1", input="n\n")
+    assert kept.returncode == 1 and "Aborted" in kept.stderr
+    assert run_stint("show", "1").returncode == 0
+    gone = run_stint("forget", "1", "--yes")
+    assert gone.returncode == 0 and "Forgot session #1" in gone.stdout
+    assert run_stint("show", "1").returncode == 1
+    unknown = run_stint("forget", "99", "--yes")
+    assert unknown.returncode == 1 and unknown.stderr.strip() == "Error: no session #99"
