@@ -598,6 +598,14 @@ class Tracker:
     # ------------------------------------------------------------------ capture
     # (automatic capture: hooks, transcript import — thin calls into stint.capture)
 
+    def record_bulk(self, session_id: int, events: Iterable[EventIn]) -> int:
+        """`record_many` in fewer statements (a drain, an ingest batch): one transaction,
+        one INSERT, one counter UPDATE. Returns how many were new."""
+        now = utcnow()
+        batch = [(event, event.occurred_at or now) for event in events]
+        with self.store.write() as conn:
+            return ev.append_many(self.store, conn, self.org, session_id, batch)
+
     def event_time(self, key: str) -> datetime | None:
         """When the event stored under idempotency `key` happened (None: never stored)."""
         with self.store.read() as conn:

@@ -144,7 +144,7 @@ class Applier:
             by_session.setdefault(session_id, []).append(event)
         self._pending.clear()
         for session_id, events in by_session.items():
-            self.tracker.record_many(session_id, events)
+            self.tracker.record_bulk(session_id, events)
 
     def _interaction(self, session_id: int, mapped: Mapped) -> None:
         """The prompt as an interaction row; its `message` event already counted it."""

@@ -4,7 +4,7 @@ Two shapes, both idempotent (a batch sent twice is stored once):
 
 * `sessions`: groups of structured events of one agent session each. The session is
   found, re-opened or created with `Tracker.attach` (as a local hook would), and the
-  events are appended by key (`Tracker.record_many`, one transaction).
+  events are appended by key (`Tracker.record_bulk`, one transaction).
 * `records`: raw hook records, the same JSON the local hook spools. They go through
   `stint.capture.ingest.Applier`, the code that drains the local spool, so remote and
   local capture map hooks identically; their keys derive from the record and its time.
@@ -25,7 +25,7 @@ from stint.web.schemas import IngestBatch
 def ingest_batch(tracker: Tracker, body: IngestBatch) -> dict[str, Any]:
     received = stored = 0
     session_ids: list[int] = []
-    append = tracker.record_many
+    append = tracker.record_bulk
     for group in body.sessions:
         first = min((e.occurred_at for e in group.events if e.occurred_at), default=None)
         session = tracker.attach(
