@@ -206,3 +206,13 @@ def test_forget_asks_and_deletes(repo: Path, stint_home: Path) -> None:
     assert run_stint("show", "1").returncode == 1
     unknown = run_stint("forget", "99", "--yes")
     assert unknown.returncode == 1 and unknown.stderr.strip() == "Error: no session #99"
+
+
+def test_duration_from_a_pre_tool_use_drained_earlier(tracker: Tracker) -> None:
+    base = {"session_id": "d", "tool_name": "Bash", "tool_use_id": "toolu_1"}
+    pre = {**base, "hook_event_name": "PreToolUse", "tool_input": {"command": "sleep 2"}}
+    post = {**pre, "hook_event_name": "PostToolUse", "tool_response": {"stdout": ""}}
+    assert Applier(tracker).apply([(1, 1_790_000_000.0, "claude_code", json.dumps(pre))]) == []
+    assert Applier(tracker).apply([(2, 1_790_000_002.5, "claude_code", json.dumps(post))]) == []
+    call = next(e for e in tracker.timeline("last") if e.type == "tool_call")
+    assert call.payload["duration_ms"] == 2500 and call.payload["success"] is True

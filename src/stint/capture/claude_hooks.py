@@ -205,7 +205,7 @@ def _tool(mapped: Mapped, hook: dict[str, Any], policy: str) -> None:
     label = f"{tool} {path}" if path else tool
     if mapped.hook_event == "PreToolUse":
         mapped.started_tool = use_id
-        key = _fit(keys.tool_key(AGENT, sid, use_id, "pre"))
+        key = tool_start_key(sid, use_id)
         mapped.events.append(
             EventIn("tool_started", mapped.at, f"Started {label}", "hook", True, key=key)
         )
@@ -223,7 +223,9 @@ def _tool(mapped: Mapped, hook: dict[str, Any], policy: str) -> None:
     if _text(hook.get("agent_id")):
         payload["agent_id"] = hook["agent_id"]
     if policy == "full":
-        payload["input"] = redact(json.dumps(redact_value(tool_input))[:_MAX_TEXT])
+        # Redacted again as JSON text: `"api_key": "…"` is only recognisable with its key.
+        text = json.dumps(redact_value(tool_input), ensure_ascii=False)
+        payload["input"] = redact(text)[:_MAX_TEXT]
     verb = "Used" if success else "Failed"
     mapped.events.append(
         EventIn(
@@ -238,6 +240,11 @@ def _tool(mapped: Mapped, hook: dict[str, Any], policy: str) -> None:
         )
     )
     _tool_effects(mapped, tool, use_id, tool_input, hook.get("tool_response"), path, success)
+
+
+def tool_start_key(agent_session_id: str, tool_use_id: str) -> str:
+    """The key of a tool call's `tool_started` event (its time gives a duration later)."""
+    return _fit(keys.tool_key(AGENT, agent_session_id, tool_use_id, "pre"))
 
 
 def _tool_effects(

@@ -18,9 +18,16 @@ from typing import Any
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from stint.capture import spool
-from stint.capture.claude_hooks import AGENT, BadRecord, Mapped, map_record, parse, task_title
+from stint.capture.claude_hooks import (
+    AGENT,
+    BadRecord,
+    Mapped,
+    map_record,
+    parse,
+    task_title,
+    tool_start_key,
+)
 from stint.capture.fastpath import DRAIN_MARKER, log
-from stint.capture.keys import tool_key
 from stint.capture.statusline import CACHE_FILE
 from stint.models import Conflict, EventIn
 from stint.tracker import Tracker
@@ -128,8 +135,7 @@ class Applier:
         """PostToolUse without `duration_ms` (older Claude Code): Post time − Pre time."""
         started = self._tool_starts.get(use_id)
         if started is None:
-            key = tool_key(AGENT, mapped.agent_session_id, use_id, "pre")
-            started = self.tracker.event_time(key)
+            started = self.tracker.event_time(tool_start_key(mapped.agent_session_id, use_id))
         if started is not None:
             for event in mapped.events:
                 if event.type == "tool_call":
