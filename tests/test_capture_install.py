@@ -132,3 +132,41 @@ def test_the_installed_command_runs_the_hook(claude_dir: Path, stint_home: Path)
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert (stint_home / "spool.db").exists()
+
+
+HAND_WRITTEN = """{
+    "model":"opus",  "permissions" : {"allow":["Bash(git *)"]},
+  "env": {"A": "\\u00fc", "N": 1.50},
+  "hooks": {"Stop": [{"hooks": [{"type": "http", "url": "http://127.0.0.1:9/hook"}]}]},
+    "zz": [1e3, true]
+}
+"""
+
+
+def test_a_hand_written_file_changes_only_where_stint_writes(claude_dir: Path) -> None:
+    path = claude_dir / "settings.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(HAND_WRITTEN)
+    assert run_stint("hooks", "install", "claude-code", "--statusline").returncode == 0
+    text = path.read_text()
+    head = HAND_WRITTEN[: HAND_WRITTEN.index('"hooks": ') + len('"hooks": ')]
+    assert text.startswith(head)  # everything before the hooks value, byte for byte
+    assert '    "zz": [1e3, true]' in text and '"N": 1.50' in text and "\\u00fc" in text
+    data = json.loads(text)
+    assert data["hooks"]["Stop"][0]["hooks"][0]["type"] == "http"
+    assert len(data["hooks"]["Stop"]) == 2 and data["statusLine"]["command"]
+    assert run_stint("hooks", "uninstall", "claude-code").returncode == 0
+    back = path.read_text()
+    assert back.startswith(head) and back.endswith('},\n    "zz": [1e3, true]\n}\n')
+    assert json.loads(back) == json.loads(HAND_WRITTEN)
+
+
+def test_a_file_without_hooks_comes_back_exactly(claude_dir: Path) -> None:
+    path = claude_dir / "settings.json"
+    path.parent.mkdir(parents=True)
+    for original in ('{"model": "opus"}', "{}\n", '{\n\t"model": "opus",\n\t"x": {"y": 1}\n}\n'):
+        path.write_text(original)
+        run_stint("hooks", "install", "claude-code", "--statusline")
+        assert json.loads(path.read_text())["hooks"]
+        run_stint("hooks", "uninstall", "claude-code")
+        assert path.read_text() == original

@@ -1,8 +1,9 @@
 """Register stint's hook (and optionally its status line) in a Claude Code settings file.
 
-The file is someone's configuration: keys stint does not own keep their order and values
-(re-written with the file's own indentation), the previous file is kept as a timestamped
-backup, the new one replaces it atomically, and installing twice changes nothing.
+The file is someone's configuration: only the `hooks` and `statusLine` members are
+re-written (in the file's own indentation); every other member keeps its bytes
+(`stint.capture.jsonedit`). The previous file is kept as a timestamped backup, the new
+one replaces it atomically, and installing twice changes nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from stint.capture import jsonedit
 from stint.mcp.install import write_atomic
 
 SCOPES = ("user", "project", "local")
@@ -152,20 +154,7 @@ def _read(path: Path) -> tuple[str | None, dict[str, Any]]:
     return text, data
 
 
-def _indent(text: str | None) -> int | str:
-    """The indentation the file already uses (2 spaces when there is nothing to go by)."""
-    for line in (text or "").splitlines()[1:]:
-        stripped = line.lstrip(" \t")
-        if stripped and len(stripped) < len(line):
-            lead = line[: len(line) - len(stripped)]
-            return lead if "\t" in lead else len(lead)
-    return 2
-
-
-def _write(path: Path, original: str | None, data: dict[str, Any], change: Change) -> None:
-    text = json.dumps(data, indent=_indent(original), ensure_ascii=False)
-    if original is None or original.endswith("\n"):
-        text += "\n"
+def _write(path: Path, original: str | None, text: str, change: Change) -> None:
     if original is not None:
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
         change.backup = path.with_name(f"{path.name}.bak-{stamp}")
@@ -197,17 +186,20 @@ def install(
             for handler in mine:
                 handler["command"] = command
             change.updated.append(event)
+    text = original if original and original.strip() else "{}\n"
+    if change.added or change.updated:
+        text = jsonedit.set_member(text, "hooks", hooks)
     if statusline is not None:
         current = data.get("statusLine")
         if current is None or force or is_ours(current):
             wanted = {"type": "command", "command": statusline, "padding": 0}
             if current != wanted:
                 change.statusline = "updated" if current is not None else "installed"
-                data["statusLine"] = wanted
+                text = jsonedit.set_member(text, "statusLine", wanted)
         else:
             change.statusline = "kept existing"
     if change.changed:
-        _write(path, original, data, change)
+        _write(path, original, text, change)
     return change
 
 
@@ -234,13 +226,18 @@ def uninstall(path: Path) -> Change:
                 hooks[event] = kept
             else:
                 del hooks[event]
-        if not hooks:
-            del data["hooks"]
+    text = original or ""
+    if change.removed:
+        text = (
+            jsonedit.set_member(text, "hooks", hooks)
+            if hooks
+            else jsonedit.remove_member(text, "hooks")
+        )
     if is_ours(data.get("statusLine")):
-        del data["statusLine"]
+        text = jsonedit.remove_member(text, "statusLine")
         change.statusline = "removed"
     if change.changed:
-        _write(path, original, data, change)
+        _write(path, original, text, change)
     return change
 
 
