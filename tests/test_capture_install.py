@@ -107,6 +107,15 @@ def test_status_reports_installation_and_the_last_event(claude_dir: Path) -> Non
     run_stint("drain")
     text = run_stint("hooks", "status", "claude-code").stdout
     assert "installed (15 events)" in text and "pending: 0" in text and "none yet" not in text
+    assert "run `stint hooks install` again" not in text
+    path = claude_dir / "settings.json"
+    escaped = json.dumps(inst.hook_command())[1:-1]  # as it is written in the file
+    path.write_text(path.read_text().replace(escaped, "/old/venv/bin/stint hook claude-code"))
+    text = run_stint("hooks", "status", "claude-code").stdout
+    assert "run `stint hooks install` again" in text
+    updated = json.loads(run_stint("hooks", "install", "claude-code", "--json").stdout)
+    assert updated["updated"] == list(inst.EVENTS) and not updated["added"]
+    assert inst.installed(path)["stale"] is False
 
 
 def test_a_broken_settings_file_is_left_alone(claude_dir: Path) -> None:

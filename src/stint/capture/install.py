@@ -242,22 +242,26 @@ def uninstall(path: Path) -> Change:
 
 
 def installed(path: Path) -> dict[str, Any]:
-    """Which events call stint in this file, and whether the status line is stint's."""
+    """Which events call stint in this file, whether the status line is stint's, and
+    whether any of its commands is stale (another interpreter: a moved environment)."""
     try:
         _, data = _read(path)
     except (InstallError, OSError) as exc:
         return {"path": str(path), "exists": path.exists(), "error": str(exc), "events": []}
     hooks = data.get("hooks")
     found = hooks.items() if isinstance(hooks, dict) else ()
-    events = [
-        event
+    ours = {
+        event: [h for h in _handlers(groups) if is_ours(h)]
         for event, groups in found
-        if isinstance(groups, list) and any(is_ours(h) for h in _handlers(groups))
-    ]
+        if isinstance(groups, list)
+    }
+    events = [event for event, handlers in ours.items() if handlers]
+    commands = {h.get("command") for handlers in ours.values() for h in handlers}
     return {
         "path": str(path),
         "exists": path.exists(),
         "events": events,
         "missing": [e for e in EVENTS if e not in events],
         "statusline": is_ours(data.get("statusLine")),
+        "stale": bool(commands - {hook_command()}),
     }

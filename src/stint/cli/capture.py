@@ -127,6 +127,8 @@ def hooks_status(agent: str, project_dir: Path | None, as_json: bool) -> None:
             state = f"installed ({len(found['events'])} events"
             state += f"; missing {', '.join(missing)})" if missing else ")"
             state += ", status line" if found.get("statusline") else ""
+            if found.get("stale"):
+                state += "; another stint's command: run `stint hooks install` again"
         else:
             state = "not installed"
         click.echo(f"{scope:8} {found['path']}: {state}")
