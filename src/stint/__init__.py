@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 __version__ = "0.1.0"
 __all__ = [
     "EventIn",
@@ -15,7 +13,11 @@ __all__ = [
     "register_kind",
 ]
 
+# Not `typing.TYPE_CHECKING`: importing `typing` would cost the hook path milliseconds.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from stint.kinds import register_kind
     from stint.library import SessionHandle
     from stint.models import EventIn, Session, StintError

@@ -11,11 +11,9 @@ FAST_COMMANDS = ("hook", "statusline")
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] in FAST_COMMANDS:
-        try:
-            from stint.capture.fastpath import main as fast_main  # type: ignore[import-not-found]
-        except ImportError:
-            return 0
-        return int(fast_main(args))
+        from stint.capture.fastpath import main as fast_main
+
+        return fast_main(args)
     return _run_cli(args)
 
 

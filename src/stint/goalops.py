@@ -86,8 +86,10 @@ def add_interaction(
     key: str | None = None,
     at: datetime | None = None,
     source: str = "library",
+    record_event: bool = True,
 ) -> dict[str, Any]:
-    """Record one interaction; returns it with its sequence number."""
+    """Record one interaction; returns it with its sequence number. `record_event=False`
+    when the caller records its own counted event for it (hook capture's `message`)."""
     if type not in INTERACTION_TYPES:
         raise StintError(f"interaction type must be one of {', '.join(INTERACTION_TYPES)}")
     if capture not in CAPTURE:
@@ -150,7 +152,8 @@ def add_interaction(
                 ai_involved=role in ("agent", "assistant"),
                 payload={"type": type, "sequence": sequence, "success": ok},
             )
-            ev.append(tracker.store, conn, tracker.org, session_id, event, at)
+            if record_event:
+                ev.append(tracker.store, conn, tracker.org, session_id, event, at)
             if input_tokens or output_tokens:
                 tokens = EventIn(
                     "tokens",

@@ -6,7 +6,18 @@ from __future__ import annotations
 import click
 
 from stint import __version__
-from stint.cli import admin, analytics, annotate, goals, history, importing, lifecycle, mcp, web
+from stint.cli import (
+    admin,
+    analytics,
+    annotate,
+    capture,
+    goals,
+    history,
+    importing,
+    lifecycle,
+    mcp,
+    web,
+)
 from stint.cli.common import StintGroup
 
 
@@ -29,6 +40,6 @@ def cli(ctx: click.Context, database: str | None) -> None:
         lifecycle.show_status(as_json=False)
 
 
-for module in (lifecycle, annotate, history, admin, analytics, mcp, goals, web, importing):
+for module in (lifecycle, annotate, history, admin, analytics, mcp, goals, web, capture, importing):
     for command in module.COMMANDS:
         cli.add_command(command)

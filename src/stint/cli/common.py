@@ -43,19 +43,11 @@ def tracker() -> Any:
         found = Tracker.open(root.params.get("database"))
         root.meta["stint.tracker"] = found
         root.call_on_close(found.close)
-        drain = _drainer()
-        if drain is not None:
-            drain(found)
+        from stint.capture.ingest import drain
+
+        root.meta["stint.drained"] = drain(found)
         found.sweep()
     return found
-
-
-def _drainer() -> Callable[[Any], Any] | None:
-    try:
-        from stint.capture.ingest import drain  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return drain  # type: ignore[no-any-return]
 
 
 def emit_json(data: Any) -> None:

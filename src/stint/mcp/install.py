@@ -99,7 +99,7 @@ def install(
     if old is not None:
         backup = path.with_name(path.name + ".bak")
         shutil.copy2(path, backup)
-    _write_atomic(path, new)
+    write_atomic(path, new)
     return InstallResult(client, path, True, backup)
 
 
@@ -142,7 +142,8 @@ def _merge_toml(old: str, table: str) -> str:
     return "".join(lines[:start]) + table + tail_blank + "".join(lines[end:])
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` all at once (temp file, fsync, rename), keeping its mode."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

@@ -67,7 +67,9 @@ class Store:
         """Insert unless a row with the same `conflict` columns exists; True if inserted."""
         statement = self.dialect_insert(table).values(values)
         statement = statement.on_conflict_do_nothing(index_elements=conflict)
-        return bool(conn.execute(statement).rowcount)
+        # Not `rowcount`: PostgreSQL reports -1 (true) for a skipped insert here.
+        returning = statement.returning(*[table.c[name] for name in conflict])
+        return conn.execute(returning).first() is not None
 
     def dispose(self) -> None:
         self.engine.dispose()

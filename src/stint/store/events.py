@@ -4,8 +4,9 @@ with single atomic statements so concurrent writers lose no update."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
@@ -20,11 +21,8 @@ A = schema.activities
 F = schema.session_files
 
 
-def append(
-    store: Store, conn: Connection, org_id: str, session_id: int, event: EventIn, at: datetime
-) -> int | None:
-    """Store one event and move its counters; None when its key was already stored."""
-    values = {
+def _row(org_id: str, session_id: int, event: EventIn, at: datetime) -> dict[str, Any]:
+    return {
         "org_id": org_id,
         "session_id": session_id,
         "type": event.type,
@@ -39,22 +37,103 @@ def append(
         "payload": event.payload or {},
         "idem_key": event.key,
     }
-    statement = store.dialect_insert(A).values(values)
+
+
+def append(
+    store: Store, conn: Connection, org_id: str, session_id: int, event: EventIn, at: datetime
+) -> int | None:
+    """Store one event and move its counters; None when its key was already stored."""
+    statement = store.dialect_insert(A).values(_row(org_id, session_id, event, at))
     if event.key is not None:
         statement = statement.on_conflict_do_nothing(index_elements=["org_id", "idem_key"])
     result = conn.execute(statement.returning(A.c.id))
     activity_id = result.scalar_one_or_none()
     if activity_id is None:
         return None
-    apply_counters(conn, session_id, counter_deltas(event.type, event.payload or {}), at)
-    deltas = file_deltas(event.type, event.file_path, event.payload or {})
-    for delta in deltas:
-        upsert_file(store, conn, org_id, session_id, delta, at)
-    if any(delta.modified for delta in deltas):
-        recount_files_modified(conn, session_id)
-    if event.type == "tokens":
-        upsert_token_usage(store, conn, org_id, session_id, event.payload)
+    _project(store, conn, org_id, session_id, [(event, at)])
     return int(activity_id)
+
+
+# Rows per multi-row INSERT: large batches (an import) go in chunks of this many.
+CHUNK = 2000
+
+
+def append_many(
+    store: Store,
+    conn: Connection,
+    org_id: str,
+    session_id: int,
+    events: Sequence[tuple[EventIn, datetime]],
+) -> int:
+    """`append` for many events of one session (a drain, an import, an ingest batch):
+    multi-row INSERTs and the summed projection of the rows that were really new — one
+    counter UPDATE, one upsert per file and per model — instead of statements per event.
+    The result equals appending them one by one. Returns how many were new."""
+    seen: set[str] = set()
+    wanted = []
+    for event, at in events:
+        if event.key is None or event.key not in seen:
+            wanted.append((event, at))
+            if event.key is not None:
+                seen.add(event.key)
+    statement = (
+        store.dialect_insert(A)
+        .on_conflict_do_nothing(index_elements=["org_id", "idem_key"])
+        .returning(A.c.idem_key)
+    )
+    fresh: list[tuple[EventIn, datetime]] = []
+    pending = iter(wanted)
+    while chunk := list(islice(pending, CHUNK)):
+        rows = [_row(org_id, session_id, event, at) for event, at in chunk]
+        # executemany with RETURNING: SQLAlchemy sends it as multi-row INSERTs.
+        inserted = {row[0] for row in conn.execute(statement, rows)}
+        fresh.extend((e, at) for e, at in chunk if e.key is None or e.key in inserted)
+    _project(store, conn, org_id, session_id, fresh)
+    return len(fresh)
+
+
+def _project(
+    store: Store,
+    conn: Connection,
+    org_id: str,
+    session_id: int,
+    events: Sequence[tuple[EventIn, datetime]],
+) -> None:
+    """Move the counters, file tallies and token usage that new events cause, summed per
+    counter, per path and per model."""
+    if not events:
+        return
+    counters: dict[str, float] = {}
+    files: dict[str, list[Any]] = {}  # path → [modified, added, removed, mentioned, first, last]
+    tokens: dict[str, dict[str, Any]] = {}
+    for event, at in events:
+        payload = event.payload or {}
+        for name, value in counter_deltas(event.type, payload).items():
+            counters[name] = counters.get(name, 0) + value
+        for delta in file_deltas(event.type, event.file_path, payload):
+            tally = files.setdefault(delta.path, [0, 0, 0, 0, at, at])
+            tally[0] += delta.modified
+            tally[1] += delta.added
+            tally[2] += delta.removed
+            tally[3] += delta.mentioned
+            tally[4], tally[5] = min(tally[4], at), max(tally[5], at)
+        if event.type == "tokens":
+            model = str(payload.get("model") or "unknown")
+            figures = counter_deltas("tokens", payload)
+            total = tokens.setdefault(model, {"model": model})
+            for name in (*TOKEN_FIELDS, "cost_usd"):
+                total[name] = total.get(name, 0) + figures.get(name, 0)
+    apply_counters(conn, session_id, counters, max(at for _, at in events))
+    if files:
+        rows = [
+            file_row(org_id, session_id, FileDelta(path, *tally[:4]), tally[5], tally[4])
+            for path, tally in files.items()
+        ]
+        conn.execute(file_upsert(store), rows)
+    if any(tally[0] for tally in files.values()):
+        recount_files_modified(conn, session_id)
+    for totals in tokens.values():
+        upsert_token_usage(store, conn, org_id, session_id, totals)
 
 
 def apply_counters(
@@ -188,6 +267,13 @@ def _token_upsert(sqlite: bool) -> Any:
     set_: dict[str, Any] = {name: T.c[name] + excluded[name] for name in TOKEN_FIELDS}
     set_["cost_usd"] = T.c.cost_usd + excluded.cost_usd
     return statement.on_conflict_do_update(index_elements=["session_id", "model"], set_=set_)
+
+
+def time_of(conn: Connection, org_id: str, key: str) -> datetime | None:
+    found = conn.execute(
+        select(A.c.occurred_at).where(A.c.org_id == org_id, A.c.idem_key == key)
+    ).scalar()
+    return found if isinstance(found, datetime) else None
 
 
 def moments(conn: Connection, session_id: int) -> list[tuple[datetime, str]]:

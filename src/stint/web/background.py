@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from stint.tracker import Tracker
@@ -13,21 +12,11 @@ from stint.tracker import Tracker
 log = logging.getLogger("stint.web")
 
 
-def _drainer() -> Callable[[Any], Any] | None:
-    """`stint.capture.ingest.drain` when the capture package provides it."""
-    try:
-        from stint.capture.ingest import drain  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return drain  # type: ignore[no-any-return,unused-ignore]
-
-
 def housekeeping(tracker: Tracker) -> dict[str, Any]:
-    """One round: drain the spool (if capture is installed), then the inactivity sweep."""
-    drained: Any = None
-    drain = _drainer()
-    if drain is not None:
-        drained = drain(tracker)
+    """One round: drain the capture spool, then the inactivity sweep."""
+    from stint.capture.ingest import drain
+
+    drained = drain(tracker)
     ended = tracker.sweep()
     return {"drained": drained, "ended": ended}
 

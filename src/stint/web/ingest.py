@@ -4,8 +4,7 @@ Two shapes, both idempotent (a batch sent twice is stored once):
 
 * `sessions`: groups of structured events of one agent session each. The session is
   found, re-opened or created with `Tracker.attach` (as a local hook would), and the
-  events are appended by key (`Tracker.record_bulk` when capture provides it, else
-  `record_many`).
+  events are appended by key (`Tracker.record_bulk`, one transaction).
 * `records`: raw hook records, the same JSON the local hook spools. They go through
   `stint.capture.ingest.Applier`, the code that drains the local spool, so remote and
   local capture map hooks identically; their keys derive from the record and its time.
@@ -20,14 +19,13 @@ from typing import Any
 
 from stint.models import EventIn
 from stint.tracker import Tracker
-from stint.web.problems import NotImplementedProblem
 from stint.web.schemas import IngestBatch
 
 
 def ingest_batch(tracker: Tracker, body: IngestBatch) -> dict[str, Any]:
     received = stored = 0
     session_ids: list[int] = []
-    append = getattr(tracker, "record_bulk", None) or tracker.record_many
+    append = tracker.record_bulk
     for group in body.sessions:
         first = min((e.occurred_at for e in group.events if e.occurred_at), default=None)
         session = tracker.attach(
@@ -54,13 +52,8 @@ def ingest_batch(tracker: Tracker, body: IngestBatch) -> dict[str, Any]:
 
 
 def apply_hook_records(tracker: Tracker, body: IngestBatch) -> None:
-    try:
-        from stint.capture.ingest import Applier  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        raise NotImplementedProblem(
-            "raw hook records need the capture module, not installed here; "
-            "send structured `sessions` instead"
-        ) from None
+    from stint.capture.ingest import Applier
+
     # The drain also writes the status-line cache under STINT_HOME, which a server on
     # PostgreSQL may never have created.
     tracker.settings.home.mkdir(parents=True, exist_ok=True)
