@@ -477,3 +477,17 @@ def test_a_missing_file_is_skipped(tracker: Tracker, tmp_path: Path) -> None:
 
     summary = import_file(tracker, tmp_path / "gone.jsonl")
     assert (summary["files_read"], summary["files_skipped"]) == (0, 1)
+
+
+def test_a_lone_surrogate_is_stored_as_a_replacement(
+    tracker: Tracker, projects: Path, tmp_path: Path
+) -> None:
+    t = Transcript(SID, str(tmp_path))
+    t.tool("toolu_s", "Bash", {"command": "echo X"})
+    path = projects / f"{SID}.jsonl"
+    path.parent.mkdir(parents=True)
+    path.write_text(t.text().replace("echo X", "echo \\ud800"), encoding="utf-8")
+    assert run(tracker, path)["events_stored"] == 3
+    (session,) = tracker.sessions()
+    ran = [a.description for a in tracker.timeline(session.id) if a.type == "command_executed"]
+    assert ran == ["Ran: echo ?"]

@@ -1,21 +1,10 @@
-"""The pure part of hook mapping: line counts from edits, paths, policy and redaction."""
+"""The pure part of hook mapping: paths, policy and redaction (line counts: test_capture_tools)."""
 
 from __future__ import annotations
 
 import pytest
 
 from stint.capture.claude_hooks import BadRecord, map_record
-from stint.capture.edits import diff_counts, edit_counts
-
-
-def test_line_counts_like_git() -> None:
-    assert diff_counts("x = 1", "x = 2") == (1, 1)
-    assert diff_counts("a\nb\nc", "a\nB\nc\nd") == (2, 1)
-    assert diff_counts("", "one\ntwo\n") == (2, 0)
-    patch = [{"lines": [" ctx", "-old", "+new", "+more"]}]
-    assert edit_counts("Edit", {}, {"structuredPatch": patch}) == (2, 1)
-    assert edit_counts("Write", {"content": "a\nb"}, {"structuredPatch": []}) == (2, 0)
-    assert edit_counts("NotebookEdit", {"new_source": "x", "edit_mode": "delete"}, None) == (0, 0)
 
 
 def test_tool_text_follows_the_policy_and_is_redacted() -> None:

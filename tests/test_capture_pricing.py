@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from stint.capture.pricing import PriceTable, PricingError, Usage, normalize
-from stint.capture.tools import diff_counts, edit_counts
 
 
 @pytest.mark.parametrize(
@@ -60,16 +59,3 @@ def test_override_file_merges_and_validates(tmp_path: Path) -> None:
     (tmp_path / "prices.toml").write_text('[models."x"]\ninput = "cheap"\n')
     with pytest.raises(PricingError):
         PriceTable.load(tmp_path)
-
-
-def test_edit_line_counts() -> None:
-    assert diff_counts("a\nb\nc", "a\nB\nc\nd") == (2, 1)
-    assert diff_counts("", "x\ny") == (2, 0)
-    assert diff_counts("x", "") == (0, 1)
-    multi = {
-        "edits": [{"old_string": "x", "new_string": "y"}, {"old_string": "", "new_string": "z"}]
-    }
-    assert edit_counts("MultiEdit", multi) == (2, 1)
-    assert edit_counts("Write", {"content": "1\n2\n"}) == (2, 0)
-    assert edit_counts("NotebookEdit", {"new_source": "a\nb", "edit_mode": "replace"}) == (2, 0)
-    assert edit_counts("NotebookEdit", {"new_source": "a", "edit_mode": "delete"}) == (0, 0)

@@ -120,7 +120,7 @@ class Transcript:
         structured `toolUseResult`, e.g. an Edit's `structuredPatch`)."""
         block = {"type": "tool_use", "id": tool_id, "name": name, "input": tool_input}
         self.response(f"msg_{tool_id}", blocks=[block], usage=usage, model=model)
-        result = {
+        answer = {
             "type": "tool_result",
             "tool_use_id": tool_id,
             "content": "Error: failed" if error else "ok",
@@ -128,7 +128,7 @@ class Transcript:
         }
         self._line(
             "user",
-            message={"role": "user", "content": [result]},
+            message={"role": "user", "content": [answer]},
             toolUseResult="Error: failed" if error else (result or {"stdout": "ok"}),
             sourceToolUseID=tool_id,
         )

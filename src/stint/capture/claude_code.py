@@ -15,7 +15,6 @@ a re-import from scratch still lands on the same keys.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from datetime import datetime
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stint.capture.importer import ImportSummary, SessionBatch, import_all, parse_time
-from stint.capture.keys import event_key, prompt_key, usage_key
+from stint.capture.keys import event_key, mention_key, prompt_key, usage_key
 from stint.capture.pricing import PriceTable, Usage
 from stint.capture.redact import redact, text_under_policy
 from stint.capture.tools import fit_key, tool_events
@@ -249,7 +248,6 @@ class ClaudeParser:
             )
         )
         for path in mentions_in(text):  # `@file` in a prompt, keyed as the hooks key it
-            digest = hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:16]
             batch.events.append(
                 EventIn(
                     "file_mentioned",
@@ -257,7 +255,7 @@ class ClaudeParser:
                     description=f"Mentioned {path}",
                     source="import",
                     file_path=redact(path),
-                    key=fit_key(f"{key}:mention:{digest}"),
+                    key=fit_key(mention_key(key, path)),
                 )
             )
 

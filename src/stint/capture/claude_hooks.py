@@ -2,34 +2,32 @@
 `stint.capture.ingest.Applier` carries the result out.
 
 Every event gets a key from `stint.capture.keys`, so a replayed record is stored once and
-a transcript import of the same session merges with what the hooks saw. Text follows the
-capture policy: commands and paths are kept in every policy, prompt and tool text only
-under `full`; credentials are redacted in both.
+a transcript import of the same session merges with what the hooks saw; a tool call's
+events come from `stint.capture.tools.tool_events`, the importer's mapping too. Text
+follows the capture policy: commands and paths are kept in every policy, prompt and tool
+text only under `full`; credentials are redacted in both.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from stint.capture import keys
-from stint.capture.edits import edit_counts
-from stint.capture.redact import redact, redact_value, text_under_policy
+from stint.capture.redact import redact, storable, text_under_policy
+from stint.capture.tools import duration_of, file_of, fit_key, tool_events
 from stint.models import EventIn
 from stint.tracker import mentions_in
 
 AGENT = "claude_code"  # stint's agent name: sessions, keys, spool rows
-EDIT_TOOLS = ("Edit", "MultiEdit", "Write", "NotebookEdit")
 TOOL_EVENTS = ("PreToolUse", "PostToolUse", "PostToolUseFailure")
 # A new prompt or a new start after the session ended means the agent session resumed.
 REOPENING_EVENTS = ("SessionStart", "UserPromptSubmit")
 TRANSCRIPT_EVENTS = ("Stop", "SessionEnd")
 _TODO_STATUS = {"pending": "todo", "in_progress": "in_progress", "completed": "completed"}
-_MAX_TEXT = 2000
 
 
 class BadRecord(ValueError):
@@ -83,9 +81,7 @@ def parse(payload: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise BadRecord("not a JSON object")
     if "\\ud" in payload.lower():
-        # An escaped lone surrogate decodes to a string no database can store.
-        text = json.dumps(data, ensure_ascii=False).encode("utf-8", "replace").decode()
-        return dict(json.loads(text))
+        return dict(storable(data))
     return data
 
 
@@ -137,13 +133,8 @@ def _event(
         source="hook",
         ai_involved=True,
         payload={k: v for k, v in payload.items() if v is not None},
-        key=_fit(key),
+        key=fit_key(key),
     )
-
-
-def _fit(key: str) -> str:
-    """Keys are stored in a 300-character column; long ones keep a digest of the rest."""
-    return key if len(key) <= 300 else key[:250] + ":" + _digest(key)
 
 
 def _other(mapped: Mapped, hook: dict[str, Any], stamp: str, policy: str) -> EventIn:
@@ -170,7 +161,7 @@ def _prompt(mapped: Mapped, hook: dict[str, Any], policy: str) -> None:
     if not isinstance(prompt, str):
         raise BadRecord("UserPromptSubmit without a prompt")
     sid = mapped.agent_session_id
-    key = _fit(keys.prompt_key(AGENT, sid, prompt))
+    key = fit_key(keys.prompt_key(AGENT, sid, prompt))
     kept = text_under_policy(prompt, policy)
     description = f"Prompt: {kept[:200]}" if kept else f"Prompt ({len(prompt)} characters)"
     payload: dict[str, Any] = {"role": "user", "chars": len(prompt)}
@@ -188,7 +179,7 @@ def _prompt(mapped: Mapped, hook: dict[str, Any], policy: str) -> None:
                 f"Mentioned {path}",
                 "hook",
                 file_path=redact(path),
-                key=_fit(f"{key}:mention:{_digest(path)}"),
+                key=fit_key(keys.mention_key(key, path)),
             )
         )
 
@@ -201,9 +192,9 @@ def _tool(mapped: Mapped, hook: dict[str, Any], policy: str) -> None:
     sid = mapped.agent_session_id
     raw_input = hook.get("tool_input")
     tool_input: dict[str, Any] = raw_input if isinstance(raw_input, dict) else {}
-    path = _path(tool_input, mapped.cwd)
-    label = f"{tool} {path}" if path else tool
     if mapped.hook_event == "PreToolUse":
+        path = file_of(tool_input, mapped.cwd)
+        label = f"{tool} {path}" if path else tool
         mapped.started_tool = use_id
         key = tool_start_key(sid, use_id)
         mapped.events.append(
@@ -211,111 +202,45 @@ def _tool(mapped: Mapped, hook: dict[str, Any], policy: str) -> None:
         )
         return
     success = mapped.hook_event == "PostToolUse"
-    duration = hook.get("duration_ms")
-    payload: dict[str, Any] = {"tool": tool, "success": success}
-    if isinstance(duration, int | float) and not isinstance(duration, bool) and duration >= 0:
-        payload["duration_ms"] = float(duration)
-    else:
+    duration = duration_of(hook.get("duration_ms"))
+    if duration is None:
         mapped.needs_duration = use_id
-    if not success:
-        payload["interrupted"] = bool(hook.get("is_interrupt"))
-        payload["error"] = text_under_policy(_text(hook.get("error")), policy)
-    if _text(hook.get("agent_id")):
-        payload["agent_id"] = hook["agent_id"]
-    if policy == "full":
-        # Redacted again as JSON text: `"api_key": "…"` is only recognisable with its key.
-        text = json.dumps(redact_value(tool_input), ensure_ascii=False)
-        payload["input"] = redact(text)[:_MAX_TEXT]
-    verb = "Used" if success else "Failed"
-    mapped.events.append(
-        EventIn(
-            "tool_call",
+    mapped.events.extend(
+        tool_events(
+            AGENT,
+            sid,
+            use_id,
+            tool,
+            tool_input,
             mapped.at,
-            f"{verb} {label}",
-            "hook",
-            True,
-            file_path=path,
-            payload={k: v for k, v in payload.items() if v is not None},
-            key=_fit(keys.tool_key(AGENT, sid, use_id, "tool")),
+            success,
+            duration,
+            policy,
+            response=hook.get("tool_response"),
+            cwd=mapped.cwd,
+            source="hook",
+            agent_id=_text(hook.get("agent_id")),
+            error=_text(hook.get("error")),
+            interrupted=None if success else bool(hook.get("is_interrupt")),
         )
     )
-    _tool_effects(mapped, tool, use_id, tool_input, hook.get("tool_response"), path, success)
+    if tool == "TodoWrite" and success:
+        _todos(mapped, tool_input)
 
 
 def tool_start_key(agent_session_id: str, tool_use_id: str) -> str:
     """The key of a tool call's `tool_started` event (its time gives a duration later)."""
-    return _fit(keys.tool_key(AGENT, agent_session_id, tool_use_id, "pre"))
+    return fit_key(keys.tool_key(AGENT, agent_session_id, tool_use_id, "pre"))
 
 
-def _tool_effects(
-    mapped: Mapped,
-    tool: str,
-    use_id: str,
-    tool_input: dict[str, Any],
-    response: Any,
-    path: str | None,
-    success: bool,
-) -> None:
-    """What a tool call did besides being one: a command, an edit, a read, todos."""
-    sid = mapped.agent_session_id
-    if tool in ("Bash", "PowerShell") and _text(tool_input.get("command")):
-        command = redact(tool_input["command"])
-        mapped.events.append(
-            EventIn(
-                "command_executed",
-                mapped.at,
-                f"Ran: {command[:200]}",
-                "hook",
-                True,
-                payload={"command": command[:_MAX_TEXT], "success": success},
-                key=_fit(keys.tool_key(AGENT, sid, use_id, "command")),
-            )
-        )
-    elif tool in EDIT_TOOLS and path and success:
-        added, removed = edit_counts(tool, tool_input, response)
-        mapped.events.append(
-            EventIn(
-                "file_modified",
-                mapped.at,
-                f"Modified {path}",
-                "hook",
-                True,
-                file_path=path,
-                payload={"added": added, "removed": removed, "tool": tool},
-                key=_fit(keys.tool_key(AGENT, sid, use_id, "file")),
-            )
-        )
-    elif tool == "Read" and path and success:
-        mapped.events.append(
-            EventIn(
-                "file_mentioned",
-                mapped.at,
-                f"Read {path}",
-                "hook",
-                True,
-                file_path=path,
-                key=_fit(keys.tool_key(AGENT, sid, use_id, "file")),
-            )
-        )
-    elif tool == "TodoWrite" and success:
-        for todo in tool_input.get("todos") or []:
-            if isinstance(todo, dict) and _text(todo.get("content")):
-                content = todo["content"]
-                ident = _text(todo.get("id")) or _digest(content)
-                status = _TODO_STATUS.get(str(todo.get("status")), "todo")
-                mapped.tasks.append(TaskOp(f"todo:{ident}", content, status))
-
-
-def _path(tool_input: dict[str, Any], cwd: str | None) -> str | None:
-    """The file a tool works on, relative to the session's directory when inside it."""
-    path = _text(tool_input.get("file_path")) or _text(tool_input.get("notebook_path"))
-    if path is None:
-        return None
-    if cwd and os.path.isabs(path):
-        root = cwd.rstrip("/\\")
-        if path.startswith(root + os.sep) or path.startswith(root + "/"):
-            path = path[len(root) + 1 :]
-    return redact(path)[:1000]
+def _todos(mapped: Mapped, tool_input: dict[str, Any]) -> None:
+    """A TodoWrite call's list: one task per todo, by its id or a digest of its text."""
+    for todo in tool_input.get("todos") or []:
+        if isinstance(todo, dict) and _text(todo.get("content")):
+            content = todo["content"]
+            ident = _text(todo.get("id")) or _digest(content)
+            status = _TODO_STATUS.get(str(todo.get("status")), "todo")
+            mapped.tasks.append(TaskOp(f"todo:{ident}", content, status))
 
 
 def _subagent(mapped: Mapped, hook: dict[str, Any], stamp: str) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from stint.capture.pricing import PriceTable
+from stint.capture.redact import storable
 from stint.models import OPEN_STATUSES, EventIn, Session
 from stint.store import imports
 from stint.timeparse import utcnow
@@ -195,7 +196,7 @@ def import_file(
             summary.bad_lines += 1
             continue
         if isinstance(line, dict):
-            parser.feed(line)
+            parser.feed(storable(line) if b"\\ud" in raw.lower() else line)
         if run.lines >= FLUSH_LINES:
             run.take(key, imports.Offset(size, offset, parser.state), parser, final=False)
     run.take(key, imports.Offset(max(size, offset), offset, parser.state), parser, final=True)

@@ -25,6 +25,12 @@ def prompt_key(agent: str, agent_session_id: str, prompt: str) -> str:
     return f"{agent}:{agent_session_id}:prompt:{_digest(prompt)}"
 
 
+def mention_key(prompt_key: str, path: str) -> str:
+    """An `@file` mention in a prompt, under the prompt's key."""
+    digest = hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{prompt_key}:mention:{digest}"
+
+
 def usage_key(agent: str, agent_session_id: str, message_id: str, request_id: str) -> str:
     return f"{agent}:{agent_session_id}:usage:{message_id}:{request_id}"
 

@@ -1,9 +1,11 @@
 """Credentials never reach the store: commands, prompts and tool text pass through
-`redact` before storage, in every capture policy."""
+`redact` before storage, in every capture policy. Nor do lone surrogates (`storable`)."""
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 MASK = "[REDACTED]"
 _SECRET_NAME = (
@@ -75,3 +77,10 @@ def text_under_policy(text: str | None, policy: str) -> str | None:
     if text is None or policy != "full":
         return None
     return redact(text)
+
+
+def storable(value: Any) -> Any:
+    """A decoded JSON value with each lone surrogate (an escaped `\\ud800` decodes to one,
+    and no database can store it) replaced by "?"."""
+    text = json.dumps(value, ensure_ascii=False).encode("utf-8", "replace").decode()
+    return json.loads(text)

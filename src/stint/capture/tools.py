@@ -1,11 +1,12 @@
-"""One tool call → the events it yields. Meant to be shared by the hook ingest and the
-transcript importers, so the same Claude Code tool call produces the same events with the
-same keys from either source and the store keeps one copy.
+"""One tool call → the events it yields: the single mapping shared by the hook ingest
+(`claude_hooks`) and the transcript importers (`claude_code`), so the same Claude Code
+tool call produces the same events with the same keys from either source and the store
+keeps one copy.
 
-It follows the hook mapping (`capture-hooks` branch, `claude_hooks._tool`): paths relative
-to the session's directory and redacted, commands redacted, tool input text only under
-the `full` policy, and edit lines from Claude Code's `structuredPatch` when the result
-carries one, else from the edit's own old and new text (not from git).
+Paths are relative to the session's directory and redacted, commands redacted, tool input
+text kept only under the `full` policy, and edit lines come from Claude Code's
+`structuredPatch` when the result carries one, else from the edit's own old and new text
+(not from git), the way `git diff --numstat` counts them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from stint.capture.keys import tool_key
-from stint.capture.redact import redact, redact_value
+from stint.capture.redact import redact, redact_value, text_under_policy
 from stint.models import EventIn
 
 EDIT_TOOLS = frozenset({"Edit", "Write", "MultiEdit", "NotebookEdit"})
@@ -95,16 +96,27 @@ def edit_counts(name: str, tool_input: dict[str, Any], response: Any = None) -> 
     return 0, 0
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def file_of(tool_input: dict[str, Any], cwd: str | None) -> str | None:
     """The file a tool works on, relative to the session's directory when inside it."""
-    path = tool_input.get("file_path") or tool_input.get("notebook_path")
-    if not isinstance(path, str) or not path:
+    path = _text(tool_input.get("file_path")) or _text(tool_input.get("notebook_path"))
+    if path is None:
         return None
     if cwd and os.path.isabs(path):
         root = cwd.rstrip("/\\")
         if path.startswith(root + os.sep) or path.startswith(root + "/"):
             path = path[len(root) + 1 :]
     return redact(path)[:1000]
+
+
+def duration_of(value: Any) -> float | None:
+    """A reported duration in milliseconds, None when it is missing or not a duration."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    return None
 
 
 def tool_events(
@@ -122,23 +134,33 @@ def tool_events(
     cwd: str | None = None,
     source: str = "hook",
     agent_id: str | None = None,
+    error: str | None = None,
+    interrupted: bool | None = None,
 ) -> list[EventIn]:
     """The events of one finished tool call (success None: its result never came): a
     `tool_call`; a `command_executed` for Bash / PowerShell; a `file_modified` for a
     successful edit (lines from `response`'s patch or the input); a `file_mentioned` for
-    a successful Read. `agent_id` marks a subagent's call."""
+    a successful Read. `agent_id` marks a subagent's call; a failed call keeps whether it
+    was `interrupted` and its `error` (tool text: only under the `full` policy)."""
 
     def key(what: str) -> str:
         return fit_key(tool_key(agent, agent_session_id, tool_use_id, what))
 
     path = file_of(tool_input, cwd)
-    payload: dict[str, Any] = {"tool": name, "success": success}
-    if duration_ms is not None and duration_ms >= 0:
-        payload["duration_ms"] = float(duration_ms)
-    if agent_id:
-        payload["agent_id"] = agent_id
+    payload: dict[str, Any] = {
+        "tool": name,
+        "success": success,
+        "duration_ms": duration_of(duration_ms),
+    }
+    if success is False:
+        payload["interrupted"] = interrupted
+        payload["error"] = text_under_policy(error, policy)
+    payload["agent_id"] = agent_id or None
     if policy == "full":
-        payload["input"] = redact(json.dumps(redact_value(tool_input))[:MAX_TEXT])
+        # Redacted again as JSON text: `"api_key": "…"` is only recognisable with its key;
+        # cut after redacting, so a credential at the cut is still recognised.
+        text = json.dumps(redact_value(tool_input), ensure_ascii=False)
+        payload["input"] = redact(text)[:MAX_TEXT]
     label = f"{name} {path}" if path else name
     events = [
         EventIn(
@@ -152,8 +174,8 @@ def tool_events(
             key=key("tool"),
         )
     ]
-    command = tool_input.get("command")
-    if name in SHELL_TOOLS and isinstance(command, str) and command:
+    command = _text(tool_input.get("command"))
+    if name in SHELL_TOOLS and command:
         command = redact(command)
         events.append(
             EventIn(
