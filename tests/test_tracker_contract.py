@@ -9,6 +9,7 @@ import pytest
 
 from stint.doctor import check
 from stint.models import Conflict, EventIn, NotFound, StintError
+from stint.store import schema
 from stint.store.sessions import SessionFilter
 from stint.timeparse import utcnow
 from stint.tracker import Tracker, mentions_in
@@ -284,3 +285,17 @@ def test_default_project_is_the_fallback(tracker: Tracker, tmp_path: Path) -> No
     tracker.set_default_project("main-work")
     assert [p.name for p in tracker.projects() if p.is_default] == ["main-work"]
     assert tracker.start(cwd=str(tmp_path)).project == "main-work"
+
+
+def test_a_uuid_prefix_of_digits_is_not_taken_for_a_missing_number(tracker: Tracker) -> None:
+    session = tracker.start(project="p")
+    with tracker.store.write() as conn:
+        conn.execute(
+            schema.sessions.update()
+            .where(schema.sessions.c.id == session.id)
+            .values(uuid="10753556-0000-4000-8000-000000000000")
+        )
+    assert tracker.get("10753556").id == session.id
+    assert tracker.get("1").id == session.id  # its number still wins
+    with pytest.raises(NotFound, match="no session #99"):
+        tracker.get("99")

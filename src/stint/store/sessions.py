@@ -128,9 +128,11 @@ def resolve(
         found = conn.execute(
             select(S.c.id).where(S.c.org_id == org_id, S.c.number == int(number_text))
         ).scalar_one_or_none()
-        if found is None:
+        if found is not None:
+            return int(found)
+        if text.startswith("#") or len(text) < 4:
             raise NotFound(f"no session #{number_text}")
-        return int(found)
+        # A bare number that is no session's may be a uuid prefix made only of digits.
     if len(text) >= 4 and all(c in "0123456789abcdef-" for c in text.lower()):
         matches = conn.execute(
             select(S.c.id).where(S.c.org_id == org_id, S.c.uuid.startswith(text.lower())).limit(2)
@@ -139,6 +141,8 @@ def resolve(
             return int(matches[0][0])
         if len(matches) > 1:
             raise NotFound(f"uuid prefix {text!r} is ambiguous; give more characters")
+    if number_text.isdigit() and len(number_text) < 9:
+        raise NotFound(f"no session #{number_text}")
     raise NotFound(f"no session {text!r} (use #number, a uuid prefix, 'last' or 'current')")
 
 
