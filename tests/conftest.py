@@ -24,6 +24,9 @@ def stint_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(work)  # not inside this project's own git repository
     monkeypatch.setenv("STINT_HOME", str(home))
     monkeypatch.delenv("STINT_DATABASE_URL", raising=False)
+    # A Stop or SessionEnd hook would start a detached drain racing the test's own;
+    # the test of that drain turns it back on.
+    monkeypatch.setenv("STINT_NO_BACKGROUND_DRAIN", "1")
     for name in ("GIT_DIR", "GIT_WORK_TREE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GIT_AUTHOR_NAME", "Test")

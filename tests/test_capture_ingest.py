@@ -174,7 +174,10 @@ def test_the_mapping_on_each_backend(tracker: Tracker, tmp_path: Path) -> None:
     assert (session.tasks_created, session.tasks_completed, session.subagents_started) == (4, 2, 1)
 
 
-def test_session_end_drains_in_the_background(repo: Path, stint_home: Path) -> None:
+def test_session_end_drains_in_the_background(
+    repo: Path, stint_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("STINT_NO_BACKGROUND_DRAIN")
     for record in [*first_part(repo)[:2], first_part(repo)[-1]]:
         done = run_stint("hook", "claude-code", cwd=repo, input=json.dumps(record))
         assert done.returncode == 0
