@@ -1,7 +1,6 @@
 """Analytics over HTTP: stats (with --by groups), heatmap, compare, cohorts, export.
 
-Thin calls into the Tracker's analytics methods; an installation whose Tracker lacks them
-answers 501 with a problem object instead of failing."""
+Thin calls into the Tracker's analytics methods."""
 
 from __future__ import annotations
 
@@ -11,29 +10,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 
 from stint.timeparse import parse_when
-from stint.tracker import Tracker
 from stint.web.deps import TrackerDep
-from stint.web.problems import NotImplementedProblem
-from stint.web.schemas import Analytics, Problem
+from stint.web.schemas import Analytics
 
-router = APIRouter(
-    tags=["analytics"],
-    responses={501: {"model": Problem, "description": "Analytics not available"}},
-)
+router = APIRouter(tags=["analytics"])
 Period = Annotated[
     str,
     Query(max_length=64, description="all, today, week, month, Nd, YYYY-MM-DD[..YYYY-MM-DD]"),
 ]
 Name = Annotated[str | None, Query(max_length=200)]
 Zone = Annotated[str | None, Query(max_length=64, description="IANA time zone for days/hours")]
-
-
-def analytics(tracker: Tracker, name: str) -> Any:
-    """The Tracker's analytics method `name`, or a 501 problem when it has none."""
-    method = getattr(tracker, name, None)
-    if method is None:
-        raise NotImplementedProblem(f"analytics ({name}) is not available in this installation")
-    return method
 
 
 @router.get("/stats", response_model=Analytics)
@@ -46,7 +32,7 @@ def stats(
     tz: Zone = None,
 ) -> Any:
     """Totals and averages over a period (like `stint stats --json`)."""
-    return analytics(tracker, "stats")(period, project=project, tag=tag, kind=kind, tz=tz)
+    return tracker.stats(period, project=project, tag=tag, kind=kind, tz=tz)
 
 
 @router.get("/stats/by/{by}", response_model=list[Analytics])
@@ -61,7 +47,7 @@ def stats_by(
 ) -> Any:
     """One row per group (`by`: day, week, weekday, hour, weekday-hour, tag, model, agent,
     project, branch, environment, kind)."""
-    method = analytics(tracker, "stats_by")
+    method = tracker.stats_by
     return method(by, period, project=project, tag=tag, kind=kind, tz=tz)
 
 
@@ -74,7 +60,7 @@ def heatmap(
     tz: Zone = None,
 ) -> Any:
     """Weekday × hour cells and the pattern they show."""
-    return analytics(tracker, "heatmap")(period, project=project, tag=tag, tz=tz)
+    return tracker.heatmap(period, project=project, tag=tag, tz=tz)
 
 
 @router.get("/compare", response_model=Analytics)
@@ -84,7 +70,7 @@ def compare(
     b: Annotated[str, Query(min_length=1, max_length=64)],
 ) -> Any:
     """Two sessions side by side, with differences."""
-    return analytics(tracker, "compare")(a, b)
+    return tracker.compare(a, b)
 
 
 @router.get("/cohorts", response_model=Analytics)
@@ -94,7 +80,7 @@ def cohorts(
     period: Period = "all",
 ) -> Any:
     """Compare groups of sessions, e.g. `spec=tag=tdd&spec=tag=no-tdd` (Mann–Whitney)."""
-    return analytics(tracker, "compare_cohorts")(spec, period=period)
+    return tracker.compare_cohorts(spec, period=period)
 
 
 @router.get(
@@ -114,7 +100,7 @@ def export(
     since: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     """A table (or `all`) as JSON, JSON lines or CSV (one table), like `stint export`."""
-    method = analytics(tracker, "export")
+    method = tracker.export
     buffer = io.StringIO()
     method(table, fmt, since=parse_when(since) if since else None, out=buffer)
     return Response(buffer.getvalue(), media_type=_MEDIA[fmt])

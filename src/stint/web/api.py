@@ -259,7 +259,6 @@ def add_context(tracker: TrackerDep, ref: Ref, body: RecordIn) -> dict[str, Any]
     "/ingest",
     response_model=IngestResult,
     tags=["capture"],
-    responses={501: {"model": Problem, "description": "Raw hook records need capture"}},
 )
 def ingest(tracker: TrackerDep, body: IngestBatch) -> dict[str, Any]:
     """Store captured events from another machine, idempotently (see `stint.web.ingest`)."""

@@ -40,18 +40,20 @@ def ingest_batch(tracker: Tracker, body: IngestBatch) -> dict[str, Any]:
         received += len(events)
         stored += int(append(session.id, events))
         session_ids.append(session.id)
-    if body.records:
-        apply_hook_records(tracker, body)
+    refused = apply_hook_records(tracker, body) if body.records else []
     return {
         "received": received,
         "stored": stored,
         "duplicates": received - stored,
         "session_ids": session_ids,
-        "hook_records": len(body.records),
+        "hook_records": len(body.records) - len(refused),
+        "refused_records": refused,
     }
 
 
-def apply_hook_records(tracker: Tracker, body: IngestBatch) -> None:
+def apply_hook_records(tracker: Tracker, body: IngestBatch) -> list[dict[str, Any]]:
+    """Apply raw hook records; returns the ones that could not be mapped (their index in
+    the batch and why), so the sender learns of them instead of losing them silently."""
     from stint.capture.ingest import Applier
 
     # The drain also writes the status-line cache under STINT_HOME, which a server on
@@ -61,4 +63,5 @@ def apply_hook_records(tracker: Tracker, body: IngestBatch) -> None:
     for number, record in enumerate(body.records):
         hook = {k: v for k, v in record.hook.items() if k != "transcript_path"}
         rows.append((number, record.received_at, record.agent, json.dumps(hook)))
-    Applier(tracker).apply(rows)
+    failures = Applier(tracker).apply(rows)
+    return [{"index": row[0], "reason": reason} for row, reason in failures]

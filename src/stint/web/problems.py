@@ -20,10 +20,6 @@ from stint.timeparse import TimeParseError
 log = logging.getLogger("stint.web")
 
 
-class NotImplementedProblem(Exception):
-    """A feature this installation lacks (for example analytics not installed)."""
-
-
 def problem(
     status: int, detail: str | None = None, headers: dict[str, str] | None = None
 ) -> JSONResponse:
@@ -86,10 +82,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IntegrityError)
     async def on_integrity(request: Request, exc: IntegrityError) -> JSONResponse:
         return problem(409, "the change conflicts with stored data")
-
-    @app.exception_handler(NotImplementedProblem)
-    async def on_missing(request: Request, exc: NotImplementedProblem) -> JSONResponse:
-        return problem(501, str(exc))
 
     @app.exception_handler(ValueError)
     async def on_value(request: Request, exc: ValueError) -> JSONResponse:

@@ -256,12 +256,20 @@ class IngestBatch(BaseModel):
     records: list[HookRecord] = Field(default_factory=list, max_length=2000)
 
 
+class RefusedRecord(BaseModel):
+    index: int = Field(description="Position of the record in the batch's `records`")
+    reason: str
+
+
 class IngestResult(BaseModel):
     received: int = Field(description="Events in `sessions` groups")
     stored: int = Field(description="Of those, how many were new")
     duplicates: int = Field(description="Of those, how many were already stored (by key)")
     session_ids: list[int]
     hook_records: int = Field(0, description="Raw hook records applied")
+    refused_records: list[RefusedRecord] = Field(
+        default_factory=list, description="Raw hook records that could not be mapped"
+    )
 
 
 class Analytics(BaseModel):
