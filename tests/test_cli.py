@@ -108,6 +108,16 @@ def test_pause_resume_and_cancel() -> None:
     assert "cancelled" in run_stint("cancel").stdout
 
 
+def test_end_as_failed_and_no_way_back() -> None:
+    run_stint("start", "--project", "p")
+    done = run_stint("end", "--failed", "tests broken", "--json")
+    assert done.returncode == 0, done.stderr
+    ended = json.loads(done.stdout)
+    assert (ended["status"], ended["end_reason"]) == ("failed", "tests broken")
+    again = run_stint("resume", "--session", "last")
+    assert again.returncode == 1 and again.stderr.count("\n") == 1
+
+
 def test_empty_status_and_help() -> None:
     assert "No active session" in run_stint().stdout
     assert json.loads(run_stint("status", "--json").stdout) is None

@@ -67,13 +67,31 @@ def start(as_json: bool, at: str | None, tags: tuple[str, ...], **options: Any) 
 @click.command()
 @click.option("--notes", "-n", help="Notes to add as the session ends.")
 @click.option("--outcome", type=click.Choice(["achieved", "partial", "not_achieved"]))
+@click.option(
+    "--failed",
+    "failure",
+    metavar="REASON",
+    help="End it as failed (status 'failed'), e.g. --failed 'tests broken'.",
+)
 @click.option("--session", "ref", default="current", show_default=True, help="Which session.")
 @at_option
 @json_option
-def end(ref: str, notes: str | None, outcome: str | None, at: str | None, as_json: bool) -> None:
+def end(
+    ref: str,
+    notes: str | None,
+    outcome: str | None,
+    failure: str | None,
+    at: str | None,
+    as_json: bool,
+) -> None:
     """End the session and print its summary."""
     t = tracker()
-    session = t.end(ref, at=when(at), notes=notes, outcome=outcome)
+    if failure is not None:
+        session = t.end(
+            ref, at=when(at), notes=notes, outcome=outcome, status="failed", reason=failure[:50]
+        )
+    else:
+        session = t.end(ref, at=when(at), notes=notes, outcome=outcome)
     if as_json:
         emit_json(session.to_dict())
         return
