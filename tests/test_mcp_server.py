@@ -230,6 +230,31 @@ def test_reconnect_reattaches_and_disconnect_leaves_session_open(tmp_path: Path)
     _run(scenario)
 
 
+def test_a_connection_joins_the_session_the_hooks_record(tmp_path: Path) -> None:
+    """Hooks and MCP both installed: an MCP connection that names no agent session
+    records into the session the agent's hooks opened in that directory, not a second."""
+    tracker = _open_tracker()
+    hooked = tracker.attach(agent="claude_code", agent_session_id="cc-7f0c", cwd=str(tmp_path))
+    elsewhere = tmp_path.parent / "elsewhere"
+    elsewhere.mkdir()
+
+    async def scenario() -> None:
+        async with Client(_params(tmp_path), client_info=CLAUDE) as client:
+            result = await client.call_tool("task_create", {"title": "from MCP"})
+            assert not result.is_error
+        async with Client(_params(elsewhere), client_info=CLAUDE) as client:
+            await client.call_tool("task_create", {"title": "another directory"})
+
+    _run(scenario)
+    sessions = {s.agent_session_id: s for s in tracker.sessions()}
+    assert sessions["cc-7f0c"].id == hooked.id
+    assert sessions["cc-7f0c"].tasks_created == 1
+    assert sessions["cc-7f0c"].mcp_connection_id.startswith("stdio-")
+    others = [s for key, s in sessions.items() if key != "cc-7f0c"]
+    assert len(others) == 1 and others[0].agent_session_id.startswith("mcp:stdio-")
+    tracker.close()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -152,6 +152,10 @@ class Binder:
         existing = None
         if not state.ended_here:
             existing = self.tracker.find_agent_session(client.agent, agent_session_id)
+        if existing is None and state.agent_session_id is None and not state.ended_here:
+            existing = self._hook_session(client.agent, project_dir)
+            if existing is not None:
+                agent_session_id = str(existing.agent_session_id)
         if existing is None:
             session = self.tracker.start(
                 agent=client.agent,
@@ -179,6 +183,27 @@ class Binder:
         state.session_id = session.id
         state.ended_here = False
         return session, created
+
+    def _hook_session(self, agent: str, project_dir: str | None) -> Session | None:
+        """The open session the agent's hooks already record in this directory, if any.
+        With both the hooks and the MCP server installed, a connection that names no
+        agent session joins it rather than starting a second session for the same work.
+        Sessions an MCP connection started for itself (`mcp:` ids) are not shared."""
+        if not project_dir:
+            return None
+        candidate = self.tracker.current(project_dir)
+        if (
+            candidate is None
+            or candidate.agent != agent
+            or not candidate.agent_session_id
+            or str(candidate.agent_session_id).startswith("mcp:")
+        ):
+            return None
+        where = os.path.realpath(project_dir)
+        roots = [str(root).rstrip("/") for root in (candidate.repo_root, candidate.cwd) if root]
+        if any(where == root or where.startswith(root + "/") for root in roots):
+            return candidate
+        return None
 
     def apply(
         self,
