@@ -4,10 +4,10 @@ Revision ID: 0004
 Revises: 0003
 
 A covering index for `stint compare --cohort model=A --cohort model=B`, which reads five
-figures of every session of the compared models: SQLite searches this index by org and
+figures of every session of the compared models: SQLite searches this index once per
 model ("SEARCH sessions USING COVERING INDEX ix_sessions_cohorts (org_id=? AND
-ai_model=?)") instead of scanning the wide session rows, which takes the fetch from
-about 120 ms to 70 ms at 100k sessions.
+ai_model=? AND started_at>?)") instead of scanning the wide session rows and sorting
+them by model, which takes the fetch from about 120 ms to 65 ms at 100k sessions.
 """
 
 from __future__ import annotations
