@@ -63,9 +63,7 @@ def cohort_values_by(
     B-tree)."""
     if key in _INDEXED_KEYS:
         return {
-            value: list(
-                cohort_values(conn, org_id, replace(scope, equals={**scope.equals, key: value}))
-            )
+            value: list(cohort_values(conn, org_id, _narrowed(scope, key, value)))
             for value in values
         }
     found: dict[str, list[tuple[Any, ...]]] = {value: [] for value in values}
@@ -89,13 +87,17 @@ def _query(org_id: str, scope: Scope) -> Select[Any]:
     return select(*_cohort_figures()).where(*where_clauses(org_id, scope))
 
 
+def _narrowed(scope: Scope, key: str, value: str) -> Scope:
+    return replace(scope, equals={**scope.equals, key: value})
+
+
 def explain_by(
     conn: Connection, org_id: str, scope: Scope, key: str, values: Sequence[str]
 ) -> list[str]:
     """SQLite's plan for `cohort_values_by` (for the benchmark): the EXPLAIN QUERY PLAN
     lines of its query, or of the first value's query for an indexed column."""
     if key in _INDEXED_KEYS:
-        query = _query(org_id, replace(scope, equals={**scope.equals, key: values[0]}))
+        query = _query(org_id, _narrowed(scope, key, values[0]))
     else:
         query = _by_query(org_id, scope, key, values)
     compiled = query.compile(conn, compile_kwargs={"literal_binds": True})
