@@ -31,6 +31,7 @@ AGENTS = ("claude-code", "codex", "cursor")
 TAGS = ("feature", "bugfix", "refactor", "docs", "spike", "review")
 TYPES = ("tool_call", "file_modified", "message", "command", "pulse")
 START = datetime(2024, 1, 1, tzinfo=UTC)
+COHORTS = ("claude-opus-4-6", "claude-sonnet-4-5")  # the compared models
 
 
 def sessions(count: int, rng: random.Random) -> Iterator[dict[str, Any]]:
@@ -128,7 +129,7 @@ def main() -> None:
     with tracker.store.write() as conn:
         conn.exec_driver_sql("ANALYZE")
 
-    cohorts = ["model=claude-opus-4-6", "model=claude-sonnet-4-5"]
+    cohorts = [f"model={model}" for model in COHORTS]
     print(f"timings (tz {tracker.stats('today')['period']['tz']}):")
     results = {
         "stats --period all": timed(
@@ -161,6 +162,7 @@ def main() -> None:
 def explain(tracker: Tracker) -> None:
     from stint.analytics.periods import local_zone, offset_segments
     from stint.store import analytics as sa
+    from stint.store import cohorts as sc
 
     for label, scope in (
         ("all", sa.Scope()),
@@ -172,7 +174,11 @@ def explain(tracker: Tracker) -> None:
         with tracker.store.read() as conn:
             first, last = sa.started_range(conn, tracker.org, scope)
             segments = offset_segments(local_zone(), first, last)
-            for name, lines in sa.explain(conn, tracker.org, scope, segments).items():
+            plans = sa.explain(conn, tracker.org, scope, segments)
+            plans["compare --cohort model=…"] = sc.explain_by(
+                conn, tracker.org, scope, "model", COHORTS
+            )
+            for name, lines in plans.items():
                 print(f"plan of {name} ({label}):")
                 for line in lines:
                     print(f"    {line}")

@@ -25,6 +25,7 @@ def _cohort(model: str, scores: list[float], cost: float, tag: str) -> list[dict
             "tasks_created": 2,
             "tasks_completed": i % 3 and 1,
             "ai_model": model,
+            "branch": f"on-{model}",
             "tags": [tag],
         }
         for i, score in enumerate(scores)
@@ -56,6 +57,13 @@ def test_cohorts_significant_and_not(tracker: Tracker) -> None:
     # Tag cohorts select the same sessions as the model ones.
     by_tag = tracker.compare_cohorts(["tag=x", "tag=y"])
     assert by_tag["tests"][0]["p"] == pytest.approx(against_b["p"])
+    # Branch cohorts: one scan for all three, split by branch (models: one index search
+    # each); the same sessions, so the same figures and tests.
+    by_branch = tracker.compare_cohorts(["branch=on-a", "branch=on-b", "branch=on-c"])
+    for model, branch in zip(result["cohorts"], by_branch["cohorts"], strict=True):
+        assert branch["figures"] == model["figures"]
+    for model, branch in zip(result["tests"], by_branch["tests"], strict=True):
+        assert {**branch, "a": model["a"], "b": model["b"], "better": model["better"]} == model
 
 
 def test_cohort_errors(tracker: Tracker) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
-from operator import is_not
 from typing import Any
 
 from stint.analytics.report import cost_per_outcome
@@ -45,7 +43,6 @@ COHORT_KEYS = ("model", "tag", "agent", "project", "kind", "branch", "environmen
 # Which way is better for the cohort figures.
 _COHORT_BETTER = {"score": 1, "active_seconds": 0, "cost_usd": -1, "lines": 0, "task_completion": 1}
 SIGNIFICANCE = 0.05
-_present = partial(is_not, None)  # a filter predicate that runs in C
 
 
 def session_figures(session: Session) -> dict[str, Any]:
@@ -195,9 +192,13 @@ def compare_cohorts(
     for sample in samples:
         values: dict[str, list[float]] = {name: [] for name in COHORT_FIGURES}
         for batch in sample:
-            # Transpose a batch of rows into columns in C, then drop the NULLs.
-            for name, column in zip(COHORT_FIGURES, zip(*batch, strict=True), strict=False):
-                values[name].extend(filter(_present, column))
+            # One pass per figure, dropping the NULLs (cheaper than transposing the batch
+            # with zip(*batch), which makes an iterator per row). `* 1` copies each value
+            # (ints stay ints, -0.0 stays -0.0) so that a figure's values lie side by side
+            # in memory: sorting and ranking them then stay in the CPU cache, where the
+            # values read in the rows, strewn among the other figures', miss it each time.
+            for index, name in enumerate(COHORT_FIGURES):
+                values[name].extend([row[index] * 1 for row in batch if row[index] is not None])
         for figure_values in values.values():
             figure_values.sort()
         columns.append(values)

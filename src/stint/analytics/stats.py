@@ -8,10 +8,10 @@ import itertools
 import math
 import statistics
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import repeat
+from itertools import compress, islice, repeat
+from operator import eq
 from typing import Any
 
 EXACT_LIMIT = 20
@@ -59,15 +59,26 @@ def summary(values: Sequence[float]) -> dict[str, Any]:
     }
 
 
-def _u_statistic(a: Sequence[float], b_sorted: Sequence[float], tied: bool) -> float:
-    """Pairs (x in a, y in b) with x > y, ties counting half: the U of sample a.
-    below + equal/2 = (bisect_left + bisect_right) / 2 for each x; map keeps the loop in C.
-    Without ties bisect_left alone is the count below."""
-    left = sum(map(bisect_left, repeat(b_sorted, len(a)), a))
-    if not tied:
-        return float(left)
-    right = sum(map(bisect_right, repeat(b_sorted, len(a)), a))
-    return (left + right) / 2
+def _u_and_ties(a_sorted: Sequence[float], b_sorted: Sequence[float]) -> tuple[float, list[int]]:
+    """The U of sample a (pairs (x in a, y in b) with x > y, ties counting half) and the
+    sizes of the groups of equal values in both samples together.
+
+    Pairs with x > y: bisect_left of each x in b, the loop kept in C by map. Equal values
+    sit next to each other in the merged sorted list (timsort merges two sorted runs in
+    linear time); each value that repeats there adds its a × b pairs, half each, and its
+    group size."""
+    below = sum(map(bisect_left, repeat(b_sorted, len(a_sorted)), a_sorted))
+    merged = sorted([*a_sorted, *b_sorted])
+    repeated = set(compress(islice(merged, 1, None), map(eq, islice(merged, 1, None), merged)))
+    if not repeated:
+        return float(below), []
+    equal_pairs, ties = 0, []
+    for value in repeated:
+        size = bisect_right(merged, value) - bisect_left(merged, value)
+        in_a = bisect_right(a_sorted, value) - bisect_left(a_sorted, value)
+        equal_pairs += in_a * (size - in_a)
+        ties.append(size)
+    return (2 * below + equal_pairs) / 2, ties
 
 
 @lru_cache(maxsize=4096)
@@ -100,10 +111,7 @@ def mann_whitney(a: Sequence[float], b: Sequence[float]) -> dict[str, Any]:
     }
     if n1 == 0 or n2 == 0:
         return result
-    combined = [*a, *b]
-    tied = len(set(combined)) < len(combined)
-    ties = [t for t in Counter(combined).values() if t > 1] if tied else []
-    u_a = _u_statistic(a, sorted(b), tied)  # timsort: linear when b is already sorted
+    u_a, ties = _u_and_ties(sorted(a), sorted(b))  # timsort: linear on sorted input
     u_b = n1 * n2 - u_a
     u = min(u_a, u_b)
     result.update(u_a=u_a, u=u, prob_a_greater=u_a / (n1 * n2))

@@ -263,6 +263,21 @@ sessions = Table(
     Index(
         "ix_sessions_analytics", "org_id", "started_at", "status", "ai_model", "productivity_score"
     ),
+    # Covers the per-session figures `compare --cohort model=…` reads (stint.store.cohorts).
+    Index(
+        "ix_sessions_cohorts",
+        "org_id",
+        "ai_model",
+        "started_at",
+        "status",
+        "productivity_score",
+        "active_seconds",
+        "cost_usd",
+        "loc_added",
+        "loc_removed",
+        "tasks_created",
+        "tasks_completed",
+    ),
 )
 
 session_tags = Table(
