@@ -12,6 +12,7 @@ Target: hook ≤ 1.5× the floor.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shlex
@@ -79,7 +80,9 @@ def compare(
 
 
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("runs", nargs="?", type=int, default=30, help="runs of each command")
+    runs = parser.parse_args().runs
     work = Path(tempfile.mkdtemp(prefix="stint-bench-"))
     env = {**os.environ, "STINT_HOME": str(work / "home")}
     try:

@@ -8,6 +8,7 @@ Usage: python benchmarks/import_speed.py [MEGABYTES]
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
@@ -20,7 +21,9 @@ from claude_corpus import generate
 
 
 def main() -> None:
-    megabytes = float(sys.argv[1]) if len(sys.argv) > 1 else 200.0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("megabytes", nargs="?", type=float, default=200.0)
+    megabytes = parser.parse_args().megabytes
     work = Path(tempfile.mkdtemp(prefix="stint-import-speed-"))
     try:
         started = time.perf_counter()
