@@ -127,6 +127,15 @@ def test_a_broken_settings_file_is_left_alone(claude_dir: Path) -> None:
     assert path.read_text() == "{ not json"
 
 
+def test_a_missing_project_directory_is_refused(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-project"
+    done = run_stint(
+        "hooks", "install", "claude-code", "--scope", "project", "--project-dir", str(missing)
+    )
+    assert done.returncode == 2 and "does not exist" in done.stderr
+    assert not missing.exists()
+
+
 def test_the_installed_command_runs_the_hook(claude_dir: Path, stint_home: Path) -> None:
     import subprocess
 

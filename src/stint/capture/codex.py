@@ -22,7 +22,7 @@ from stint.capture.importer import ImportSummary, SessionBatch, import_all, pars
 from stint.capture.keys import event_key, prompt_key, tool_key
 from stint.capture.pricing import PriceTable, Usage
 from stint.capture.redact import redact, text_under_policy
-from stint.capture.tools import fit_key
+from stint.capture.tools import MAX_TEXT, fit_key
 from stint.models import EventIn
 from stint.timeparse import utcnow
 
@@ -206,7 +206,7 @@ class CodexParser:
                     description=f"Ran: {shown[:200]}",
                     source="import",
                     ai_involved=True,
-                    payload={"command": shown, "success": success},
+                    payload={"command": shown[:MAX_TEXT], "success": success},
                     key=tool_key(AGENT, sid, call_id, "command"),
                 )
             )

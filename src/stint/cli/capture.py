@@ -20,7 +20,7 @@ AGENTS = click.Choice(["claude-code"])
 def _scope_option(function: Any) -> Any:
     function = click.option(
         "--project-dir",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
         help="Project for --scope project/local (default: the current git work tree).",
     )(function)
     return click.option(
@@ -104,7 +104,7 @@ def hooks_uninstall(agent: str, scope: str, project_dir: Path | None, as_json: b
 
 @hooks.command("status")
 @click.argument("agent", type=AGENTS)
-@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--project-dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @json_option
 def hooks_status(agent: str, project_dir: Path | None, as_json: bool) -> None:
     """Where the hooks are installed, when the last event arrived, what is pending."""
