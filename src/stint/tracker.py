@@ -159,13 +159,28 @@ class Tracker:
         if not candidates:
             return None
         if cwd and len(candidates) > 1:
-            where = os.path.realpath(cwd)
-            for candidate in candidates:
-                row = ss.session_row(conn, self.org, candidate["id"])
-                for root in (row["repo_root"], row["cwd"]):
-                    if root and (where == root or where.startswith(root.rstrip("/") + "/")):
-                        return int(candidate["id"])
+            found = self._holding(conn, candidates, cwd)
+            if found is not None:
+                return found
         return int(candidates[0]["id"])
+
+    def _holding(self, conn: Connection, candidates: list[dict[str, Any]], cwd: str) -> int | None:
+        """The most recently active of `candidates` whose repository or directory holds
+        `cwd`."""
+        where = os.path.realpath(cwd)
+        for candidate in candidates:
+            row = ss.session_row(conn, self.org, candidate["id"])
+            for root in (row["repo_root"], row["cwd"]):
+                if root and (where == root or where.startswith(root.rstrip("/") + "/")):
+                    return int(candidate["id"])
+        return None
+
+    def open_session_in(self, cwd: str) -> Session | None:
+        """The open session whose repository or directory holds `cwd` (no fallback to
+        sessions elsewhere, unlike `current`)."""
+        with self.store.read() as conn:
+            found = self._holding(conn, ss.open_sessions(conn, self.org), cwd)
+            return None if found is None else self._session(conn, found)
 
     def _resolve_in(self, conn: Connection, ref: str | int, cwd: str | None = None) -> int:
         return ss.resolve(conn, self.org, ref, lambda: self._current_id(conn, cwd))

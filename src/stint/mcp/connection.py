@@ -191,7 +191,7 @@ class Binder:
         Sessions an MCP connection started for itself (`mcp:` ids) are not shared."""
         if not project_dir:
             return None
-        candidate = self.tracker.current(project_dir)
+        candidate = self.tracker.open_session_in(project_dir)
         if (
             candidate is None
             or candidate.agent != agent
@@ -199,11 +199,7 @@ class Binder:
             or str(candidate.agent_session_id).startswith("mcp:")
         ):
             return None
-        where = os.path.realpath(project_dir)
-        roots = [str(root).rstrip("/") for root in (candidate.repo_root, candidate.cwd) if root]
-        if any(where == root or where.startswith(root + "/") for root in roots):
-            return candidate
-        return None
+        return candidate
 
     def apply(
         self,
