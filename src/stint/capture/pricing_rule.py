@@ -61,11 +61,26 @@ class Price:
 
     def scaled(self, factor: float) -> Price:
         """Every price (tier included) times `factor`."""
-        values = {name: getattr(self, name) * factor for name in PRICE_FIELDS}
         tier = self.above_200k.scaled(factor) if self.above_200k is not None else None
-        return replace(self, **values, above_200k=tier)
+        return replace(
+            self,
+            input=self.input * factor,
+            output=self.output * factor,
+            cache_write_5m=self.cache_write_5m * factor,
+            cache_write_1h=self.cache_write_1h * factor,
+            cache_read=self.cache_read * factor,
+            above_200k=tier,
+        )
 
     @classmethod
     def of(cls, values: dict[str, float], **rest: Any) -> Price:
         """A Price from {kind: USD per million} and the tier settings in `rest`."""
-        return cls(**{name: values.get(name, 0.0) for name in PRICE_FIELDS}, **rest)
+        get = values.get
+        return cls(
+            get("input", 0.0),
+            get("output", 0.0),
+            get("cache_write_5m", 0.0),
+            get("cache_write_1h", 0.0),
+            get("cache_read", 0.0),
+            **rest,
+        )
