@@ -7,6 +7,7 @@ The Tracker's goals section calls these; SQL stays in `stint.store.goals`.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -21,6 +22,7 @@ from stint.timeparse import as_utc, utcnow
 if TYPE_CHECKING:
     from stint.tracker import Tracker
 
+log = logging.getLogger("stint.goalops")
 INTERACTION_TYPES = (
     "prompt",
     "response",
@@ -133,6 +135,10 @@ def add_interaction(
         "idem_key": short_key(session_id, key) if key else None,
         "created_at": at,
     }
+    # Priced before the write lock is taken: the first lookup loads the price data.
+    cost = (
+        _cost(tracker, model, input_tokens, output_tokens) if input_tokens or output_tokens else 0
+    )
     with tracker.store.write() as conn:
         _require_recordable(conn, tracker, session_id)
         fit(gs.I, values)
@@ -162,13 +168,31 @@ def add_interaction(
                         "input_tokens": input_tokens or 0,
                         "output_tokens": output_tokens or 0,
                         "model": model or "unknown",
+                        "cost_usd": cost,
                     },
                 )
                 ev.append(tracker.store, conn, tracker.org, session_id, tokens, at)
+                if model and not ss.session_row(conn, tracker.org, session_id).get("ai_model"):
+                    ss.update_session(conn, tracker.org, session_id, {"ai_model": model[:100]})
             answered = type == "response" or (type == "prompt" and response is not None)
             if subject and answered:
                 gs.add_prompts_completed(conn, session_id, subject, 1)
     return {**values, "id": interaction_id, "sequence": sequence, "session_id": session_id}
+
+
+def _cost(
+    tracker: Tracker, model: str | None, input_tokens: int | None, output_tokens: int | None
+) -> float:
+    """USD for tokens recorded by hand, priced like imported ones (0 for an unknown model,
+    which is logged once)."""
+    from stint.capture.pricing import PricingError, Usage, shared_table
+
+    usage = Usage(input=input_tokens or 0, output=output_tokens or 0)
+    try:
+        return shared_table(tracker.settings.home).cost(model, usage)
+    except PricingError as exc:  # a broken prices.toml must not lose the interaction
+        log.warning("%s: tokens recorded at cost 0", exc)
+        return 0.0
 
 
 def _is_test(content: str | None) -> bool:

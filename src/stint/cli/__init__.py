@@ -16,6 +16,7 @@ from stint.cli import (
     importing,
     lifecycle,
     mcp,
+    prices,
     web,
 )
 from stint.cli.common import StintGroup
@@ -40,6 +41,18 @@ def cli(ctx: click.Context, database: str | None) -> None:
         lifecycle.show_status(as_json=False)
 
 
-for module in (lifecycle, annotate, history, admin, analytics, mcp, goals, web, capture, importing):
+for module in (
+    lifecycle,
+    annotate,
+    history,
+    admin,
+    analytics,
+    mcp,
+    goals,
+    web,
+    capture,
+    importing,
+    prices,
+):
     for command in module.COMMANDS:
         cli.add_command(command)
