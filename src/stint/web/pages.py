@@ -17,7 +17,7 @@ from markupsafe import Markup
 from stint.models import STATUSES, NotFound, StintError
 from stint.store.sessions import SessionFilter
 from stint.timeparse import human_duration
-from stint.web import views
+from stint.web import figures, views
 from stint.web.deps import TrackerDep
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -56,8 +56,17 @@ def _money(value: Any) -> str:
     return f"${float(value or 0):,.2f}"
 
 
+def _figure(value: Any, name: str, signed: bool = False) -> str:
+    return figures.figure(value, name, signed=signed, money=_money)
+
+
 templates.env.filters.update(
-    duration=human_duration, local=_local, chart_json=_chart_json, money=_money
+    duration=human_duration,
+    local=_local,
+    chart_json=_chart_json,
+    money=_money,
+    figure=_figure,
+    figure_label=figures.label,
 )
 templates.env.globals.update(statuses=STATUSES)
 
