@@ -259,3 +259,46 @@ def test_zero_length_session_has_a_minimal_time_axis(
     # Ticks of a clock, not of years (uPlot widens a zero span to 1000 days).
     assert ticks and not any(re.search(r"NaN|\b20\d\d\b", str(t)) for t in ticks), ticks
     page.close()
+
+
+# ---- the OpenAPI document and the docs page ----------------------------------------
+
+
+def _gaps(document: dict[str, Any]) -> list[str]:
+    """Every operation without summary and description, every parameter, schema and
+    property without a description."""
+    gaps = []
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            where = f"{method.upper()} {path}"
+            if not operation.get("summary") or not operation.get("description"):
+                gaps.append(f"{where}: no summary/description")
+            for parameter in operation.get("parameters", []):
+                if not parameter.get("description"):
+                    gaps.append(f"{where}: parameter {parameter['name']}")
+    for name, schema in document.get("components", {}).get("schemas", {}).items():
+        if not schema.get("description"):
+            gaps.append(f"schema {name}")
+        for field, spec in schema.get("properties", {}).items():
+            if not spec.get("description"):
+                gaps.append(f"schema {name}.{field}")
+    return gaps
+
+
+def test_openapi_describes_every_operation_parameter_and_field(tracker: Tracker) -> None:
+    with TestClient(create_app(tracker, housekeeping_seconds=None)) as client:
+        document = client.get("/api/v1/openapi.json").json()
+    assert len(document["paths"]) >= 20
+    assert _gaps(document) == []
+
+
+def test_docs_page_renders_markdown_descriptions(tracker: Tracker) -> None:
+    with TestClient(create_app(tracker, housekeeping_seconds=None)) as client:
+        moved = client.get("/docs", follow_redirects=False)
+        html = client.get("/api/v1/docs").text
+    assert moved.status_code == 307 and moved.headers["location"] == "/api/v1/docs"
+    # `next_cursor` in SessionPage's description and `#12` in the ref parameter's.
+    assert "<code>next_cursor</code>" in html
+    assert "<code>#12</code>" in html
+    text_of_cells = re.findall(r'<td class="md">(.*?)</td>', html, re.S)
+    assert text_of_cells and not any("`" in cell for cell in text_of_cells)

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from stint.models import STATUSES, NotFound, StintError
@@ -52,6 +53,15 @@ def _chart_json(data: Any) -> Markup:
     return Markup(text)
 
 
+# CommonMark without raw HTML: descriptions render as markdown and cannot inject markup.
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+def _md(text: Any) -> Markup:
+    """An OpenAPI description (markdown) as HTML for the API docs page."""
+    return Markup(_markdown.render(str(text or "")))  # safe: raw HTML is disabled above
+
+
 def _money(value: Any) -> str:
     return f"${float(value or 0):,.2f}"
 
@@ -67,6 +77,7 @@ templates.env.filters.update(
     money=_money,
     figure=_figure,
     figure_label=figures.label,
+    markdown=_md,
 )
 templates.env.globals.update(statuses=STATUSES)
 
@@ -216,6 +227,12 @@ def stats(
         top=top,
         error=error,
     )
+
+
+@router.get("/docs")
+def docs_redirect() -> RedirectResponse:
+    """FastAPI's usual /docs (Swagger UI from a CDN) is off; the offline page is here."""
+    return RedirectResponse("/api/v1/docs", status_code=307)
 
 
 @router.get("/api/v1/docs")
