@@ -90,13 +90,19 @@ def _better(a: Any, b: Any, direction: int) -> str | None:
     return "a" if (a > b) == (direction > 0) else "b"
 
 
+def _tidy(value: Any) -> Any:
+    """Floats to micro precision: JSON readers get 0.333333 and -58.2, not the binary
+    noise of 0.3333333333333333 or -58.199999999999996 (costs keep micro-dollars)."""
+    return round(value, 6) if isinstance(value, float) else value
+
+
 def compare_sessions(a: Session, b: Session) -> dict[str, Any]:
     """Every figure of A and B with B − A and which is better (None: neither or no view)."""
     fa, fb = session_figures(a), session_figures(b)
     rows = []
     for name, direction in _FIGURES:
-        va, vb = fa[name], fb[name]
-        diff = None if va is None or vb is None else vb - va
+        va, vb = _tidy(fa[name]), _tidy(fb[name])
+        diff = None if va is None or vb is None else _tidy(vb - va)
         rows.append(
             {
                 "figure": name,

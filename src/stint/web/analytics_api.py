@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from stint.timeparse import parse_when
 from stint.web.deps import TrackerDep
@@ -18,7 +18,9 @@ Period = Annotated[
     str,
     Query(max_length=64, description="all, today, week, month, Nd, YYYY-MM-DD[..YYYY-MM-DD]"),
 ]
-Name = Annotated[str | None, Query(max_length=200)]
+Project = Annotated[str | None, Query(max_length=200, description="Only this project")]
+Tag = Annotated[str | None, Query(max_length=200, description="Only sessions with this tag")]
+Kind = Annotated[str | None, Query(max_length=200, description="Only this session kind")]
 Zone = Annotated[str | None, Query(max_length=64, description="IANA time zone for days/hours")]
 
 
@@ -26,9 +28,9 @@ Zone = Annotated[str | None, Query(max_length=64, description="IANA time zone fo
 def stats(
     tracker: TrackerDep,
     period: Period = "all",
-    project: Name = None,
-    tag: Name = None,
-    kind: Name = None,
+    project: Project = None,
+    tag: Tag = None,
+    kind: Kind = None,
     tz: Zone = None,
 ) -> Any:
     """Totals and averages over a period (like `stint stats --json`)."""
@@ -38,11 +40,11 @@ def stats(
 @router.get("/stats/by/{by}", response_model=list[Analytics])
 def stats_by(
     tracker: TrackerDep,
-    by: str,
+    by: Annotated[str, Path(description="The grouping, e.g. `day`, `tag`, `model`")],
     period: Period = "all",
-    project: Name = None,
-    tag: Name = None,
-    kind: Name = None,
+    project: Project = None,
+    tag: Tag = None,
+    kind: Kind = None,
     tz: Zone = None,
 ) -> Any:
     """One row per group (`by`: day, week, weekday, hour, weekday-hour, tag, model, agent,
@@ -55,8 +57,8 @@ def stats_by(
 def heatmap(
     tracker: TrackerDep,
     period: Period = "all",
-    project: Name = None,
-    tag: Name = None,
+    project: Project = None,
+    tag: Tag = None,
     tz: Zone = None,
 ) -> Any:
     """Weekday × hour cells and the pattern they show."""
@@ -66,8 +68,8 @@ def heatmap(
 @router.get("/compare", response_model=Analytics)
 def compare(
     tracker: TrackerDep,
-    a: Annotated[str, Query(min_length=1, max_length=64)],
-    b: Annotated[str, Query(min_length=1, max_length=64)],
+    a: Annotated[str, Query(min_length=1, max_length=64, description="Session A (`12`, `last`)")],
+    b: Annotated[str, Query(min_length=1, max_length=64, description="Session B")],
 ) -> Any:
     """Two sessions side by side, with differences."""
     return tracker.compare(a, b)
@@ -76,7 +78,10 @@ def compare(
 @router.get("/cohorts", response_model=Analytics)
 def cohorts(
     tracker: TrackerDep,
-    spec: Annotated[list[str], Query(min_length=2, max_length=8)],
+    spec: Annotated[
+        list[str],
+        Query(min_length=2, max_length=8, description="`KEY=VALUE` per cohort (repeat it)"),
+    ],
     period: Period = "all",
 ) -> Any:
     """Compare groups of sessions, e.g. `spec=tag=tdd&spec=tag=no-tdd` (Mann–Whitney)."""
@@ -95,9 +100,13 @@ def cohorts(
 )
 def export(
     tracker: TrackerDep,
-    table: str,
-    fmt: Literal["json", "jsonl", "csv"] = "jsonl",
-    since: Annotated[str | None, Query(max_length=64)] = None,
+    table: Annotated[str, Path(description="A table name (`sessions`, `activities`, …) or `all`")],
+    fmt: Annotated[
+        Literal["json", "jsonl", "csv"], Query(description="`json`, `jsonl` or `csv`")
+    ] = "jsonl",
+    since: Annotated[
+        str | None, Query(max_length=64, description="Only rows since: ISO time or `-7d`")
+    ] = None,
 ) -> Response:
     """A table (or `all`) as JSON, JSON lines or CSV (one table), like `stint export`."""
     method = tracker.export

@@ -42,7 +42,17 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 router = APIRouter(prefix="/api/v1", responses=_ERRORS)
 # A session: 12, #12, a uuid prefix, last or current.
-Ref = Annotated[str, Path(min_length=1, max_length=64)]
+Ref = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=64,
+        description="A session: `12`, `#12`, a uuid prefix, `last` or `current`",
+    ),
+]
+TaskRef = Annotated[
+    str, Path(min_length=1, max_length=64, description="The task's id, as `id` in a task")
+]
 # Cursors are session ids; bounded so every backend can compare them.
 Cursor = Annotated[int | None, Query(ge=1, le=2**62, description="`next_cursor` of a page")]
 
@@ -88,15 +98,25 @@ def health(tracker: TrackerDep) -> dict[str, Any]:
 @router.get("/sessions", response_model=SessionPage, tags=["sessions"])
 def list_sessions(
     tracker: TrackerDep,
-    project: Annotated[str | None, Query(max_length=200)] = None,
-    tag: Annotated[str | None, Query(max_length=100)] = None,
-    status: Annotated[str | None, Query(max_length=20)] = None,
-    kind: Annotated[str | None, Query(max_length=50)] = None,
-    model: Annotated[str | None, Query(max_length=100)] = None,
-    since: Annotated[str | None, Query(max_length=64)] = None,
-    until: Annotated[str | None, Query(max_length=64)] = None,
-    search: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    project: Annotated[str | None, Query(max_length=200, description="Project name")] = None,
+    tag: Annotated[str | None, Query(max_length=100, description="Sessions with this tag")] = None,
+    status: Annotated[
+        str | None, Query(max_length=20, description="`active`, `paused`, `ended`, `timeout`, …")
+    ] = None,
+    kind: Annotated[
+        str | None, Query(max_length=50, description="`coding`, `conversation`, …")
+    ] = None,
+    model: Annotated[str | None, Query(max_length=100, description="AI model name")] = None,
+    since: Annotated[
+        str | None, Query(max_length=64, description="Started at or after: ISO time or `-7d`")
+    ] = None,
+    until: Annotated[
+        str | None, Query(max_length=64, description="Started before: ISO time or `-1d`")
+    ] = None,
+    search: Annotated[
+        str | None, Query(max_length=200, description="Text in the goal, name or notes")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="Sessions per page")] = 50,
     cursor: Cursor = None,
 ) -> dict[str, Any]:
     """Sessions, newest first, with the CLI's filters; page with `cursor`."""
@@ -141,11 +161,13 @@ def end_session(tracker: TrackerDep, ref: Ref, body: SessionEnd | None = None) -
 
 @router.post("/sessions/{ref}/pause", response_model=SessionOut, tags=["sessions"])
 def pause_session(tracker: TrackerDep, ref: Ref) -> dict[str, Any]:
+    """Pause the session: the time until it resumes is not active time."""
     return session_out(tracker.pause(ref))
 
 
 @router.post("/sessions/{ref}/resume", response_model=SessionOut, tags=["sessions"])
 def resume_session(tracker: TrackerDep, ref: Ref) -> dict[str, Any]:
+    """Resume a paused session."""
     return session_out(tracker.resume(ref))
 
 
@@ -185,8 +207,13 @@ def delete_session(tracker: TrackerDep, ref: Ref) -> Response:
 def activities(
     tracker: TrackerDep,
     ref: Ref,
-    type: Annotated[list[str] | None, Query(max_length=50)] = None,
-    limit: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+    type: Annotated[
+        list[str] | None,
+        Query(max_length=50, description="Only these activity types (repeat the parameter)"),
+    ] = None,
+    limit: Annotated[
+        int | None, Query(ge=1, le=100_000, description="At most this many, oldest first")
+    ] = None,
 ) -> list[dict[str, Any]]:
     """The session's activity timeline in order, optionally only some types."""
     found = tracker.timeline(tracker.resolve(ref), limit=None if type else limit)
@@ -197,21 +224,25 @@ def activities(
 
 @router.get("/sessions/{ref}/files", response_model=list[FileOut], tags=["records"])
 def files(tracker: TrackerDep, ref: Ref) -> list[dict[str, Any]]:
+    """Files the session touched, with edits and git line counts per file."""
     return [f.to_dict() for f in tracker.files(tracker.resolve(ref))]
 
 
 @router.get("/sessions/{ref}/commits", response_model=list[CommitOut], tags=["records"])
 def commits(tracker: TrackerDep, ref: Ref) -> list[dict[str, Any]]:
+    """Commits made during the session (since its start commit)."""
     return tracker.commits(tracker.resolve(ref))
 
 
 @router.get("/sessions/{ref}/tasks", response_model=list[TaskOut], tags=["records"])
 def tasks(tracker: TrackerDep, ref: Ref) -> list[dict[str, Any]]:
+    """The session's tasks in the order they were added."""
     return [t.to_dict() for t in tracker.tasks(tracker.resolve(ref))]
 
 
 @router.post("/sessions/{ref}/tasks", response_model=TaskOut, status_code=201, tags=["records"])
 def add_task(tracker: TrackerDep, ref: Ref, body: TaskIn) -> dict[str, Any]:
+    """Add a task to the session."""
     task = tracker.add_task(
         tracker.resolve(ref),
         body.title,
@@ -224,14 +255,16 @@ def add_task(tracker: TrackerDep, ref: Ref, body: TaskIn) -> dict[str, Any]:
 
 @router.patch("/sessions/{ref}/tasks/{task_ref}", response_model=TaskOut, tags=["records"])
 def set_task_status(
-    tracker: TrackerDep, ref: Ref, task_ref: Ref, body: TaskPatch
+    tracker: TrackerDep, ref: Ref, task_ref: TaskRef, body: TaskPatch
 ) -> dict[str, Any]:
+    """Set a task's status: `todo`, `in_progress` or `completed`."""
     task = tracker.set_task_status(tracker.resolve(ref), task_ref, body.status, source="api")
     return task.to_dict()
 
 
 @router.get("/sessions/{ref}/decisions", response_model=list[RecordOut], tags=["records"])
 def decisions(tracker: TrackerDep, ref: Ref) -> list[dict[str, Any]]:
+    """The session's decisions, oldest first."""
     return [d.to_dict() for d in tracker.decisions(tracker.resolve(ref))]
 
 
@@ -239,6 +272,7 @@ def decisions(tracker: TrackerDep, ref: Ref) -> list[dict[str, Any]]:
     "/sessions/{ref}/decisions", response_model=RecordOut, status_code=201, tags=["records"]
 )
 def add_decision(tracker: TrackerDep, ref: Ref, body: RecordIn) -> dict[str, Any]:
+    """Record a decision (with an optional rationale)."""
     record = tracker.add_decision(
         tracker.resolve(ref), body.text, rationale=body.rationale, source="api"
     )
@@ -247,11 +281,13 @@ def add_decision(tracker: TrackerDep, ref: Ref, body: RecordIn) -> dict[str, Any
 
 @router.get("/sessions/{ref}/context", response_model=list[RecordOut], tags=["records"])
 def context(tracker: TrackerDep, ref: Ref) -> list[dict[str, Any]]:
+    """The session's context items, oldest first."""
     return [c.to_dict() for c in tracker.context_items(tracker.resolve(ref))]
 
 
 @router.post("/sessions/{ref}/context", response_model=RecordOut, status_code=201, tags=["records"])
 def add_context(tracker: TrackerDep, ref: Ref, body: RecordIn) -> dict[str, Any]:
+    """Add a context item (something the agent or person should keep in mind)."""
     return tracker.add_context(tracker.resolve(ref), body.text, source="api").to_dict()
 
 

@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from stint.models import STATUSES, NotFound, StintError
 from stint.store.sessions import SessionFilter
 from stint.timeparse import human_duration
-from stint.web import views
+from stint.web import figures, views
 from stint.web.deps import TrackerDep
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -52,12 +53,31 @@ def _chart_json(data: Any) -> Markup:
     return Markup(text)
 
 
+# CommonMark without raw HTML: descriptions render as markdown and cannot inject markup.
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+def _md(text: Any) -> Markup:
+    """An OpenAPI description (markdown) as HTML for the API docs page."""
+    return Markup(_markdown.render(str(text or "")))  # safe: raw HTML is disabled above
+
+
 def _money(value: Any) -> str:
     return f"${float(value or 0):,.2f}"
 
 
+def _figure(value: Any, name: str, signed: bool = False) -> str:
+    return figures.figure(value, name, signed=signed, money=_money)
+
+
 templates.env.filters.update(
-    duration=human_duration, local=_local, chart_json=_chart_json, money=_money
+    duration=human_duration,
+    local=_local,
+    chart_json=_chart_json,
+    money=_money,
+    figure=_figure,
+    figure_label=figures.label,
+    markdown=_md,
 )
 templates.env.globals.update(statuses=STATUSES)
 
@@ -207,6 +227,12 @@ def stats(
         top=top,
         error=error,
     )
+
+
+@router.get("/docs")
+def docs_redirect() -> RedirectResponse:
+    """FastAPI's usual /docs (Swagger UI from a CDN) is off; the offline page is here."""
+    return RedirectResponse("/api/v1/docs", status_code=307)
 
 
 @router.get("/api/v1/docs")

@@ -22,14 +22,60 @@
     return Object.assign(base, extra || {});
   }
 
+  // uPlot's axis draws a label ticks.size (10) + gap (5) px from the plot; a little more
+  // keeps its first letter off the canvas edge.
+  var LABEL_PAD = 10 + 5 + 8;
+  var MIN_SPAN = 60;  // seconds: the narrowest time axis (a session of zero length)
+  var measurer = null;
+
+  function measure(text, font) {
+    measurer = measurer || document.createElement("canvas").getContext("2d");
+    measurer.font = font;
+    return measurer.measureText(text).width;
+  }
+
+  function fit(text, font, room) {
+    if (measure(text, font) <= room) { return text; }
+    var cut = text;
+    while (cut.length > 1 && measure(cut + "…", font) > room) { cut = cut.slice(0, -1); }
+    return cut + "…";
+  }
+
+  // The x range of a timeline: at least MIN_SPAN wide around the data (uPlot would widen
+  // an empty span to years), padded so the first and last points (session_started,
+  // session_ended) are drawn whole instead of half outside the plot.
+  function timeRange(u, min, max) {
+    if (min == null || max == null || !isFinite(min) || !isFinite(max)) {
+      var now = Date.now() / 1000; min = now; max = now;
+    }
+    var xs = u.data && u.data[0];
+    // All points at one moment: uPlot offers max = min + 1000 days; start from the data.
+    if (xs && xs.length && xs[0] === xs[xs.length - 1] && min === xs[0]) { max = min; }
+    if (max - min < MIN_SPAN) {
+      var mid = (min + max) / 2; min = mid - MIN_SPAN / 2; max = mid + MIN_SPAN / 2;
+    }
+    var pad = (max - min) * 0.03;
+    return [min - pad, max + pad];
+  }
+
   function options(kind, data, width) {
     var opts = { width: width, height: kind === "timeline" ? 260 : 200,
                  cursor: { drag: { x: true, y: false } }, series: [{}], axes: [axis()],
                  scales: { x: { time: true } } };
     if (kind === "timeline") {
+      opts.scales.x.range = timeRange;
+      opts.axes[0] = axis({ space: 70 });  // room for "11:05am" between ticks
       opts.scales.y = { range: [0, data.rows.length + 1] };
-      opts.axes.push(axis({ size: 110, splits: function () { return data.rows.map(function (_, i) { return i + 1; }); },
-                            values: function (u, splits) { return splits.map(function (v) { return data.rows[v - 1] || ""; }); } }));
+      // The row labels' axis is as wide as the longest label (measured in the font it is
+      // drawn in), so none is cut at the canvas edge; past 40% of the chart a label is
+      // shortened with an ellipsis instead (the legend below keeps the full name).
+      var font = "12px " + (getComputedStyle(document.body).fontFamily || "sans-serif");
+      var room = Math.floor(width * 0.4) - LABEL_PAD;
+      var labels = data.rows.map(function (row) { return fit(row, font, room); });
+      var widest = labels.reduce(function (w, l) { return Math.max(w, measure(l, font)); }, 0);
+      opts.axes.push(axis({ font: font, size: Math.ceil(widest) + LABEL_PAD,
+                            splits: function () { return data.rows.map(function (_, i) { return i + 1; }); },
+                            values: function (u, splits) { return splits.map(function (v) { return labels[v - 1] || ""; }); } }));
     } else if (kind === "cost-tokens") {
       opts.scales.usd = {}; opts.scales.tokens = {};
       opts.axes.push(axis({ scale: "usd", values: function (u, v) { return v.map(function (x) { return "$" + x; }); } }));
