@@ -223,3 +223,111 @@ def test_codex_lines_of_the_wrong_shape_are_counted(tracker: Tracker, tmp_path: 
     summary = tracker.import_transcripts("codex", [path])
     assert summary["wrong_shape_lines"] == 2
     assert [p["line"] for p in summary["problems"]] == [1, 2]
+
+
+# ---------------------------------------------------------------------------- MCP
+
+
+def _mcp(cwd: Path, **env: str) -> Any:
+    from mcp import StdioServerParameters
+
+    from conftest import STINT
+
+    base = {k: os.environ[k] for k in ("PATH", "HOME", "STINT_HOME") if k in os.environ}
+    return StdioServerParameters(command=STINT, args=["mcp"], env={**base, **env}, cwd=str(cwd))
+
+
+def _claude() -> Any:
+    from mcp.types import Implementation
+
+    return Implementation(name="claude-code", version="2.1.240")
+
+
+def test_a_reconnect_sees_its_session_before_any_recording_call(tmp_path: Path) -> None:
+    import anyio
+    from mcp import Client
+
+    env = {"STINT_AGENT_SESSION_ID": "agent-77"}
+
+    async def scenario() -> dict[str, Any]:
+        async with Client(_mcp(tmp_path, **env), client_info=_claude()) as client:
+            await client.call_tool("session_start", {"goal": "Ship the importer"})
+            await client.call_tool("task_create", {"title": "one"})
+        async with Client(_mcp(tmp_path, **env), client_info=_claude()) as client:
+            status = await client.call_tool("session_status", {})
+            assert status.is_error is False
+            content = status.structured_content
+            assert content is not None and content.get("session") is not None, content
+            assert "Ship the importer" in json.dumps(content)
+            ended = await client.call_tool("session_end", {"outcome": "achieved"})
+            assert ended.is_error is False, ended.content
+            assert ended.structured_content is not None
+            return dict(ended.structured_content["session"])
+
+    session = anyio.run(scenario)
+    assert session["status"] == "ended"
+    tracker = Tracker.open()
+    try:
+        [stored] = tracker.sessions()
+        assert stored.id == session["id"] and stored.status == "ended"
+        assert stored.outcome == "achieved"
+    finally:
+        tracker.close()
+
+
+def test_a_connection_without_a_stable_id_still_has_no_session_to_see(tmp_path: Path) -> None:
+    import anyio
+    from mcp import Client
+
+    async def scenario() -> None:
+        async with Client(_mcp(tmp_path), client_info=_claude()) as client:
+            await client.call_tool("task_create", {"title": "one"})
+        async with Client(_mcp(tmp_path), client_info=_claude()) as client:
+            status = await client.call_tool("session_status", {})
+            assert status.structured_content == {
+                "session": None,
+                "message": "No session yet on this connection.",
+            }
+            ended = await client.call_tool("session_end", {})
+            assert ended.is_error is True
+
+    anyio.run(scenario)
+
+
+def test_every_mcp_tool_records_source_mcp_by_the_agent(tmp_path: Path) -> None:
+    import anyio
+    from mcp import Client
+
+    async def scenario() -> int:
+        async with Client(_mcp(tmp_path), client_info=_claude()) as client:
+            calls: list[tuple[str, dict[str, Any]]] = [
+                ("session_start", {"goal": "First goal"}),
+                ("session_goal", {"goal": "A better goal"}),
+                ("session_tag", {"tags": ["mcp"]}),
+                ("session_note", {"text": "a note"}),
+                ("task_create", {"title": "a task", "external_id": "t1"}),
+                ("task_update", {"task": "t1", "status": "completed"}),
+                ("decision_record", {"decision": "use X", "rationale": "simpler"}),
+                ("context_add", {"text": "see @src/app.py"}),
+                ("file_touched", {"path": "src/app.py", "lines_added": 3}),
+                ("file_touched", {"path": "README.md", "action": "mentioned"}),
+                ("session_end", {"notes": "done"}),
+            ]
+            for name, arguments in calls:
+                result = await client.call_tool(name, arguments)
+                assert result.is_error is False, (name, result.content)
+            assert result.structured_content is not None
+            return int(result.structured_content["session"]["id"])
+
+    session_id = anyio.run(scenario)
+    tracker = Tracker.open()
+    try:
+        events = tracker.timeline(session_id)
+    finally:
+        tracker.close()
+    kinds = {a.type for a in events}
+    assert {"session_started", "goal_set", "note_added", "session_ended"} <= kinds, kinds
+    assert {"file_modified", "file_mentioned", "decision_made", "context_added"} <= kinds
+    wrong = [(a.type, a.source, a.ai_involved) for a in events]
+    wrong = [w for w in wrong if w[1:] != ("mcp", True)]
+    assert wrong == []
