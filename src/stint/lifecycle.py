@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from stint.models import OPEN_STATUSES, Conflict, EventIn, Project, Session, StintError
+from stint.models import (
+    AGENT_SOURCES,
+    OPEN_STATUSES,
+    Conflict,
+    EventIn,
+    Project,
+    Session,
+    StintError,
+)
 from stint.projection import active_seconds
 from stint.scoring import score_session
 from stint.store import events as ev
@@ -172,7 +180,12 @@ def start(
                 conn,
                 tracker.org,
                 session_id,
-                EventIn("session_started", description=description, source=source),
+                EventIn(
+                    "session_started",
+                    description=description,
+                    source=source,
+                    ai_involved=source in AGENT_SOURCES,
+                ),
                 at,
             )
     return tracker.get(session_id)
@@ -273,7 +286,12 @@ def reopen(tracker: Tracker, session_id: int, at: datetime, source: str) -> None
             conn,
             tracker.org,
             session_id,
-            EventIn("session_resumed", description="Session re-attached", source=source),
+            EventIn(
+                "session_resumed",
+                description="Session re-attached",
+                source=source,
+                ai_involved=source in AGENT_SOURCES,
+            ),
             at,
         )
 
@@ -326,7 +344,13 @@ def resume(tracker: Tracker, session_id: int, at: datetime) -> Session:
 
 
 def finish(
-    tracker: Tracker, session_id: int, *, status: str, reason: str, at: datetime | None
+    tracker: Tracker,
+    session_id: int,
+    *,
+    status: str,
+    reason: str,
+    at: datetime | None,
+    source: str = "cli",
 ) -> bool:
     """Close an open session. A timeout ends it at its last activity, so idle time never
     inflates its duration. False when it was already closed (by another process, say)."""
@@ -362,6 +386,8 @@ def finish(
             EventIn(
                 "session_ended",
                 description=label.get(status, "Session ended"),
+                source=source,
+                ai_involved=source in AGENT_SOURCES,
                 payload={"status": status, "reason": reason},
             ),
             end_at,

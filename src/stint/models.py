@@ -13,6 +13,9 @@ from typing import Any
 from stint.timeparse import human_duration
 
 OPEN_STATUSES = ("active", "paused")
+# Sources through which the agent itself acts (its hooks, its MCP calls, its transcript):
+# what arrives through them has `ai_involved` set; a person's CLI or API call has not.
+AGENT_SOURCES = ("hook", "mcp", "import")
 STATUSES = ("scheduled", "active", "paused", "ended", "timeout", "cancelled", "failed")
 OUTCOMES = ("achieved", "partial", "not_achieved")
 TASK_STATUSES = ("todo", "in_progress", "completed")

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from stint.config import Settings, load_settings
 from stint.models import (
+    AGENT_SOURCES,
     OPEN_STATUSES,
     OUTCOMES,
     TASK_STATUSES,
@@ -317,6 +318,7 @@ class Tracker:
         status: str = "ended",
         cwd: str | None = None,
         evaluate: bool = True,
+        source: str = "cli",
     ) -> Session:
         """End a session. One with success or completion indicators gets its goal
         evaluated (deterministically, offline) unless `evaluate` is False; an outcome
@@ -329,7 +331,10 @@ class Tracker:
             self.add_note(session_id, notes, record_event=False)
         if outcome:
             self.update(session_id, outcome=outcome)
-        if not finish(self, session_id, status=status, reason=reason or "manual", at=at):
+        done = finish(
+            self, session_id, status=status, reason=reason or "manual", at=at, source=source
+        )
+        if not done:
             session = self.get(session_id)
             raise Conflict(f"session {session.ref} is already {session.status}")
         ended = self.get(session_id)
@@ -367,11 +372,17 @@ class Tracker:
             ss.update_session(conn, self.org, session_id, {**fields, "updated_at": utcnow()})
         return self.get(session_id)
 
-    def set_goal(self, ref: str | int, goal: str) -> Session:
+    def set_goal(self, ref: str | int, goal: str, *, source: str = "cli") -> Session:
         if not goal.strip():
             raise StintError("the goal is empty")
         session = self.update(ref, goal=goal.strip())
-        self.record(session.id, EventIn("goal_set", description=f"Goal: {goal.strip()}"))
+        event = EventIn(
+            "goal_set",
+            description=f"Goal: {goal.strip()}",
+            source=source,
+            ai_involved=source in AGENT_SOURCES,
+        )
+        self.record(session.id, event)
         return session
 
     def tag(self, ref: str | int, tags: Sequence[str], remove: bool = False) -> Session:
@@ -386,7 +397,15 @@ class Tracker:
                 ss.add_tags(conn, self.store, self.org, session_id, cleaned)
         return self.get(session_id)
 
-    def add_note(self, ref: str | int, text: str, *, record_event: bool = True, **note: Any) -> int:
+    def add_note(
+        self,
+        ref: str | int,
+        text: str,
+        *,
+        record_event: bool = True,
+        source: str = "cli",
+        **note: Any,
+    ) -> int:
         """Append to the session's notes and keep the note as a record of its own."""
         if not text.strip():
             raise StintError("the note is empty")
@@ -407,7 +426,12 @@ class Tracker:
                     conn,
                     self.org,
                     session_id,
-                    EventIn("note_added", description=f"Note: {text[:200]}"),
+                    EventIn(
+                        "note_added",
+                        description=f"Note: {text[:200]}",
+                        source=source,
+                        ai_involved=source in AGENT_SOURCES,
+                    ),
                     now,
                 )
         return note_id
@@ -490,7 +514,7 @@ class Tracker:
                     source=source,
                     task_id=task.id,
                     payload={"status": status},
-                    ai_involved=source in ("hook", "mcp", "import"),
+                    ai_involved=source in AGENT_SOURCES,
                 )
                 ev.append(self.store, conn, self.org, session_id, event, at)
         return task
@@ -517,7 +541,7 @@ class Tracker:
                     source=source,
                     task_id=task.id,
                     payload={"from_status": task.status},
-                    ai_involved=source in ("hook", "mcp", "import"),
+                    ai_involved=source in AGENT_SOURCES,
                 )
                 ev.append(self.store, conn, self.org, session_id, event, at)
             return rec.task_by_id(conn, self.org, task.id)
@@ -568,7 +592,7 @@ class Tracker:
                 description=description,
                 source=source,
                 payload={"mentions": mentions} if mentions else {},
-                ai_involved=source in ("hook", "mcp", "import"),
+                ai_involved=source in AGENT_SOURCES,
                 decision_id=record_id if event_type == "decision_made" else None,
                 context_id=record_id if event_type == "context_added" else None,
             )
@@ -598,6 +622,7 @@ class Tracker:
             kind,
             description=f"{verb} {path}",
             source=source,
+            ai_involved=source in AGENT_SOURCES,
             file_path=path,
             payload=payload,
             key=key,

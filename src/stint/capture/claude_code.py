@@ -116,13 +116,17 @@ class ClaudeParser:
 
     # ----------------------------------------------------------------- lines
 
-    def feed(self, line: dict[str, Any]) -> None:
+    def feed(self, line: dict[str, Any]) -> bool:
+        """False for a line with no record `type`: every Claude Code line has one (the
+        types themselves change, and unknown ones are skipped quietly)."""
+        if not isinstance(line.get("type"), str):
+            return False
         at = parse_time(line.get("timestamp"))
-        if at is None:
-            return
+        if at is None:  # summary and snapshot lines carry no time of their own
+            return True
         sid = line.get("sessionId") or line.get("session_id") or self.fallback_sid
         if not isinstance(sid, str):
-            return
+            return True
         batch = self._batch(sid, at)
         if isinstance(line.get("cwd"), str) and line["cwd"]:
             batch.cwd = line["cwd"]
@@ -155,6 +159,7 @@ class ClaudeParser:
                     ),
                 )
             )
+        return True
 
     def _batch(self, sid: str, at: datetime) -> SessionBatch:
         batch = self.batches.get(sid)

@@ -114,7 +114,11 @@ class CodexParser:
         self.batch.version = self.state.get("version")
         return self.batch
 
-    def feed(self, line: dict[str, Any]) -> None:
+    def feed(self, line: dict[str, Any]) -> bool:
+        """False for a line that is neither a typed record nor an older build's bare
+        session header (`id`) or item (`type`)."""
+        if not isinstance(line.get("type"), str) and "id" not in line:
+            return False
         at = parse_time(line.get("timestamp"))
         kind, payload = line.get("type"), line.get("payload")
         if not isinstance(payload, dict):  # older builds: the item is the line itself
@@ -123,7 +127,7 @@ class CodexParser:
             self._meta(payload)
             at = at or parse_time(payload.get("timestamp"))
         if at is None:
-            return
+            return True
         if kind == "turn_context":
             for field in ("model", "cwd"):
                 if isinstance(payload.get(field), str):
@@ -133,6 +137,7 @@ class CodexParser:
             self._item(batch, payload, at)
         elif kind == "event_msg":
             self._event(batch, payload, at)
+        return True
 
     def _meta(self, meta: dict[str, Any]) -> None:
         source = meta.get("source")

@@ -9,6 +9,7 @@ in a JSON-able `state` stored with the file's offset.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -28,6 +29,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("stint.import")
 FLUSH_LINES = 50_000  # lines per write: memory stays bounded on huge imports
+FINGERPRINT_BYTES = 4096  # hashed at a file's start and just before its offset
+# Parts of a parser's state that describe what is already stored, not where the file was
+# read up to; a file read again from its start keeps them. Claude Code's `usage` holds the
+# figures stored for recent responses: a response first stored half-streamed must grow
+# by its difference, which a fresh state would drop as a duplicate of its first key.
+STORED_STATE = ("usage",)
+PROBLEMS_KEPT = 10  # bad lines named one by one; the rest are only counted
 
 
 @dataclass
@@ -52,7 +60,10 @@ class SessionBatch:
 class Parser(Protocol):
     state: dict[str, Any]
 
-    def feed(self, line: dict[str, Any]) -> None: ...
+    def feed(self, line: dict[str, Any]) -> bool:
+        """Take one decoded line; False when it is no line of this agent's format (it is
+        then counted as a bad line, not silently dropped)."""
+        ...
 
     def take(self, final: bool) -> list[SessionBatch]:
         """The batches so far (and, when `final` and the file looks finished, whatever
@@ -69,9 +80,13 @@ ParserClass = Callable[[Path, dict[str, Any], str, PriceTable], Parser]
 class ImportSummary:
     files_read: int = 0
     files_skipped: int = 0
+    files_replaced: int = 0  # rewritten since the last import: read again from the start
     bytes_read: int = 0
     new_lines: int = 0
-    bad_lines: int = 0
+    bad_lines: int = 0  # not JSON
+    wrong_shape_lines: int = 0  # JSON, but not a line of the agent's format
+    # the first PROBLEMS_KEPT of both: {"path", "line", "problem"}
+    problems: list[dict[str, Any]] = field(default_factory=list)
     sessions_created: int = 0
     sessions_updated: int = 0
     events_stored: int = 0
@@ -94,6 +109,14 @@ class ImportSummary:
         self.cache_creation_tokens += int(payload.get("cache_creation_tokens", 0))
         self.cache_read_tokens += int(payload.get("cache_read_tokens", 0))
         self.cost_usd += float(payload.get("cost_usd", 0.0))
+
+    def problem(self, path: Path, line: int, problem: str) -> None:
+        if problem == "not valid JSON":
+            self.bad_lines += 1
+        else:
+            self.wrong_shape_lines += 1
+        if len(self.problems) < PROBLEMS_KEPT:
+            self.problems.append({"path": str(path), "line": line, "problem": problem})
 
     def to_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k not in ("touched", "known")}
@@ -164,42 +187,105 @@ class ImportRun:
         self.batches, self.offsets, self.lines = {}, {}, 0
 
 
+_JSON_TYPES = {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
+
+
+def fingerprint(path: Path, offset: int) -> str:
+    """What the first `offset` bytes of `path` are, cheaply: a hash of up to
+    FINGERPRINT_BYTES at the start and as many just before `offset` (where the next
+    read would join on, so an edit there is seen too)."""
+    with path.open("rb") as handle:
+        head = handle.read(min(FINGERPRINT_BYTES, offset))
+        tail_from = max(len(head), offset - FINGERPRINT_BYTES)
+        handle.seek(tail_from)
+        tail = handle.read(max(0, offset - tail_from))
+    return hashlib.sha256(head + tail).hexdigest()
+
+
+def replaced(path: Path, known: imports.Offset, size: int, inode: int) -> bool:
+    """Whether the bytes read up to `known.offset` are no longer the ones there: the file
+    shrank, is another file under the same name (inode), or was rewritten in place (its
+    fingerprint). Size alone cannot tell a file that grew from one replaced by longer
+    content. A row from before fingerprints were kept is trusted."""
+    if known.offset == 0:
+        return False
+    if size < known.offset:
+        return True
+    if known.inode is not None and known.inode != inode:
+        return True
+    return known.fingerprint is not None and fingerprint(path, known.offset) != known.fingerprint
+
+
+def count_lines(path: Path, end: int) -> int:
+    """Lines in the first `end` bytes (only when a bad line needs its number and the
+    stored offset predates line counts)."""
+    lines, left = 0, end
+    with path.open("rb") as handle:
+        while left > 0:
+            chunk = handle.read(min(left, 1 << 20))
+            if not chunk:
+                break
+            lines += chunk.count(b"\n")
+            left -= len(chunk)
+    return lines
+
+
 def import_file(
     tracker: Tracker, path: Path, parser_factory: ParserFactory, run: ImportRun
 ) -> None:
-    """Read what is new in one file into `run`. A file smaller than the remembered offset
-    was rewritten: it is read again from the start (event keys keep that idempotent)."""
+    """Read what is new in one file into `run`. A file replaced since the last import
+    (see `replaced`) is read again from the start, with a fresh parser state; event keys
+    keep that idempotent, so nothing already stored is counted twice."""
     summary = run.summary
     if not path.is_file():  # gone since it was listed (or a hook named a deleted file)
         summary.files_skipped += 1
         return
     key = str(path.resolve())
-    size = path.stat().st_size
+    stat = path.stat()
+    size, inode = stat.st_size, stat.st_ino
     with tracker.store.read() as conn:
         known = imports.get_offset(conn, tracker.org, key)
-    if size < known.offset:
-        known = imports.Offset()
-    if size == known.offset:
+    if replaced(path, known, size, inode):
+        kept = {k: v for k, v in known.state.items() if k in STORED_STATE}
+        known = imports.Offset(state=kept)
+        summary.files_replaced += 1
+    elif size == known.offset:
         summary.files_skipped += 1
         return
     summary.files_read += 1
     parser = parser_factory(path, known.state)
     offset = known.offset
+    before = known.lines if known.offset else 0  # None: not counted yet
+    read = 0
+
+    def saved(file_size: int) -> imports.Offset:
+        lines = None if before is None else before + read
+        mark = fingerprint(path, offset)
+        return imports.Offset(file_size, offset, parser.state, mark, inode, lines)
+
     for end, raw in new_lines(path, known.offset):
         summary.bytes_read += end - offset
         offset = end
         summary.new_lines += 1
         run.lines += 1
+        read += 1
+        problem = None
         try:
             line = json.loads(raw)
         except ValueError:
-            summary.bad_lines += 1
-            continue
-        if isinstance(line, dict):
-            parser.feed(storable(line) if b"\\ud" in raw.lower() else line)
+            problem = "not valid JSON"
+        else:
+            if not isinstance(line, dict):
+                problem = f"a JSON {_JSON_TYPES.get(type(line), 'value')}, not an object"
+            elif not parser.feed(storable(line) if b"\\ud" in raw.lower() else line):
+                problem = "not a transcript line (no record type)"
+        if problem is not None:
+            if before is None:
+                before = count_lines(path, known.offset)
+            summary.problem(path, before + read, problem)
         if run.lines >= FLUSH_LINES:
-            run.take(key, imports.Offset(size, offset, parser.state), parser, final=False)
-    run.take(key, imports.Offset(max(size, offset), offset, parser.state), parser, final=True)
+            run.take(key, saved(size), parser, final=False)
+    run.take(key, saved(max(size, offset)), parser, final=True)
 
 
 def apply_batch(tracker: Tracker, batch: SessionBatch, summary: ImportSummary) -> None:

@@ -45,9 +45,11 @@ def _run(agent: str, paths: tuple[Path, ...], as_json: bool) -> None:
         emit_json(summary)
         return
     megabytes = summary["bytes_read"] / 1_000_000
+    replaced = summary["files_replaced"]
+    again = f", {replaced} replaced and read again from the start" if replaced else ""
     click.echo(
         f"Read {summary['files_read']} file(s), {megabytes:.1f} MB, {summary['new_lines']:,} "
-        f"new lines ({summary['files_skipped']} unchanged)."
+        f"new lines ({summary['files_skipped']} unchanged{again})."
     )
     click.echo(
         f"Sessions: {summary['sessions_created']} created, {summary['sessions_updated']} "
@@ -58,8 +60,26 @@ def _run(agent: str, paths: tuple[Path, ...], as_json: bool) -> None:
         for name in ("input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens")
     )
     click.echo(f"Tokens read: {tokens:,}   Cost: ${summary['cost_usd']:.2f}")
+    _echo_problems(summary)
     for warning in summary["warnings"]:
         click.echo(f"warning: {warning}", err=True)
+
+
+def _echo_problems(summary: dict[str, Any]) -> None:
+    """Lines that were skipped, counted and named by file and line (the first few)."""
+    bad, wrong = summary["bad_lines"], summary["wrong_shape_lines"]
+    if not bad and not wrong:
+        return
+    kinds = [f"{n:,} not valid JSON" for n in [bad] if n] + [
+        f"{n:,} of the wrong shape" for n in [wrong] if n
+    ]
+    skipped = bad + wrong
+    click.echo(f"Skipped {skipped:,} bad line{'s' if skipped != 1 else ''} ({', '.join(kinds)}):")
+    for problem in summary["problems"]:
+        click.echo(f"  {problem['path']}:{problem['line']}: {problem['problem']}")
+    rest = skipped - len(summary["problems"])
+    if rest > 0:
+        click.echo(f"  … and {rest:,} more")
 
 
 _PATHS = click.argument(

@@ -4,6 +4,9 @@ Rules (also in docs/README-mcp.md):
 
 * The session is created lazily, by the first tool call that records something; a bare
   connect, `session_status`, the list/show tools and resource reads never create one.
+  A connection with a stable agent session id (below) sees that id's session at once:
+  `session_status` and `session_end` find it before any recording call.
+* Events recorded through MCP carry source `mcp` and `ai_involved` (the agent did it).
 * Agent: the client's `clientInfo.name`, normalised (`claude-code` → `claude_code`,
   `codex-mcp-client` → `codex`, …); `clientInfo.version` → `agent_version`.
 * Agent session id (what makes a reconnect re-attach instead of starting anew), first of:
@@ -133,6 +136,18 @@ class Binder:
             return None
         return self.tracker.get(state.session_id)
 
+    def known(self, state: ConnectionState, client: Client) -> Session | None:
+        """The connection's session without creating one, for the reading and ending
+        tools: the one bound, else — on a reconnect that names a stable agent session
+        id — that agent session's stint session. A reconnect so sees its session before
+        any recording call. Nothing is written or bound here (a read is no activity); the
+        first recording call attaches as usual, taking over `mcp_connection_id`."""
+        if state.session_id is not None:
+            return self.tracker.get(state.session_id)
+        if state.ended_here or state.agent_session_id is None:
+            return None
+        return self.tracker.find_agent_session(client.agent, state.agent_session_id)
+
     def ensure(
         self,
         state: ConnectionState,
@@ -214,7 +229,7 @@ class Binder:
         if project:
             self.tracker.set_project(session_id, project)
         if goal:
-            self.tracker.set_goal(session_id, goal)
+            self.tracker.set_goal(session_id, goal, source="mcp")
         if tags:
             self.tracker.tag(session_id, tags)
         if kind:

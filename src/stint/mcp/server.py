@@ -189,9 +189,12 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
         with tool_errors():
             tracker.sweep()
             state = state_of(ctx)
-            if state.session_id is None or state.ended_here:
+            found = binder.known(state, client_of(ctx))
+            if found is None or state.ended_here:
                 raise StintError("this connection has no session to end")
-            session = tracker.end(state.session_id, notes=notes, outcome=outcome, reason="agent")
+            session = tracker.end(
+                found.id, notes=notes, outcome=outcome, reason="agent", source="mcp"
+            )
             state.ended_here = True
             return {"session": summary(session)}
 
@@ -201,10 +204,10 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
         Does not start a session."""
         with tool_errors():
             tracker.sweep()
-            state = state_of(ctx)
-            if state.session_id is None:
+            found = binder.known(state_of(ctx), client_of(ctx))
+            if found is None:
                 return {"session": None, "message": "No session yet on this connection."}
-            return tracker.session_context(state.session_id)
+            return tracker.session_context(found.id)
 
     @server.tool()
     async def session_goal(
@@ -212,7 +215,8 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
     ) -> dict[str, Any]:
         """Set or change the session's goal."""
         with tool_errors():
-            return {"session": summary(tracker.set_goal(await current_id(ctx), goal))}
+            session = tracker.set_goal(await current_id(ctx), goal, source="mcp")
+            return {"session": summary(session)}
 
     @server.tool()
     async def session_tag(
@@ -232,7 +236,8 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
         """Add a note to the session."""
         with tool_errors():
             sid = await current_id(ctx)
-            return {"note_id": tracker.add_note(sid, text, noted_by="agent"), "session_id": sid}
+            note_id = tracker.add_note(sid, text, noted_by="agent", source="mcp")
+            return {"note_id": note_id, "session_id": sid}
 
     @server.tool()
     async def task_create(

@@ -498,4 +498,9 @@ import_offsets = Table(
     Column("offset", BigInteger, nullable=False, default=0),
     Column("state", JSON),
     Column("updated_at", UTCDateTime, nullable=False),
+    # What the bytes before `offset` were (see store/imports.py); NULL on rows older
+    # than migration 0006.
+    Column("fingerprint", String(64)),
+    Column("inode", BigInteger),
+    Column("lines", BigInteger),
 )
