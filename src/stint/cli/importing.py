@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from stint.cli.common import emit_json, json_option, tracker
+from stint.units import money, plural
 
 
 @contextmanager
@@ -46,18 +47,19 @@ def _run(agent: str, paths: tuple[Path, ...], as_json: bool) -> None:
         return
     megabytes = summary["bytes_read"] / 1_000_000
     click.echo(
-        f"Read {summary['files_read']} file(s), {megabytes:.1f} MB, {summary['new_lines']:,} "
-        f"new lines ({summary['files_skipped']} unchanged)."
+        f"Read {plural(summary['files_read'], 'file')}, {megabytes:.1f} MB, "
+        f"{plural(summary['new_lines'], 'new line', grouped=True)} "
+        f"({summary['files_skipped']} unchanged)."
     )
     click.echo(
         f"Sessions: {summary['sessions_created']} created, {summary['sessions_updated']} "
-        f"updated; {summary['events_stored']:,} events stored."
+        f"updated; {plural(summary['events_stored'], 'event', grouped=True)} stored."
     )
     tokens = sum(
         summary[name]
         for name in ("input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens")
     )
-    click.echo(f"Tokens read: {tokens:,}   Cost: ${summary['cost_usd']:.2f}")
+    click.echo(f"Tokens read: {tokens:,}   Cost: {money(summary['cost_usd'])}")
     for warning in summary["warnings"]:
         click.echo(f"warning: {warning}", err=True)
 

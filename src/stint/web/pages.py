@@ -17,6 +17,7 @@ from markupsafe import Markup
 from stint.models import STATUSES, NotFound, StintError
 from stint.store.sessions import SessionFilter
 from stint.timeparse import human_duration
+from stint.units import money
 from stint.web import views
 from stint.web.deps import TrackerDep
 
@@ -52,12 +53,8 @@ def _chart_json(data: Any) -> Markup:
     return Markup(text)
 
 
-def _money(value: Any) -> str:
-    return f"${float(value or 0):,.2f}"
-
-
 templates.env.filters.update(
-    duration=human_duration, local=_local, chart_json=_chart_json, money=_money
+    duration=human_duration, local=_local, chart_json=_chart_json, money=money
 )
 templates.env.globals.update(statuses=STATUSES)
 
@@ -75,7 +72,7 @@ def overview(request: Request, tracker: TrackerDep) -> HTMLResponse:
 @router.get("/partials/current")
 def current_card(request: Request, tracker: TrackerDep) -> HTMLResponse:
     """The current-session card alone, polled by the overview to stay live."""
-    return render(request, "_current.html", current=tracker.current())
+    return render(request, "_current.html", current=views.live_current(tracker))
 
 
 @router.get("/sessions")
