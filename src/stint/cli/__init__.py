@@ -11,6 +11,7 @@ from stint.cli import (
     analytics,
     annotate,
     capture,
+    completion,
     goals,
     history,
     importing,
@@ -40,6 +41,18 @@ def cli(ctx: click.Context, database: str | None) -> None:
         lifecycle.show_status(as_json=False)
 
 
-for module in (lifecycle, annotate, history, admin, analytics, mcp, goals, web, capture, importing):
+for module in (
+    lifecycle,
+    annotate,
+    history,
+    admin,
+    analytics,
+    mcp,
+    goals,
+    web,
+    capture,
+    importing,
+    completion,
+):
     for command in module.COMMANDS:
         cli.add_command(command)

@@ -118,7 +118,7 @@ def stats(
     if not rows:
         click.echo("No sessions in this period.")
         return
-    console.print(groups_table(rows, by))
+    console.print(groups_table(rows, by, console.width))
 
 
 @click.command()

@@ -155,11 +155,24 @@ def records_view(
 
 
 def sessions_table(sessions: Sequence[Session]) -> Table:
-    table = Table(
-        "#", "started", "project", "status", "active", "score", "tasks", "lines", "goal", "tags"
-    )
-    for s in sessions:
-        table.add_row(
+    """`stint list`: when narrow, tags, then score, lines, tasks and project give way; the
+    goal wraps; numbers and times are never cut."""
+    from stint.cli.fit import Col, fitted_table
+
+    cols = [
+        Col("#", justify="right"),
+        Col("started"),
+        Col("project", drop=2, wrap=True),
+        Col("status"),
+        Col("active", justify="right"),
+        Col("score", drop=5, justify="right"),
+        Col("tasks", drop=3, justify="right"),
+        Col("lines", drop=4, justify="right"),
+        Col("goal", wrap=True),
+        Col("tags", drop=6, wrap=True),
+    ]
+    rows = [
+        [
             str(s.number),
             local_text(s.started_at),
             s.project or "—",
@@ -167,11 +180,13 @@ def sessions_table(sessions: Sequence[Session]) -> Table:
             human_duration(s.active_seconds),
             "—" if s.score is None else f"{s.score:.0f}",
             f"{s.tasks_completed}/{s.tasks_created}",
-            f"+{s.loc_added}/-{s.loc_removed}",
-            (s.goal or "")[:40],
+            f"+{s.loc_added:,}/-{s.loc_removed:,}",
+            (s.goal or "")[:80],
             ", ".join(s.tags),
-        )
-    return table
+        ]
+        for s in sessions
+    ]
+    return fitted_table(cols, rows, console.width)
 
 
 def timeline_table(session: Session, activities: Sequence[Activity]) -> Table:

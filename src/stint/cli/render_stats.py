@@ -111,32 +111,39 @@ def stats_panel(data: dict[str, Any], tty: bool) -> Panel:
     )
 
 
-def groups_table(rows: Sequence[dict[str, Any]], by: str) -> Table:
-    table = Table(
-        by,
-        "sessions",
-        "active",
-        "avg score",
-        "tasks done",
-        "lines +/-",
-        "tokens",
-        "cost",
-        title=f"By {by}",
-        title_justify="left",
-    )
-    for row in rows:
-        key = row["key"]
-        table.add_row(
-            "—" if key in (None, "") else str(key),
-            str(row["sessions"]),
+# Keys that are times or numbers: shown whole, like every figure; names may wrap.
+_TIME_KEYS = frozenset({"day", "week", "weekday", "hour", "weekday-hour"})
+
+
+def groups_table(rows: Sequence[dict[str, Any]], by: str, width: int) -> Table:
+    """`stint stats --by`: tokens, then active time and the score give way when `width`
+    is too narrow; a long key wraps; no figure is cut."""
+    from stint.cli.fit import Col, fitted_table
+
+    cols = [
+        Col(by, wrap=by not in _TIME_KEYS),
+        Col("sessions", justify="right"),
+        Col("active", drop=2, justify="right"),
+        Col("avg score", drop=3, justify="right"),
+        Col("tasks done", drop=1, justify="right"),
+        Col("lines +/-", justify="right"),
+        Col("tokens", drop=4, justify="right"),
+        Col("cost", justify="right"),
+    ]
+    cells = [
+        [
+            "—" if row["key"] in (None, "") else str(row["key"]),
+            f"{row['sessions']:,}",
             human_duration(row["active_seconds"]),
             _num(row["avg_score"]),
-            str(row["tasks_completed"]),
+            f"{row['tasks_completed']:,}",
             f"+{row['loc_added']:,}/-{row['loc_removed']:,}",
             f"{row['tokens']:,}",
             money(row["cost_usd"]),
-        )
-    return table
+        ]
+        for row in rows
+    ]
+    return fitted_table(cols, cells, width, title=f"By {by}", title_justify="left")
 
 
 def heatmap_grid(data: dict[str, Any], tty: bool) -> Group:
