@@ -250,7 +250,7 @@ def test_heatmap_is_honest_about_sample_size(seeded: Tracker) -> None:
     assert heat["best"]["reliable"] is False
     assert "not enough sessions" in heat["pattern"] and "over only 1 session" in heat["pattern"]
     lenient = analytics.heatmap(seeded, tz=NY, min_sample=1)
-    assert lenient["pattern"] == "most productive: Monday 09–12, avg score 80 over 1 sessions"
+    assert lenient["pattern"] == "most productive: Monday 09–12, avg score 80 over 1 session"
 
 
 def test_heatmap_names_a_pattern_with_enough_sessions(tracker: Tracker) -> None:

@@ -116,5 +116,5 @@ def test_evaluate_a_coding_session_by_its_evidence() -> None:
     assert result["reasons"] == [
         "evidence: all 2 tasks completed",
         "evidence: tests run 1x, the last run passed",
-        "evidence: 1 commit(s) made",
+        "evidence: 1 commit made",
     ]

@@ -9,6 +9,7 @@ from typing import Any
 
 from stint.goals import Facts, progress
 from stint.timeparse import utcnow
+from stint.units import plural
 
 
 def evidence(facts: Facts) -> tuple[dict[str, Any], list[str], list[str]]:
@@ -40,7 +41,7 @@ def evidence(facts: Facts) -> tuple[dict[str, Any], list[str], list[str]]:
         elif passed is False:
             bad.append(f"tests run {runs}x, the last run failed")
     if row["commits_made"]:
-        good.append(f"{row['commits_made']} commit(s) made")
+        good.append(f"{plural(row['commits_made'], 'commit')} made")
     if last_ok is False:
         bad.append(f"the last command result failed ({failed} failed, {ok} ok)")
     if row["status"] in ("failed", "cancelled", "timeout"):

@@ -6,29 +6,17 @@ repository without commits or a git call that fails or hangs all give None or em
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-GIT_TIMEOUT = 10.0
+from stint import gitrun
+
+GIT_TIMEOUT = gitrun.GIT_TIMEOUT
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _BINARY_SNIFF = 8000  # git's own heuristic: a NUL in the first 8000 bytes means binary
 _CHUNK = 1 << 16
 
-# Inherited from a hook or a wrapper, these would point git at some other repository or index.
-_FOREIGN_ENV = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_COMMON_DIR",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_NAMESPACE",
-    "GIT_PREFIX",
-)
 _KINDS = {"A": "added", "D": "deleted", "R": "renamed", "C": "added"}
 
 
@@ -72,31 +60,7 @@ class DiffStats:
 
 
 def _git(cwd: str | os.PathLike[str], *args: str) -> bytes | None:
-    """Run git in `cwd`; its stdout, or None on any failure (non-zero exit, no git, timeout)."""
-    env = {k: v for k, v in os.environ.items() if k not in _FOREIGN_ENV}
-    env.update(LC_ALL="C", GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
-    try:
-        # A new session lets a timeout kill git's children too (hooks, pagers, ssh), which would
-        # otherwise hold the pipe open and make communicate() wait for them.
-        proc = subprocess.Popen(
-            ["git", "--no-pager", "-c", "core.quotepath=off", *args],
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    except (OSError, ValueError):
-        return None
-    try:
-        out, _ = proc.communicate(timeout=GIT_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(OSError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        return None
-    return out if proc.returncode == 0 else None
+    return gitrun.git(cwd, *args, timeout=GIT_TIMEOUT)
 
 
 def _text(raw: bytes) -> str:

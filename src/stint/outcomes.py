@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from stint import evaluator, goals
 from stint.kinds import get_kind
 from stint.timeparse import human_duration
+from stint.units import plural
 
 if TYPE_CHECKING:
     from stint.tracker import Tracker
@@ -109,9 +110,9 @@ def _text(s: dict[str, Any]) -> str:
     lines = [
         f"Session {s['ref']} ({s['kind']}, {s['status']}): {human_duration(s['duration_seconds'])}",
         f"Goal: {s['intention'] or '—'}",
-        f"Covered: {len(s['subjects'])} subject(s), "
-        f"{sum(s['interactions'].values())} interactions, "
-        f"{s['artifacts']['total']} artifacts ({s['artifacts']['approved']} approved)",
+        f"Covered: {plural(len(s['subjects']), 'subject')}, "
+        f"{plural(sum(s['interactions'].values()), 'interaction')}, "
+        f"{plural(s['artifacts']['total'], 'artifact')} ({s['artifacts']['approved']} approved)",
     ]
     if met:
         lines.append("Met: " + "; ".join(met))

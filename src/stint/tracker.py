@@ -200,6 +200,42 @@ class Tracker:
             session_id = self._resolve_in(conn, ref, cwd)
             return self._session(conn, session_id)
 
+    def live(self, session: Session) -> Session:
+        """`session` with its code figures as of now when it is open in a git work tree:
+        lines since the start commit (committed, uncommitted and untracked, as `end` counts
+        them), files and commits, and the score that follows. Cached by work-tree state."""
+        if not session.is_open or not session.repo_root:
+            return session
+        from stint.livegit import measure
+
+        figures = measure(str(self.settings.home), session.repo_root, session.start_commit)
+        if figures is None:
+            return session
+        # `end` counts a file once whether the agent edited it, git changed it, or both.
+        edited = {f.path for f in self.files(session.id) if f.times_modified > 0}
+        row = {
+            **session.row,
+            "loc_added": figures["lines_added"],
+            "loc_removed": figures["lines_removed"],
+            "git_lines_added": figures["lines_added"],
+            "git_lines_removed": figures["lines_removed"],
+            "commits_made": figures["commits"],
+            "binary_files_changed": figures["binary_files"],
+            "files_modified": len(edited | set(figures["paths"])),
+        }
+        score = score_session(
+            {**row, "duration_minutes": session.duration_seconds / 60}, self.settings.score_weights
+        )
+        return Session(
+            row,
+            session.project,
+            session.tags,
+            session.duration_seconds,
+            session.active_seconds,
+            score.value,
+            score.breakdown,
+        )
+
     def sessions(
         self,
         where: ss.SessionFilter | None = None,

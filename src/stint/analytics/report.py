@@ -14,6 +14,7 @@ from stint.analytics.periods import Period, offset_segments, zone_name
 from stint.analytics.stats import ratio
 from stint.models import Session
 from stint.store import analytics as sa
+from stint.units import plural
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 EPOCH = date(1970, 1, 1)
@@ -308,13 +309,13 @@ def heatmap(
     elif pattern["reliable"]:
         sentence = (
             f"most productive: {pattern['weekday']} {pattern['hours']}, "
-            f"avg score {pattern['avg_score']:.0f} over {pattern['sessions']} sessions"
+            f"avg score {pattern['avg_score']:.0f} over {plural(pattern['sessions'], 'session')}"
         )
     else:
         sentence = (
             f"not enough sessions for a pattern yet: the best so far is {pattern['weekday']} "
             f"{pattern['hours']}, avg score {pattern['avg_score']:.0f} over only "
-            f"{pattern['sessions']} session{'s' if pattern['sessions'] != 1 else ''} "
+            f"{plural(pattern['sessions'], 'session')} "
             f"(a pattern needs {min_sample})"
         )
     return {

@@ -222,6 +222,9 @@ class Applier:
                 "active_seconds": round(session.active_seconds, 1),
                 "status": session.status,
                 "as_of": now,
+                # The status line measures the code change itself (stint.livegit).
+                "repo_root": session.repo_root,
+                "start_commit": session.start_commit,
             }
         newest = sorted(entries.items(), key=lambda item: -float(item[1].get("as_of") or 0))
         cache = {

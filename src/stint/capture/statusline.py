@@ -1,6 +1,8 @@
 """`stint statusline`: one line for Claude Code's `statusLine` setting. Standard library
-only. The stint side (session number, active time) comes from `statusline.json`, a cache
-the drain writes; cost, lines and model come from Claude Code's own status-line input."""
+only. The stint side (session number, active time, where its repository is) comes from
+`statusline.json`, a cache the drain writes; the lines come from git since the session's
+start commit (`stint.livegit`, itself cached), else from Claude Code's input, as do cost
+and model."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import sys
 import time
 
 from stint.capture import spool
+from stint.units import money
 
 # `typing` costs milliseconds on a path with the hook's budget; mypy reads this flag.
 TYPE_CHECKING = False
@@ -26,7 +29,9 @@ def main(stdin: IO[bytes]) -> int:
     except (ValueError, RecursionError):
         data = None
     info = data if isinstance(data, dict) else {}
-    sys.stdout.write(render(info, load_cache(spool.home_dir()), time.time()) + "\n")
+    home = spool.home_dir()
+    cache = load_cache(home)
+    sys.stdout.write(render(info, cache, time.time(), live_code(home, info, cache)) + "\n")
     sys.stdout.flush()
     return 0
 
@@ -40,10 +45,33 @@ def load_cache(home: str) -> dict[str, Any]:
     return cache if isinstance(cache, dict) else {}
 
 
-def render(info: dict[str, Any], cache: dict[str, Any], now: float) -> str:
-    parts = ["stint"]
+def _entry(info: dict[str, Any], cache: dict[str, Any]) -> dict[str, Any] | None:
     sessions = cache.get("sessions")
     entry = sessions.get(str(info.get("session_id"))) if isinstance(sessions, dict) else None
+    return entry if isinstance(entry, dict) else None
+
+
+def live_code(home: str, info: dict[str, Any], cache: dict[str, Any]) -> dict[str, Any] | None:
+    """The open session's code change since its start commit, as `stint status` shows it
+    (one `git status` when nothing changed since the last measurement); None without a
+    repository."""
+    entry = _entry(info, cache)
+    if entry is None or entry.get("status") not in ("active", "paused"):
+        return None
+    root, start = entry.get("repo_root"), entry.get("start_commit")
+    if not isinstance(root, str) or not (start is None or isinstance(start, str)):
+        return None
+    from stint.livegit import measure
+
+    return measure(home, root, start)
+
+
+def render(
+    info: dict[str, Any], cache: dict[str, Any], now: float, code: dict[str, Any] | None = None
+) -> str:
+    """The line; `code` (from `live_code`) wins over Claude Code's own tally of its edits."""
+    parts = ["stint"]
+    entry = _entry(info, cache)
     if isinstance(entry, dict):
         parts[0] = f"stint #{entry.get('number', '?')}"
         seconds = _active(entry, cache, now)
@@ -51,9 +79,12 @@ def render(info: dict[str, Any], cache: dict[str, Any], now: float) -> str:
             parts.append(human(seconds) + (" (paused)" if entry.get("status") == "paused" else ""))
     cost = _dig(info, "cost", "total_cost_usd")
     if isinstance(cost, int | float) and not isinstance(cost, bool):
-        parts.append(f"${cost:,.2f}")
-    added = _dig(info, "cost", "total_lines_added")
-    removed = _dig(info, "cost", "total_lines_removed")
+        parts.append(money(cost))
+    if code is not None:
+        added, removed = code.get("lines_added"), code.get("lines_removed")
+    else:
+        added = _dig(info, "cost", "total_lines_added")
+        removed = _dig(info, "cost", "total_lines_removed")
     if isinstance(added, int) or isinstance(removed, int):
         parts.append(f"+{_count(added)} −{_count(removed)}")
     model = _dig(info, "model", "display_name") or _dig(info, "model", "id")

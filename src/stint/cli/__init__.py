@@ -11,6 +11,7 @@ from stint.cli import (
     analytics,
     annotate,
     capture,
+    completion,
     goals,
     history,
     importing,
@@ -53,6 +54,7 @@ for module in (
     capture,
     importing,
     prices,
+    completion,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

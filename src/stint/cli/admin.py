@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from stint.cli.common import emit_json, json_option, tracker
+from stint.units import plural
 
 
 @click.command()
@@ -31,7 +32,7 @@ def doctor(fix: bool, as_json: bool) -> None:
             click.echo(
                 f"session {m.session_id}{where}: {m.field} stored {m.stored}, log says {m.expected}"
             )
-        click.echo(f"{len(found)} difference(s)" + (" fixed." if fix else "; run with --fix."))
+        click.echo(plural(len(found), "difference") + (" fixed." if fix else "; run with --fix."))
     if found and not fix:
         raise SystemExit(1)
 

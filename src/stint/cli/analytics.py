@@ -9,6 +9,7 @@ from typing import IO, Any, TypeVar
 import click
 
 from stint.cli.common import emit_json, is_tty, json_option, tracker, when
+from stint.units import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Kept in step with stint.store.analytics.GROUPS and stint.analytics.periods.PERIOD_HELP;
@@ -117,7 +118,7 @@ def stats(
     if not rows:
         click.echo("No sessions in this period.")
         return
-    console.print(groups_table(rows, by))
+    console.print(groups_table(rows, by, console.width))
 
 
 @click.command()
@@ -189,7 +190,7 @@ def export(fmt: str, table: str | None, since: str | None, output: str | None) -
         return
     with open(output, "w", encoding="utf-8", newline="") as out:
         count = t.export(chosen, fmt, when(since), out)
-    click.echo(f"Exported {count} rows to {output}", err=True)
+    click.echo(f"Exported {plural(count, 'row')} to {output}", err=True)
 
 
 @click.command("import-data")
@@ -202,7 +203,7 @@ def import_data(source: IO[str], as_json: bool) -> None:
     if as_json:
         emit_json(result)
         return
-    click.echo(f"Imported {result['inserted']} of {result['read']} rows.")
+    click.echo(f"Imported {result['inserted']} of {plural(result['read'], 'row')}.")
     for name, tally in result["tables"].items():
         click.echo(f"  {name}: {tally['inserted']}/{tally['read']}")
 

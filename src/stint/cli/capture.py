@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from stint.cli.common import emit_json, json_option, tracker
+from stint.units import plural
 
 AGENTS = click.Choice(["claude-code"])
 
@@ -124,7 +125,7 @@ def hooks_status(agent: str, project_dir: Path | None, as_json: bool) -> None:
             state = f"unreadable: {found['error']}"
         elif found["events"]:
             missing = found.get("missing") or []
-            state = f"installed ({len(found['events'])} events"
+            state = f"installed ({plural(len(found['events']), 'event')}"
             state += f"; missing {', '.join(missing)})" if missing else ")"
             state += ", status line" if found.get("statusline") else ""
             if found.get("stale"):
@@ -150,7 +151,7 @@ def drain(quiet: bool, as_json: bool) -> None:
     elif not quiet:
         dead = drained.get("dead", 0)
         click.echo(
-            f"Applied {drained.get('applied', 0)} record(s)"
+            f"Applied {plural(drained.get('applied', 0), 'record')}"
             + (f"; {dead} could not be mapped (see stint.log)" if dead else "")
             + "."
         )

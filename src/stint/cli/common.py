@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -17,14 +17,50 @@ from stint.timeparse import TimeParseError, parse_when
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class OneLineUsageError(click.UsageError):
+    """A usage error as one line with the hint, like stint's own errors (exit 2), instead
+    of click's usage dump."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        hint = ""
+        if self.ctx is not None:
+            names = self.ctx.help_option_names
+            flag = "--help" if "--help" in names else (names[0] if names else "--help")
+            hint = f" Try '{self.ctx.command_path} {flag}'."
+        click.echo(f"Error: {self.format_message()}{hint}", file=file or sys.stderr)
+
+
+def _one_line(exc: click.UsageError) -> OneLineUsageError:
+    return OneLineUsageError(exc.format_message(), exc.ctx)
+
+
 class StintGroup(click.Group):
-    """Turns domain errors into one-line CLI errors (exit 1), never a traceback."""
+    """Turns domain errors into one-line CLI errors (exit 1) and click's usage errors into
+    one line with a hint (exit 2), never a traceback."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except OneLineUsageError:
+            raise
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         from sqlalchemy.exc import OperationalError
 
         try:
             return super().invoke(ctx)
+        except OneLineUsageError:
+            raise
+        except click.UsageError as exc:  # a subcommand's arguments, or no such command
+            raise _one_line(exc) from None
         except (StintError, TimeParseError, ConfigError) as exc:
             raise click.ClickException(str(exc)) from None
         except OperationalError as exc:

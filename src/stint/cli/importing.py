@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from stint.cli.common import emit_json, json_option, tracker
+from stint.units import money, plural
 
 
 @contextmanager
@@ -48,18 +49,19 @@ def _run(agent: str, paths: tuple[Path, ...], as_json: bool) -> None:
     replaced = summary["files_replaced"]
     again = f", {replaced} replaced and read again from the start" if replaced else ""
     click.echo(
-        f"Read {summary['files_read']} file(s), {megabytes:.1f} MB, {summary['new_lines']:,} "
-        f"new lines ({summary['files_skipped']} unchanged{again})."
+        f"Read {plural(summary['files_read'], 'file')}, {megabytes:.1f} MB, "
+        f"{plural(summary['new_lines'], 'new line', grouped=True)} "
+        f"({summary['files_skipped']} unchanged{again})."
     )
     click.echo(
         f"Sessions: {summary['sessions_created']} created, {summary['sessions_updated']} "
-        f"updated; {summary['events_stored']:,} events stored."
+        f"updated; {plural(summary['events_stored'], 'event', grouped=True)} stored."
     )
     tokens = sum(
         summary[name]
         for name in ("input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens")
     )
-    click.echo(f"Tokens read: {tokens:,}   Cost: ${summary['cost_usd']:.2f}")
+    click.echo(f"Tokens read: {tokens:,}   Cost: {money(summary['cost_usd'])}")
     _echo_problems(summary)
     for warning in summary["warnings"]:
         click.echo(f"warning: {warning}", err=True)
@@ -74,7 +76,7 @@ def _echo_problems(summary: dict[str, Any]) -> None:
         f"{n:,} of the wrong shape" for n in [wrong] if n
     ]
     skipped = bad + wrong
-    click.echo(f"Skipped {skipped:,} bad line{'s' if skipped != 1 else ''} ({', '.join(kinds)}):")
+    click.echo(f"Skipped {plural(skipped, 'bad line', grouped=True)} ({', '.join(kinds)}):")
     for problem in summary["problems"]:
         click.echo(f"  {problem['path']}:{problem['line']}: {problem['problem']}")
     rest = skipped - len(summary["problems"])

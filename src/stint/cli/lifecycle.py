@@ -11,6 +11,8 @@ from stint.cli.common import at_option, emit_json, json_option, tracker, when
 
 def show_status(as_json: bool) -> None:
     session = tracker().current()
+    if session is not None:
+        session = tracker().live(session)
     if as_json:
         emit_json(None if session is None else session.to_dict())
         return

@@ -13,6 +13,7 @@ from rich.text import Text
 from stint.models import Activity, FileTouch, Record, Session, Task
 from stint.scoring import score_label
 from stint.timeparse import human_duration, local_text, utcnow
+from stint.units import money, plural
 
 console = Console(highlight=False)
 _STATUS_STYLE = {"good": "green", "warning": "yellow", "poor": "red", "n/a": "dim"}
@@ -55,9 +56,10 @@ def _metrics(session: Session) -> list[str]:
     lines = [
         f"Tasks: {session.tasks_completed}/{session.tasks_created} completed "
         f"({session.tasks_in_progress} in progress, {session.tasks_todo} todo)",
-        f"Context: {session.context_items_added} items   Decisions: {session.decisions_made}",
-        f"Code: {_lines(session)} in {session.files_modified} files"
-        + (f", {session.commits_made} commits" if session.commits_made else ""),
+        f"Context: {plural(session.context_items_added, 'item')}   "
+        f"Decisions: {session.decisions_made}",
+        f"Code: {_lines(session)} in {plural(session.files_modified, 'file')}"
+        + (f", {plural(session.commits_made, 'commit')}" if session.commits_made else ""),
     ]
     if session.message_count or session.tool_call_count or session.commands_executed:
         lines.append(
@@ -67,7 +69,7 @@ def _metrics(session: Session) -> list[str]:
     tokens = session.input_tokens + session.output_tokens
     if tokens or session.cost_usd:
         cache = session.cache_creation_tokens + session.cache_read_tokens
-        lines.append(f"Tokens: {tokens:,} (+{cache:,} cache)   Cost: ${session.cost_usd:.2f}")
+        lines.append(f"Tokens: {tokens:,} (+{cache:,} cache)   Cost: {money(session.cost_usd)}")
     return lines
 
 
@@ -153,11 +155,24 @@ def records_view(
 
 
 def sessions_table(sessions: Sequence[Session]) -> Table:
-    table = Table(
-        "#", "started", "project", "status", "active", "score", "tasks", "lines", "goal", "tags"
-    )
-    for s in sessions:
-        table.add_row(
+    """`stint list`: when narrow, tags, then score, lines, tasks and project give way; the
+    goal wraps; numbers and times are never cut."""
+    from stint.cli.fit import Col, fitted_table
+
+    cols = [
+        Col("#", justify="right"),
+        Col("started"),
+        Col("project", drop=2, wrap=True),
+        Col("status"),
+        Col("active", justify="right"),
+        Col("score", drop=5, justify="right"),
+        Col("tasks", drop=3, justify="right"),
+        Col("lines", drop=4, justify="right"),
+        Col("goal", wrap=True),
+        Col("tags", drop=6, wrap=True),
+    ]
+    rows = [
+        [
             str(s.number),
             local_text(s.started_at),
             s.project or "—",
@@ -165,11 +180,13 @@ def sessions_table(sessions: Sequence[Session]) -> Table:
             human_duration(s.active_seconds),
             "—" if s.score is None else f"{s.score:.0f}",
             f"{s.tasks_completed}/{s.tasks_created}",
-            f"+{s.loc_added}/-{s.loc_removed}",
-            (s.goal or "")[:40],
+            f"+{s.loc_added:,}/-{s.loc_removed:,}",
+            (s.goal or "")[:80],
             ", ".join(s.tags),
-        )
-    return table
+        ]
+        for s in sessions
+    ]
+    return fitted_table(cols, rows, console.width)
 
 
 def timeline_table(session: Session, activities: Sequence[Activity]) -> Table:

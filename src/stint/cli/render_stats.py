@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from stint.timeparse import human_duration
+from stint.units import money, plural
 
 BARS = "▁▂▃▄▅▆▇█"
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -41,10 +42,6 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
-def _money(value: float | None) -> str:
-    return "—" if value is None else f"${value:,.2f}"
-
-
 def stats_panel(data: dict[str, Any], tty: bool) -> Panel:
     period = data["period"]
     goals = data["goals"]
@@ -58,31 +55,33 @@ def stats_panel(data: dict[str, Any], tty: bool) -> Panel:
         f"{human_duration(data['avg_active_seconds'])} average   "
         f"Duration: {human_duration(data['avg_duration_seconds'])} average",
         f"Average productivity: {_num(data['avg_score'])}/100 "
-        f"(over {data['scored_sessions']} scored sessions)",
+        f"(over {plural(data['scored_sessions'], 'scored session')})",
         f"Tasks: {data['tasks_completed']}/{data['tasks_created']} completed "
         f"({_pct(data['task_completion_rate'])})",
-        f"Goals: {goals['achieved']} achieved of {goals['ended']} ended sessions with a goal "
+        f"Goals: {goals['achieved']} achieved of {plural(goals['ended'], 'ended session')} "
+        "with a goal "
         f"({_pct(goals['completion_rate'])}); {goals['sessions_incomplete']} incomplete",
         f"Decisions: {data['decisions']}   Context items: {data['context_items']}",
         f"Code: +{data['loc_added']:,} / -{data['loc_removed']:,} (net {data['loc_net']:+,}) "
-        f"in {data['files_modified']} files, {data['commits']} commits",
+        f"in {plural(data['files_modified'], 'file', grouped=True)}, "
+        f"{plural(data['commits'], 'commit', grouped=True)}",
         f"Messages: {data['messages']:,}   Tool calls: {data['tool_calls']:,}   "
         f"Memories used: {data['memories_used']:,}",
         f"Tokens: {data['tokens']:,} (in {tokens['input']:,}, out {tokens['output']:,}, "
         f"cache {tokens['cache_creation'] + tokens['cache_read']:,})   "
-        f"Cost: {_money(data['cost_usd'])}",
-        f"Cost per outcome: {_money(per['per_completed_task'])}/task, "
-        f"{_money(per['per_commit'])}/commit, {_money(per['per_100_net_lines'])}/100 net lines, "
-        f"{_money(per['per_achieved_goal'])}/achieved goal",
+        f"Cost: {money(data['cost_usd'])}",
+        f"Cost per outcome: {money(per['per_completed_task'])}/task, "
+        f"{money(per['per_commit'])}/commit, {money(per['per_100_net_lines'])}/100 net lines, "
+        f"{money(per['per_achieved_goal'])}/achieved goal",
         "Most productive day: "
         + (
-            f"{best['weekday']} (avg score {best['avg_score']:.0f} over {best['sessions']} "
-            f"sessions)"
+            f"{best['weekday']} (avg score {best['avg_score']:.0f} over "
+            f"{plural(best['sessions'], 'session')})"
             if best
             else "—"
         ),
         "Preferred model: "
-        + (f"{model['model']} ({model['sessions']} sessions)" if model else "—"),
+        + (f"{model['model']} ({plural(model['sessions'], 'session')})" if model else "—"),
         "Top tags: "
         + (", ".join(f"{t['tag']} ({t['sessions']})" for t in data["top_tags"]) or "—"),
     ]
@@ -112,32 +111,39 @@ def stats_panel(data: dict[str, Any], tty: bool) -> Panel:
     )
 
 
-def groups_table(rows: Sequence[dict[str, Any]], by: str) -> Table:
-    table = Table(
-        by,
-        "sessions",
-        "active",
-        "avg score",
-        "tasks done",
-        "lines +/-",
-        "tokens",
-        "cost",
-        title=f"By {by}",
-        title_justify="left",
-    )
-    for row in rows:
-        key = row["key"]
-        table.add_row(
-            "—" if key in (None, "") else str(key),
-            str(row["sessions"]),
+# Keys that are times or numbers: shown whole, like every figure; names may wrap.
+_TIME_KEYS = frozenset({"day", "week", "weekday", "hour", "weekday-hour"})
+
+
+def groups_table(rows: Sequence[dict[str, Any]], by: str, width: int) -> Table:
+    """`stint stats --by`: tokens, then active time and the score give way when `width`
+    is too narrow; a long key wraps; no figure is cut."""
+    from stint.cli.fit import Col, fitted_table
+
+    cols = [
+        Col(by, wrap=by not in _TIME_KEYS),
+        Col("sessions", justify="right"),
+        Col("active", drop=2, justify="right"),
+        Col("avg score", drop=3, justify="right"),
+        Col("tasks done", drop=1, justify="right"),
+        Col("lines +/-", justify="right"),
+        Col("tokens", drop=4, justify="right"),
+        Col("cost", justify="right"),
+    ]
+    cells = [
+        [
+            "—" if row["key"] in (None, "") else str(row["key"]),
+            f"{row['sessions']:,}",
             human_duration(row["active_seconds"]),
             _num(row["avg_score"]),
-            str(row["tasks_completed"]),
+            f"{row['tasks_completed']:,}",
             f"+{row['loc_added']:,}/-{row['loc_removed']:,}",
             f"{row['tokens']:,}",
-            _money(row["cost_usd"]),
-        )
-    return table
+            money(row["cost_usd"]),
+        ]
+        for row in rows
+    ]
+    return fitted_table(cols, cells, width, title=f"By {by}", title_justify="left")
 
 
 def heatmap_grid(data: dict[str, Any], tty: bool) -> Group:
@@ -171,7 +177,8 @@ def heatmap_grid(data: dict[str, Any], tty: bool) -> Group:
         parts += [
             table,
             Text(
-                f"Dim: fewer than {data['min_sample']} sessions. Sessions: {data['sessions']}, "
+                f"Dim: fewer than {plural(data['min_sample'], 'session')}. "
+                f"Sessions: {data['sessions']}, "
                 f"times in {data['period']['tz']}.",
                 style="dim",
             ),
@@ -296,7 +303,7 @@ def accomplishments_view(items: Sequence[dict[str, Any]]) -> Group:
 
 def cost_line(per: dict[str, float | None]) -> Text:
     return Text(
-        f"Cost per outcome: {_money(per['per_completed_task'])}/task, "
-        f"{_money(per['per_commit'])}/commit, {_money(per['per_100_net_lines'])}/100 net lines, "
-        f"{_money(per['per_achieved_goal'])}/achieved goal"
+        f"Cost per outcome: {money(per['per_completed_task'])}/task, "
+        f"{money(per['per_commit'])}/commit, {money(per['per_100_net_lines'])}/100 net lines, "
+        f"{money(per['per_achieved_goal'])}/achieved goal"
     )

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from stint.models import STATUSES, NotFound, StintError
 from stint.store.sessions import SessionFilter
 from stint.timeparse import human_duration
+from stint.units import money
 from stint.web import figures, views
 from stint.web.deps import TrackerDep
 
@@ -62,19 +63,15 @@ def _md(text: Any) -> Markup:
     return Markup(_markdown.render(str(text or "")))  # safe: raw HTML is disabled above
 
 
-def _money(value: Any) -> str:
-    return f"${float(value or 0):,.2f}"
-
-
 def _figure(value: Any, name: str, signed: bool = False) -> str:
-    return figures.figure(value, name, signed=signed, money=_money)
+    return figures.figure(value, name, signed=signed, money=money)
 
 
 templates.env.filters.update(
     duration=human_duration,
     local=_local,
     chart_json=_chart_json,
-    money=_money,
+    money=money,
     figure=_figure,
     figure_label=figures.label,
     markdown=_md,
@@ -95,7 +92,7 @@ def overview(request: Request, tracker: TrackerDep) -> HTMLResponse:
 @router.get("/partials/current")
 def current_card(request: Request, tracker: TrackerDep) -> HTMLResponse:
     """The current-session card alone, polled by the overview to stay live."""
-    return render(request, "_current.html", current=tracker.current())
+    return render(request, "_current.html", current=views.live_current(tracker))
 
 
 @router.get("/sessions")

@@ -25,6 +25,12 @@ def local_zone() -> tzinfo:
     return zone
 
 
+def live_current(tracker: Tracker) -> Session | None:
+    """The open session with its code change so far (the live card's lines and files)."""
+    session = tracker.current()
+    return None if session is None else tracker.live(session)
+
+
 def since_for(period: str | None, tz: tzinfo, now: datetime | None = None) -> datetime | None:
     """The start of a named period (`today` is since local midnight), None for all time."""
     if not period or period not in PERIODS:
@@ -78,7 +84,7 @@ def overview(tracker: Tracker, tz: tzinfo, days: int = 30) -> dict[str, Any]:
     }
     peak = max((max(r) for r in grid), default=0)
     return {
-        "current": tracker.current(),
+        "current": live_current(tracker),
         "recent": tracker.sessions(limit=10),
         "week": {
             "sessions": week["sessions"],
