@@ -108,10 +108,12 @@ class Task:
     external_id: str | None
     created_at: datetime
     completed_at: datetime | None
+    number: int = 0  # 1, 2, 3 within the session; `id` is the global one (API, JSON)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "number": self.number,
             "session_id": self.session_id,
             "title": self.title,
             "status": self.status,

@@ -86,6 +86,10 @@ def mentions_in(text: str) -> list[str]:
 
 
 def _validate(fields: dict[str, Any]) -> None:
+    if fields.get("environment") is not None:
+        from stint.lifecycle import check_environment
+
+        fields["environment"] = check_environment(fields["environment"])
     outcome = fields.get("outcome")
     if outcome is not None and outcome not in OUTCOMES:
         raise StintError(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
@@ -503,13 +507,16 @@ class Tracker:
         *,
         source: str = "cli",
         at: datetime | None = None,
+        by_number: bool = False,
     ) -> Task:
+        """Move a task. `task_ref`: its global id, `#N` (its number in the session), or
+        the agent's own id; with `by_number`, digits are the number (what a person types)."""
         if status not in TASK_STATUSES:
             raise StintError(f"task status must be one of {', '.join(TASK_STATUSES)}")
         session_id = self.resolve(ref)
         at = at or utcnow()
         with self.store.write() as conn:
-            task = rec.task_by_ref(conn, self.org, session_id, task_ref)
+            task = rec.task_by_ref(conn, self.org, session_id, task_ref, by_number=by_number)
             if task.status != status and rec.move_task(conn, task.id, task.status, status, at):
                 event = EventIn(
                     f"task_{status}",

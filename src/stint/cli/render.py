@@ -141,9 +141,9 @@ def records_view(
 ) -> Group:
     parts: list[Any] = []
     if tasks:
-        table = Table("id", "task", "status", title="Tasks", title_justify="left")
+        table = Table("#", "task", "status", title="Tasks", title_justify="left")
         for task in tasks:
-            table.add_row(str(task.id), task.title, task.status)
+            table.add_row(str(task.number), task.title, task.status)
         parts.append(table)
     for title, items in (("Decisions", decisions), ("Context", context)):
         if items:

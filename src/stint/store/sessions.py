@@ -180,9 +180,13 @@ def update_session(conn: Connection, org_id: str, session_id: int, values: dict[
 
 
 def stale_open_sessions(conn: Connection, org_id: str, idle_before: datetime) -> list[int]:
+    """Active sessions with neither an event nor presence (`seen_at`) since `idle_before`."""
     rows = conn.execute(
         select(S.c.id).where(
-            S.c.org_id == org_id, S.c.status == "active", S.c.last_activity_at < idle_before
+            S.c.org_id == org_id,
+            S.c.status == "active",
+            S.c.last_activity_at < idle_before,
+            or_(S.c.seen_at.is_(None), S.c.seen_at < idle_before),
         )
     )
     return [int(row[0]) for row in rows]

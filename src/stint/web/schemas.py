@@ -159,6 +159,7 @@ class FileOut(BaseModel):
 
 class TaskOut(BaseModel):
     id: int
+    number: int
     session_id: int
     title: str
     status: str
