@@ -225,7 +225,7 @@ def test_list_last_summary_and_dashboard_follow_start_time() -> None:
 
     t = Tracker.open()
     with TestClient(create_app(t)) as client:
-        body = client.get("/api/sessions").json()
+        body = client.get("/api/v1/sessions").json()
         page = client.get("/").text
     t.close()
     assert [s["id"] for s in body["items"]] == [recent, old]
