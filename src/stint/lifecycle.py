@@ -422,6 +422,8 @@ def finish(
                 if status != "timeout"
                 else fresh["last_activity_at"],
                 "end_reason": reason,
+                # Seed 000: false until achieved (the evaluator or an outcome sets true).
+                "successfully_completed": bool(fresh["successfully_completed"]),
                 "paused_at": None,
                 "paused_seconds": paused,
                 "active_seconds": active,

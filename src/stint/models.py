@@ -14,7 +14,15 @@ from stint.timeparse import human_duration
 
 OPEN_STATUSES = ("active", "paused")
 STATUSES = ("scheduled", "active", "paused", "ended", "timeout", "cancelled", "failed")
+# Names seed 002 uses for a status: accepted wherever a person names one.
+STATUS_ALIASES = {"complete": "ended", "completed": "ended"}
 OUTCOMES = ("achieved", "partial", "not_achieved")
+
+
+def session_status(name: str) -> str:
+    """The stored status a person means (`complete` is `ended`)."""
+    cleaned = name.strip().lower()
+    return STATUS_ALIASES.get(cleaned, cleaned)
 TASK_STATUSES = ("todo", "in_progress", "completed")
 SOURCES = ("cli", "hook", "mcp", "api", "import", "library")
 

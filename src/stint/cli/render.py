@@ -43,9 +43,14 @@ def _header(session: Session) -> list[str]:
         f"Duration: {human_duration(session.duration_seconds)}"
         f" (active {human_duration(session.active_seconds)})",
     ]
-    who = ", ".join(x for x in (session.agent, session.ai_model) if x)
+    # A model is not an agent: `stint start --model X` names no agent.
+    who = "   ".join(
+        f"{label}: {value}"
+        for label, value in (("Agent", session.agent), ("Model", session.ai_model))
+        if value
+    )
     if who:
-        lines.append(f"Agent: {who}")
+        lines.append(who)
     if session.branch or session.repo_root:
         lines.append(f"Git: {session.branch or 'detached'} @ {(session.start_commit or '—')[:10]}")
     return lines

@@ -12,7 +12,7 @@ from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from stint.models import OPEN_STATUSES, Conflict, NotFound
+from stint.models import OPEN_STATUSES, Conflict, NotFound, session_status
 from stint.store import schema
 
 S = schema.sessions
@@ -219,7 +219,7 @@ def list_rows(
         T = schema.session_tags
         query = query.where(exists().where(T.c.session_id == S.c.id, T.c.tag == where.tag))
     if where.status:
-        query = query.where(S.c.status == where.status)
+        query = query.where(S.c.status == session_status(where.status))
     if where.kind:
         query = query.where(S.c.kind == where.kind)
     if where.model:
