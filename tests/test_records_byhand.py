@@ -60,10 +60,13 @@ def test_events_after_the_given_end_are_not_counted_into_it(tracker: Tracker) ->
     for minutes in (5, 10, 15):
         tracker.record(
             session.id,
-            EventIn("command_executed", description="ls", occurred_at=start + timedelta(minutes=minutes)),
+            EventIn(
+                "command_executed", description="ls", occurred_at=start + timedelta(minutes=minutes)
+            ),
         )
     tracker.record(
-        session.id, EventIn("command_executed", description="late", occurred_at=now - timedelta(hours=1))
+        session.id,
+        EventIn("command_executed", description="late", occurred_at=now - timedelta(hours=1)),
     )
     ended = tracker.end(session.id, at=now - timedelta(hours=3))
     assert ended.ended_at == now - timedelta(hours=3)
@@ -132,7 +135,7 @@ def test_task_numbers_are_unique_under_concurrent_writers(database_url: str) -> 
         try:
             for i in range(5):
                 t.add_task(session.id, f"t{n}-{i}")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             t.close()
@@ -165,9 +168,7 @@ def test_the_migration_numbers_existing_tasks_per_session(database_url: str) -> 
                     "binary_files_changed, cost_usd, needs_followup, created_at, updated_at"
                     + "".join(f", {c}" for c in schema.COUNTER_COLUMNS)
                     + ") VALUES (:id, :uuid, 'local', :n, 'coding', 'ended', 0, 0, 0, 0, 0, 0, "
-                    "0, false, :now, :now"
-                    + ", 0" * len(schema.COUNTER_COLUMNS)
-                    + ")"
+                    "0, false, :now, :now" + ", 0" * len(schema.COUNTER_COLUMNS) + ")"
                 ),
                 {"id": sid, "uuid": f"u{sid}", "n": number, "now": now},
             )

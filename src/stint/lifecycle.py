@@ -418,9 +418,7 @@ def finish(
                 "open_key": None,
                 "ended_at": end_at,
                 # The end is the session's last moment; nothing later is its activity.
-                "last_activity_at": end_at
-                if status != "timeout"
-                else fresh["last_activity_at"],
+                "last_activity_at": end_at if status != "timeout" else fresh["last_activity_at"],
                 "end_reason": reason,
                 # Seed 000: false until achieved (the evaluator or an outcome sets true).
                 "successfully_completed": bool(fresh["successfully_completed"]),

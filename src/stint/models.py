@@ -23,6 +23,8 @@ def session_status(name: str) -> str:
     """The stored status a person means (`complete` is `ended`)."""
     cleaned = name.strip().lower()
     return STATUS_ALIASES.get(cleaned, cleaned)
+
+
 TASK_STATUSES = ("todo", "in_progress", "completed")
 SOURCES = ("cli", "hook", "mcp", "api", "import", "library")
 

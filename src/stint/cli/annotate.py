@@ -114,7 +114,9 @@ def task() -> None:
 def task_add(title: str, status: str, ref: str, as_json: bool) -> None:
     """Create a task."""
     created = tracker().add_task(ref, title, status=status)
-    emit_json(created.to_dict()) if as_json else click.echo(f"Task {created.number}: {created.title}")
+    emit_json(created.to_dict()) if as_json else click.echo(
+        f"Task {created.number}: {created.title}"
+    )
 
 
 def _task_mover(name: str, status: str, help_text: str) -> click.Command:

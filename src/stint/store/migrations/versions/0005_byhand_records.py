@@ -28,7 +28,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("sessions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("seen_at", stint.store.schema.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(
+            sa.Column("seen_at", stint.store.schema.UTCDateTime(timezone=True), nullable=True)
+        )
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.add_column(sa.Column("number", sa.Integer(), nullable=True))
     # One statement, both backends: a task's number is how many tasks of its session
@@ -39,7 +41,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.alter_column("number", existing_type=sa.Integer(), nullable=False)
-        batch_op.create_unique_constraint(op.f("uq_tasks_session_id_number"), ["session_id", "number"])
+        batch_op.create_unique_constraint(
+            op.f("uq_tasks_session_id_number"), ["session_id", "number"]
+        )
 
 
 def downgrade() -> None:
