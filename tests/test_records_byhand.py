@@ -347,3 +347,22 @@ def test_a_model_alone_is_not_shown_as_the_agent() -> None:
     assert "claude-opus-4-6" in panel
     ended = run_stint("end").stdout
     assert "Agent: claude-opus-4-6" not in ended
+
+
+def test_an_export_from_before_task_numbers_imports_numbered(tmp_path: Path) -> None:
+    import io
+
+    source = Tracker.open(f"sqlite:///{tmp_path / 'a.db'}")
+    session = source.start(project="p")
+    for title in ("one", "two"):
+        source.add_task(session.id, title)
+    out = io.StringIO()
+    source.export("all", "json", None, out)
+    source.close()
+    data = json.loads(out.getvalue())
+    for row in data["tables"]["tasks"]:
+        del row["number"]  # as an export made before migration 0005
+    target = Tracker.open(f"sqlite:///{tmp_path / 'b.db'}")
+    target.import_data(io.StringIO(json.dumps(data)))
+    assert [(t.number, t.title) for t in target.tasks(session.id)] == [(1, "one"), (2, "two")]
+    target.close()
