@@ -99,9 +99,12 @@ def repo_state(cwd: str | os.PathLike[str]) -> RepoState | None:
     )
 
 
-def _name_status(root: str, base: str) -> dict[bytes, tuple[str, bytes | None]]:
+def _name_status(
+    root: str, base: str, end: str | None = None
+) -> dict[bytes, tuple[str, bytes | None]]:
     """Map each changed path (the new one for renames) to its change kind and old path."""
-    out = _git(root, "diff", "--no-ext-diff", "--name-status", "-z", "-M", base, "--")
+    span = (base, end) if end else (base,)
+    out = _git(root, "diff", "--no-ext-diff", "--name-status", "-z", "-M", *span, "--")
     tokens = (out or b"").split(b"\0")
     kinds: dict[bytes, tuple[str, bytes | None]] = {}
     i = 0
@@ -123,10 +126,12 @@ def _count(field: bytes) -> int | None:
     return int(field) if field.isdigit() else None
 
 
-def _tracked_changes(root: str, base: str) -> list[FileChange]:
-    out = _git(root, "diff", "--no-ext-diff", "--no-textconv", "--numstat", "-z", "-M", base, "--")
+def _tracked_changes(root: str, base: str, end: str | None = None) -> list[FileChange]:
+    """Changes from `base` to the work tree, or to commit `end` when given."""
+    span = (base, end) if end else (base,)
+    out = _git(root, "diff", "--no-ext-diff", "--no-textconv", "--numstat", "-z", "-M", *span, "--")
     tokens = (out or b"").split(b"\0")
-    kinds = _name_status(root, base)
+    kinds = _name_status(root, base, end)
     files: list[FileChange] = []
     seen: set[bytes] = set()
     i = 0
@@ -190,10 +195,10 @@ def _untracked_changes(root: str) -> list[FileChange]:
     return files
 
 
-def _commits(root: str, base: str | None) -> list[CommitInfo]:
-    if _resolve(root, "HEAD") is None:
+def _commits(root: str, base: str | None, end: str = "HEAD") -> list[CommitInfo]:
+    if _resolve(root, end) is None:
         return []
-    span = f"{base}..HEAD" if base else "HEAD"
+    span = f"{base}..{end}" if base else end
     # NUL cannot occur in names or messages, so it safely separates the fields of each commit.
     out = _git(
         root,
@@ -224,26 +229,41 @@ def _empty_tree(root: str) -> str:
     return _line(root, "hash-object", "-t", "tree", os.devnull) or EMPTY_TREE
 
 
-def diff_since(root: str | os.PathLike[str], start_commit: str | None) -> DiffStats:
+def head_before(root: str | os.PathLike[str], at: datetime) -> str | None:
+    """The commit HEAD was at `at` (the newest one committed by then), or None."""
+    stamp = f"--before={int(at.timestamp())}"
+    return _line(root, "rev-list", "-1", stamp, "HEAD", "--")
+
+
+def diff_since(
+    root: str | os.PathLike[str], start_commit: str | None, until: datetime | None = None
+) -> DiffStats:
     """What changed in the work tree at `root` since `start_commit`.
 
     Counts committed, staged and unstaged changes plus untracked files that are not ignored.
     With `start_commit` None everything counts, as in a repository that had no commits yet.
+    With `until` (an end in the past) only the commits made by then count, and the work
+    tree does not: its changes are being made now, after that end.
     An unknown `start_commit` or a non-repository gives empty stats; this never raises.
     """
     top = _toplevel(root)
     if top is None:
         return DiffStats(None, [], [], 0, 0, 0)
-    end = _resolve(top, "HEAD")
+    end = _resolve(top, "HEAD") if until is None else head_before(top, until)
     base = _resolve(top, start_commit) if start_commit is not None else None
     if start_commit is not None and base is None:
         return DiffStats(end, [], [], 0, 0, 0)
-    files = _tracked_changes(top, base or _empty_tree(top)) + _untracked_changes(top)
+    if until is None:
+        files = _tracked_changes(top, base or _empty_tree(top)) + _untracked_changes(top)
+    elif end is None or end == base:
+        files = []
+    else:
+        files = _tracked_changes(top, base or _empty_tree(top), end)
     text = [f for f in files if not f.is_binary]
     return DiffStats(
         end_commit=end,
         files=files,
-        commits=_commits(top, base),
+        commits=_commits(top, base, end or "HEAD") if until is None or end else [],
         lines_added=sum(f.added for f in text),
         lines_removed=sum(f.removed for f in text),
         binary_files=len(files) - len(text),

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from stint.tracker import Tracker
 
 KINDS = ("coding", "conversation", "interview", "workflow")
+# Where a session runs (seeds 000 and 002); anything else is refused with one line.
+ENVIRONMENTS = ("local", "vscode", "ci", "development", "staging", "production")
+# A start this far before now is back-dated: its git start is the commit HEAD was then.
+_BACKDATED = timedelta(minutes=1)
 
 # Which status may follow which. `attach` re-opening an ended agent session (the agent
 # resumed it) is the one deliberate exception: it is a re-attach, not a resume.
@@ -114,6 +118,7 @@ def start(
     model: str | None = None,
     provider: str | None = None,
     environment: str | None = None,
+    component: str | None = None,
     name: str | None = None,
     at: datetime | None = None,
     cwd: str | None = None,
@@ -121,15 +126,24 @@ def start(
     status: str = "active",
     fields: dict[str, Any] | None = None,
 ) -> Session:
-    """Start a session. `cwd` (default: the process's) decides the project and git state."""
+    """Start a session. `cwd` (default: the process's) decides the project and git state.
+    `component`: the part of the project worked on (created on first use). A start
+    back-dated with `at` keeps its times as given, records the commit HEAD was at then,
+    and counts as presence now for the inactivity sweep (the person is here)."""
     now = utcnow()
     at = at or now
     if at > now + timedelta(minutes=1):
         raise StintError("a session cannot start in the future")
     if not kind or not kind.replace("_", "").isalnum():
         raise StintError(f"bad session kind {kind!r}")
+    environment = check_environment(environment)
     cwd = os.path.realpath(cwd or os.getcwd())
     repo = _repo(cwd)
+    start_commit = repo.head if repo else None
+    if repo is not None and at < now - _BACKDATED:
+        from stint.gitstats import head_before
+
+        start_commit = head_before(repo.root, at)
     with tracker.store.write() as conn:
         if project:
             # Naming a project inside a repository maps the repository to it (once).
@@ -146,6 +160,11 @@ def start(
             chosen = assign_project(tracker, conn, cwd, repo, at)
         values: dict[str, Any] = {
             "project_id": chosen.id,
+            "component_id": rec.ensure_component(
+                tracker.store, conn, tracker.org, chosen.id, component.strip(), now
+            )
+            if component and component.strip()
+            else None,
             "kind": kind,
             "name": name,
             "goal": goal.strip() if goal else None,
@@ -161,9 +180,10 @@ def start(
             "cwd": cwd,
             "started_at": at if status in OPEN_STATUSES else None,
             "last_activity_at": at,
+            "seen_at": now,
             "repo_root": repo.root if repo else None,
             "branch": repo.branch if repo else None,
-            "start_commit": repo.head if repo else None,
+            "start_commit": start_commit,
             "created_at": now,
             "updated_at": now,
             **(fields or {}),
@@ -189,6 +209,18 @@ def start(
                 at,
             )
     return tracker.get(session_id)
+
+
+def check_environment(environment: str | None) -> str | None:
+    """The environment, lower-cased, or a one-line error naming the known ones."""
+    if environment is None:
+        return None
+    cleaned = environment.strip().lower()
+    if cleaned not in ENVIRONMENTS:
+        raise StintError(
+            f"unknown environment {environment!r}: use one of {', '.join(ENVIRONMENTS)}"
+        )
+    return cleaned
 
 
 def _provider_of(model: str | None) -> str | None:
@@ -367,7 +399,10 @@ def finish(
         end_at = at or utcnow()
     if row["started_at"] and end_at < row["started_at"]:
         raise StintError("a session cannot end before it started")
-    git = _measure_git(row) if status == "ended" else None
+    # An end given in the past (`stint end --at -3h`): commits after it and the work
+    # tree's changes (being made now) are not the session's.
+    until = end_at if end_at < utcnow() - _BACKDATED else None
+    git = _measure_git(row, until) if status == "ended" else None
     with tracker.store.write() as conn:
         fresh = ss.session_row(conn, tracker.org, session_id)
         if fresh["status"] not in OPEN_STATUSES:
@@ -392,9 +427,9 @@ def finish(
             ),
             end_at,
         )
-        active = active_seconds(
-            ev.moments(conn, session_id), tracker.settings.pulse_seconds, end_at
-        )
+        # Events recorded after the given end do not count into it.
+        within = [m for m in ev.moments(conn, session_id) if m[0] <= end_at]
+        active = active_seconds(within, tracker.settings.pulse_seconds, end_at)
         measured = ss.session_row(conn, tracker.org, session_id)
         duration = max(0.0, (end_at - fresh["started_at"]).total_seconds() - paused)
         score = score_session(
@@ -408,10 +443,11 @@ def finish(
                 "status": status,
                 "open_key": None,
                 "ended_at": end_at,
-                "last_activity_at": max(end_at, fresh["last_activity_at"] or end_at)
-                if status != "timeout"
-                else fresh["last_activity_at"],
+                # The end is the session's last moment; nothing later is its activity.
+                "last_activity_at": end_at if status != "timeout" else fresh["last_activity_at"],
                 "end_reason": reason,
+                # Seed 000: false until achieved (the evaluator or an outcome sets true).
+                "successfully_completed": bool(fresh["successfully_completed"]),
                 "paused_at": None,
                 "paused_seconds": paused,
                 "active_seconds": active,
@@ -483,13 +519,13 @@ def activate(tracker: Tracker, session_id: int, at: datetime, source: str = "lib
     return tracker.get(session_id)
 
 
-def _measure_git(row: dict[str, Any]) -> Any:
+def _measure_git(row: dict[str, Any], until: datetime | None = None) -> Any:
     root = row["repo_root"]
     if not root or not os.path.isdir(root):
         return None
     from stint.gitstats import diff_since
 
-    return diff_since(root, row["start_commit"])
+    return diff_since(root, row["start_commit"], until)
 
 
 def _store_git(tracker: Tracker, conn: Connection, session_id: int, git: Any, at: datetime) -> None:

@@ -17,7 +17,17 @@ OPEN_STATUSES = ("active", "paused")
 # what arrives through them has `ai_involved` set; a person's CLI or API call has not.
 AGENT_SOURCES = ("hook", "mcp", "import")
 STATUSES = ("scheduled", "active", "paused", "ended", "timeout", "cancelled", "failed")
+# Names seed 002 uses for a status: accepted wherever a person names one.
+STATUS_ALIASES = {"complete": "ended", "completed": "ended"}
 OUTCOMES = ("achieved", "partial", "not_achieved")
+
+
+def session_status(name: str) -> str:
+    """The stored status a person means (`complete` is `ended`)."""
+    cleaned = name.strip().lower()
+    return STATUS_ALIASES.get(cleaned, cleaned)
+
+
 TASK_STATUSES = ("todo", "in_progress", "completed")
 SOURCES = ("cli", "hook", "mcp", "api", "import", "library")
 
@@ -111,10 +121,12 @@ class Task:
     external_id: str | None
     created_at: datetime
     completed_at: datetime | None
+    number: int = 0  # 1, 2, 3 within the session; `id` is the global one (API, JSON)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "number": self.number,
             "session_id": self.session_id,
             "title": self.title,
             "status": self.status,

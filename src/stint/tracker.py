@@ -32,6 +32,7 @@ from stint.models import (
     Session,
     StintError,
     Task,
+    session_status,
 )
 from stint.projection import active_seconds
 from stint.scoring import quality_indicators, score_session
@@ -87,6 +88,10 @@ def mentions_in(text: str) -> list[str]:
 
 
 def _validate(fields: dict[str, Any]) -> None:
+    if fields.get("environment") is not None:
+        from stint.lifecycle import check_environment
+
+        fields["environment"] = check_environment(fields["environment"])
     outcome = fields.get("outcome")
     if outcome is not None and outcome not in OUTCOMES:
         raise StintError(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
@@ -355,13 +360,30 @@ class Tracker:
         cwd: str | None = None,
         evaluate: bool = True,
         source: str = "cli",
+        rating: int | None = None,
+        summary: str | None = None,
+        learnings: str | None = None,
+        completion: int | None = None,
     ) -> Session:
-        """End a session. One with success or completion indicators gets its goal
-        evaluated (deterministically, offline) unless `evaluate` is False; an outcome
-        given here wins over the evaluator's."""
+        """End a session. One with a goal or with success or completion indicators gets
+        it evaluated (deterministically, offline, from indicators and evidence: commits,
+        tests, tasks) unless `evaluate` is False; an outcome given here wins over the
+        evaluator's. `rating` (1–5), `summary`, `learnings` and `completion` (0–100 %)
+        are the person's own account and win over the evaluator's figures too."""
         from stint.lifecycle import finish
 
-        _validate({"outcome": outcome})
+        status = session_status(status)
+        told = {
+            name: value
+            for name, value in (
+                ("success_rating", rating),
+                ("summary", summary.strip() if summary else None),
+                ("learnings", learnings.strip() if learnings else None),
+                ("completion_percentage", completion),
+            )
+            if value is not None and value != ""
+        }
+        _validate({"outcome": outcome, **told})
         session_id = self.resolve(ref, cwd)
         if notes:
             self.add_note(session_id, notes, record_event=False)
@@ -374,11 +396,13 @@ class Tracker:
             session = self.get(session_id)
             raise Conflict(f"session {session.ref} is already {session.status}")
         ended = self.get(session_id)
-        if evaluate and (ended.success_indicators or ended.completion_indicators):
+        if evaluate and (ended.goal or ended.success_indicators or ended.completion_indicators):
             from stint.outcomes import evaluate as evaluate_goal
 
             evaluate_goal(self, session_id, llm=False, keep_outcome=outcome is not None)
             ended = self.get(session_id)
+        if told:
+            ended = self.update(session_id, **told)
         return ended
 
     def cancel(self, ref: str | int = "current", at: datetime | None = None) -> Session:
@@ -563,13 +587,16 @@ class Tracker:
         *,
         source: str = "cli",
         at: datetime | None = None,
+        by_number: bool = False,
     ) -> Task:
+        """Move a task. `task_ref`: its global id, `#N` (its number in the session), or
+        the agent's own id; with `by_number`, digits are the number (what a person types)."""
         if status not in TASK_STATUSES:
             raise StintError(f"task status must be one of {', '.join(TASK_STATUSES)}")
         session_id = self.resolve(ref)
         at = at or utcnow()
         with self.store.write() as conn:
-            task = rec.task_by_ref(conn, self.org, session_id, task_ref)
+            task = rec.task_by_ref(conn, self.org, session_id, task_ref, by_number=by_number)
             if task.status != status and rec.move_task(conn, task.id, task.status, status, at):
                 event = EventIn(
                     f"task_{status}",

@@ -114,20 +114,22 @@ def task() -> None:
 def task_add(title: str, status: str, ref: str, as_json: bool) -> None:
     """Create a task."""
     created = tracker().add_task(ref, title, status=status)
-    emit_json(created.to_dict()) if as_json else click.echo(f"Task {created.id}: {created.title}")
+    emit_json(created.to_dict()) if as_json else click.echo(
+        f"Task {created.number}: {created.title}"
+    )
 
 
 def _task_mover(name: str, status: str, help_text: str) -> click.Command:
     @task.command(name, help=help_text)
-    @click.argument("task_id")
+    @click.argument("task_id", metavar="NUMBER")
     @session_option
     @json_option
     def command(task_id: str, ref: str, as_json: bool) -> None:
-        moved = tracker().set_task_status(ref, task_id, status)
+        moved = tracker().set_task_status(ref, task_id, status, by_number=True)
         if as_json:
             emit_json(moved.to_dict())
         else:
-            click.echo(f"Task {moved.id} is {moved.status.replace('_', ' ')}: {moved.title}")
+            click.echo(f"Task {moved.number} is {moved.status.replace('_', ' ')}: {moved.title}")
 
     return command
 
@@ -147,7 +149,7 @@ def task_list(ref: str, as_json: bool) -> None:
         emit_json([t.to_dict() for t in tasks])
         return
     for t in tasks:
-        click.echo(f"{t.id:>5}  {t.status:<12} {t.title}")
+        click.echo(f"{t.number:>5}  {t.status:<12} {t.title}")
     if not tasks:
         click.echo("No tasks in this session.")
 

@@ -7,14 +7,18 @@ from typing import Any
 import click
 
 from stint.cli.common import emit_json, json_option, tracker, when
-from stint.models import STATUSES
+from stint.models import STATUS_ALIASES, STATUSES
 
 
 @click.command("list")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--project", "-p", help="Only this project.")
 @click.option("--tag", "-t", help="Only sessions with this tag.")
-@click.option("--status", type=click.Choice(STATUSES), help="Only this status.")
+@click.option(
+    "--status",
+    type=click.Choice([*STATUSES, *STATUS_ALIASES]),
+    help="Only this status (complete: ended).",
+)
 @click.option("--kind", help="Only this kind (coding, conversation, …).")
 @click.option("--since", metavar="TIME", help="Started at or after (ISO, HH:MM, -7d …).")
 @click.option("--followups", is_flag=True, help="Only sessions that need follow-up.")

@@ -44,6 +44,7 @@ def status(as_json: bool) -> None:
 @click.option("--agent", help="The agent: claude_code, codex, …")
 @click.option("--model", help="The AI model, e.g. claude-opus-4-6.")
 @click.option("--environment", help="local, vscode, ci, development, staging, production.")
+@click.option("--component", help="The part of the project worked on (e.g. api, web).")
 @click.option("--name", help="A short name for the session.")
 @click.option("--template", help="Take defaults from this template (stint template list).")
 @at_option
@@ -75,6 +76,10 @@ def start(as_json: bool, at: str | None, tags: tuple[str, ...], **options: Any) 
     metavar="REASON",
     help="End it as failed (status 'failed'), e.g. --failed 'tests broken'.",
 )
+@click.option("--rating", type=int, metavar="1-5", help="How well it went, 1 to 5.")
+@click.option("--summary", help="What the session accomplished, in your words.")
+@click.option("--learnings", help="What you learned (for the next session).")
+@click.option("--completion", type=int, metavar="PCT", help="How complete the goal is, 0-100.")
 @click.option("--session", "ref", default="current", show_default=True, help="Which session.")
 @at_option
 @json_option
@@ -85,15 +90,22 @@ def end(
     failure: str | None,
     at: str | None,
     as_json: bool,
+    **told: Any,
 ) -> None:
     """End the session and print its summary."""
     t = tracker()
     if failure is not None:
         session = t.end(
-            ref, at=when(at), notes=notes, outcome=outcome, status="failed", reason=failure[:50]
+            ref,
+            at=when(at),
+            notes=notes,
+            outcome=outcome,
+            status="failed",
+            reason=failure[:50],
+            **told,
         )
     else:
-        session = t.end(ref, at=when(at), notes=notes, outcome=outcome)
+        session = t.end(ref, at=when(at), notes=notes, outcome=outcome, **told)
     if as_json:
         emit_json(session.to_dict())
         return

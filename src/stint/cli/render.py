@@ -44,9 +44,14 @@ def _header(session: Session) -> list[str]:
         f"Duration: {human_duration(session.duration_seconds)}"
         f" (active {human_duration(session.active_seconds)})",
     ]
-    who = ", ".join(x for x in (session.agent, session.ai_model) if x)
+    # A model is not an agent: `stint start --model X` names no agent.
+    who = "   ".join(
+        f"{label}: {value}"
+        for label, value in (("Agent", session.agent), ("Model", session.ai_model))
+        if value
+    )
     if who:
-        lines.append(f"Agent: {who}")
+        lines.append(who)
     if session.branch or session.repo_root:
         lines.append(f"Git: {session.branch or 'detached'} @ {(session.start_commit or '—')[:10]}")
     return lines
@@ -143,9 +148,9 @@ def records_view(
 ) -> Group:
     parts: list[Any] = []
     if tasks:
-        table = Table("id", "task", "status", title="Tasks", title_justify="left")
+        table = Table("#", "task", "status", title="Tasks", title_justify="left")
         for task in tasks:
-            table.add_row(str(task.id), task.title, task.status)
+            table.add_row(str(task.number), task.title, task.status)
         parts.append(table)
     for title, items in (("Decisions", decisions), ("Context", context)):
         if items:

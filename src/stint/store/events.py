@@ -15,9 +15,13 @@ from sqlalchemy.engine import Connection
 from stint.models import Activity, EventIn, FileTouch
 from stint.projection import TOKEN_FIELDS, FileDelta, counter_deltas, file_deltas
 from stint.store import Store, schema
+from stint.timeparse import utcnow
 
 S = schema.sessions
 A = schema.activities
+# Sources that act live (a person at the CLI, an app, an MCP agent, the API): their
+# events are presence now. Hooks drained from the spool and imports are not.
+LIVE_SOURCES = frozenset({"cli", "api", "mcp", "library"})
 F = schema.session_files
 
 
@@ -123,7 +127,12 @@ def _project(
             total = tokens.setdefault(model, {"model": model})
             for name in (*TOKEN_FIELDS, "cost_usd"):
                 total[name] = total.get(name, 0) + figures.get(name, 0)
-    apply_counters(conn, session_id, counters, max(at for _, at in events))
+    # Something a person or a live caller did just now (not a hook replayed from the
+    # spool, not an import) is presence now, whatever time the event itself carries.
+    live = any(event.source in LIVE_SOURCES for event, _ in events)
+    apply_counters(
+        conn, session_id, counters, max(at for _, at in events), utcnow() if live else None
+    )
     if files:
         rows = [
             file_row(org_id, session_id, FileDelta(path, *tally[:4]), tally[5], tally[4])
@@ -137,10 +146,15 @@ def _project(
 
 
 def apply_counters(
-    conn: Connection, session_id: int, deltas: dict[str, float], at: datetime | None
+    conn: Connection,
+    session_id: int,
+    deltas: dict[str, float],
+    at: datetime | None,
+    seen: datetime | None = None,
 ) -> None:
     """One UPDATE: counters += deltas, effective lines follow the edits unless git measured
-    them, and last_activity_at moves forward (never back, events may arrive late)."""
+    them, and last_activity_at moves forward (never back, events may arrive late);
+    `seen` moves the wall-clock presence the inactivity sweep reads."""
     values: dict[str, Any] = {name: S.c[name] + value for name, value in deltas.items()}
     if "edit_lines_added" in deltas:
         values["loc_added"] = func.coalesce(
@@ -156,6 +170,10 @@ def apply_counters(
             else_=S.c.last_activity_at,
         )
         values["updated_at"] = at
+    if seen is not None:
+        values["seen_at"] = case(
+            (or_(S.c.seen_at.is_(None), S.c.seen_at < seen), seen), else_=S.c.seen_at
+        )
     if values:
         conn.execute(update(S).where(S.c.id == session_id).values(**values))
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
-from stint.models import NotFound, Project, Record, Task
+from stint.models import Conflict, NotFound, Project, Record, Task
 from stint.store import Store, schema
 
 P = schema.projects
@@ -98,6 +99,23 @@ def ensure_project(
     return project
 
 
+def ensure_component(
+    store: Store, conn: Connection, org_id: str, project_id: int, name: str, at: datetime
+) -> int:
+    """Get or create a project's component by name (race-safe, like `ensure_project`)."""
+    C = schema.components
+    store.insert_ignore(
+        conn,
+        C,
+        {"org_id": org_id, "project_id": project_id, "name": name, "created_at": at},
+        ["project_id", "name"],
+    )
+    found = conn.execute(
+        select(C.c.id).where(C.c.project_id == project_id, C.c.name == name)
+    ).scalar_one()
+    return int(found)
+
+
 def list_projects(conn: Connection, org_id: str) -> list[Project]:
     return [_project(row) for row in conn.execute(select(P).where(P.c.org_id == org_id))]
 
@@ -113,9 +131,13 @@ def _task(row: Any) -> Task:
         title=row.title,
         status=row.status,
         external_id=row.external_id,
+        number=row.number,
         created_at=row.created_at,
         completed_at=row.completed_at,
     )
+
+
+_MAX_NUMBER_RETRIES = 20
 
 
 def insert_task(
@@ -129,7 +151,9 @@ def insert_task(
     external_id: str | None,
     at: datetime,
 ) -> tuple[Task, bool]:
-    """Create a task; with an external id, an existing one is returned instead (False)."""
+    """Create a task with the session's next number (1, 2, 3 …); a concurrent writer
+    that took the same number makes this one retry with the next, as session numbers do.
+    With an external id, an existing task is returned instead (False)."""
     values = {
         "org_id": org_id,
         "session_id": session_id,
@@ -141,15 +165,30 @@ def insert_task(
         "updated_at": at,
         "completed_at": at if status == "completed" else None,
     }
-    if external_id is None:
-        task_id = _new_id(conn.execute(insert(T).values(values)))
+    for _ in range(_MAX_NUMBER_RETRIES):
+        if external_id is not None:
+            found = _task_by_external(conn, session_id, external_id)
+            if found is not None:
+                return found, False
+        number = conn.execute(
+            select(func.coalesce(func.max(T.c.number), 0) + 1).where(T.c.session_id == session_id)
+        ).scalar_one()
+        savepoint = conn.begin_nested()
+        try:
+            task_id = _new_id(conn.execute(insert(T).values(number=number, **values)))
+        except IntegrityError:
+            savepoint.rollback()
+            continue
+        savepoint.commit()
         return task_by_id(conn, org_id, task_id), True
-    created = store.insert_ignore(conn, T, values, ["session_id", "external_id"])
+    raise Conflict("could not allocate a task number; try again")
+
+
+def _task_by_external(conn: Connection, session_id: int, external_id: str) -> Task | None:
     row = conn.execute(
         select(T).where(T.c.session_id == session_id, T.c.external_id == external_id)
     ).first()
-    assert row is not None
-    return _task(row), created
+    return _task(row) if row else None
 
 
 def task_by_id(conn: Connection, org_id: str, task_id: int) -> Task:
@@ -159,20 +198,25 @@ def task_by_id(conn: Connection, org_id: str, task_id: int) -> Task:
     return _task(row)
 
 
-def task_by_ref(conn: Connection, org_id: str, session_id: int, ref: str | int) -> Task:
-    """A task of this session by id or by the agent's own id for it."""
-    if isinstance(ref, int) or str(ref).isdigit():
+def task_by_ref(
+    conn: Connection, org_id: str, session_id: int, ref: str | int, *, by_number: bool = False
+) -> Task:
+    """A task of this session by its global id (an int, or digits), by its number in the
+    session (`#2`, or digits with `by_number`), or by the agent's own id for it."""
+    text = str(ref).strip()
+    if text.startswith("#") and text[1:].isdigit():
+        text, by_number = text[1:], True
+    if isinstance(ref, int) or text.isdigit():
+        column = T.c.number if by_number and not isinstance(ref, int) else T.c.id
         row = conn.execute(
-            select(T).where(T.c.org_id == org_id, T.c.id == int(ref), T.c.session_id == session_id)
+            select(T).where(T.c.org_id == org_id, column == int(text), T.c.session_id == session_id)
         ).first()
         if row is not None:
             return _task(row)
-    row = conn.execute(
-        select(T).where(T.c.session_id == session_id, T.c.external_id == str(ref))
-    ).first()
-    if row is None:
+    found = _task_by_external(conn, session_id, str(ref))
+    if found is None:
         raise NotFound(f"no task {ref} in this session")
-    return _task(row)
+    return found
 
 
 def move_task(
@@ -192,7 +236,8 @@ def move_task(
 
 
 def tasks_of(conn: Connection, session_id: int) -> list[Task]:
-    return [_task(row) for row in conn.execute(select(T).where(T.c.session_id == session_id))]
+    rows = conn.execute(select(T).where(T.c.session_id == session_id).order_by(T.c.number))
+    return [_task(row) for row in rows]
 
 
 def insert_record(

@@ -222,6 +222,9 @@ sessions = Table(
     Column("started_at", UTCDateTime),
     Column("ended_at", UTCDateTime),
     Column("last_activity_at", UTCDateTime),
+    # Wall-clock presence: when a person or live caller last acted on it (the sweep reads
+    # it beside last_activity_at, which follows the events' own, possibly back-dated, times).
+    Column("seen_at", UTCDateTime),
     Column("paused_at", UTCDateTime),
     Column("paused_seconds", Float, nullable=False, default=0.0),
     Column("active_seconds", Float),
@@ -339,12 +342,15 @@ tasks = Table(
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
     Column("project_id", BigId, ForeignKey("projects.id", ondelete="SET NULL")),
     Column("external_id", String(200)),
+    # 1, 2, 3 within the session (what a person types: `stint task done 1`).
+    Column("number", Integer, nullable=False),
     Column("title", Text, nullable=False),
     Column("status", String(20), nullable=False, default="todo"),
     _created(),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
     UniqueConstraint("session_id", "external_id"),
+    UniqueConstraint("session_id", "number"),
     Index("ix_tasks_session", "session_id"),
 )
 

@@ -12,7 +12,7 @@ from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from stint.models import OPEN_STATUSES, Conflict, NotFound
+from stint.models import OPEN_STATUSES, Conflict, NotFound, session_status
 from stint.store import schema
 
 S = schema.sessions
@@ -115,10 +115,7 @@ def resolve(
         return current_id
     if text == "last":
         found = conn.execute(
-            select(S.c.id)
-            .where(S.c.org_id == org_id)
-            .order_by(S.c.started_at.desc().nulls_last(), S.c.id.desc())
-            .limit(1)
+            select(S.c.id).where(S.c.org_id == org_id).order_by(*NEWEST_FIRST).limit(1)
         ).scalar_one_or_none()
         if found is None:
             raise NotFound("no sessions recorded yet")
@@ -180,9 +177,13 @@ def update_session(conn: Connection, org_id: str, session_id: int, values: dict[
 
 
 def stale_open_sessions(conn: Connection, org_id: str, idle_before: datetime) -> list[int]:
+    """Active sessions with neither an event nor presence (`seen_at`) since `idle_before`."""
     rows = conn.execute(
         select(S.c.id).where(
-            S.c.org_id == org_id, S.c.status == "active", S.c.last_activity_at < idle_before
+            S.c.org_id == org_id,
+            S.c.status == "active",
+            S.c.last_activity_at < idle_before,
+            or_(S.c.seen_at.is_(None), S.c.seen_at < idle_before),
         )
     )
     return [int(row[0]) for row in rows]
@@ -204,7 +205,8 @@ class SessionFilter:
 def list_rows(
     conn: Connection, org_id: str, where: SessionFilter, limit: int, before_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """Newest first; `before_id` pages through (cursor pagination on the id)."""
+    """Newest first by start time; `before_id` pages through (the rows after that
+    session in the same order)."""
     P = schema.projects
     query = (
         select(S, P.c.name.label("project_name"))
@@ -217,7 +219,7 @@ def list_rows(
         T = schema.session_tags
         query = query.where(exists().where(T.c.session_id == S.c.id, T.c.tag == where.tag))
     if where.status:
-        query = query.where(S.c.status == where.status)
+        query = query.where(S.c.status == session_status(where.status))
     if where.kind:
         query = query.where(S.c.kind == where.kind)
     if where.model:
@@ -234,9 +236,31 @@ def list_rows(
     if where.followups:
         query = query.where(S.c.needs_followup.is_(True))
     if before_id is not None:
-        query = query.where(S.c.id < before_id)
-    query = query.order_by(S.c.id.desc()).limit(limit)
+        query = query.where(_after_cursor(conn, org_id, before_id))
+    query = query.order_by(*NEWEST_FIRST).limit(limit)
     return [dict(row) for row in conn.execute(query).mappings()]
+
+
+# The one order of every session list and of `last`: start time, newest first (an
+# imported or back-dated session falls into place), then the id; never-started
+# (scheduled) sessions last. Served by ix_sessions_org_started (the id rides along).
+NEWEST_FIRST = (S.c.started_at.desc().nulls_last(), S.c.id.desc())
+
+
+def _after_cursor(conn: Connection, org_id: str, cursor_id: int) -> Any:
+    """Rows after session `cursor_id` in NEWEST_FIRST order (keyset pagination)."""
+    started = conn.execute(
+        select(S.c.started_at).where(S.c.org_id == org_id, S.c.id == cursor_id)
+    ).first()
+    if started is None:
+        return S.c.id < cursor_id  # a cursor of a deleted session: fall back to the id
+    if started[0] is None:
+        return and_(S.c.started_at.is_(None), S.c.id < cursor_id)
+    return or_(
+        S.c.started_at < started[0],
+        and_(S.c.started_at == started[0], S.c.id < cursor_id),
+        S.c.started_at.is_(None),
+    )
 
 
 def delete_session(conn: Connection, org_id: str, session_id: int) -> None:

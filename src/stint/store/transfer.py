@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection
 
 from stint.store import schema
@@ -70,6 +70,8 @@ def insert_rows(conn: Connection, store: Any, name: str, batch: Iterable[dict[st
     if not values:
         return 0
     table = EXPORT_TABLES[name]
+    if name == "tasks":
+        _number_tasks(conn, values)
     # RETURNING counts what went in: skipped rows return nothing, and unlike rowcount it
     # is reliable for a batched insert on both drivers.
     statement = (
@@ -82,6 +84,24 @@ def insert_rows(conn: Connection, store: Any, name: str, batch: Iterable[dict[st
         chunk = values[start : start + _BATCH]
         inserted += len(conn.execute(statement, chunk).all())
     return inserted
+
+
+def _number_tasks(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Tasks from an export made before tasks had numbers get the next ones of their
+    session, in id order (as migration 0005 numbered them)."""
+    T = schema.tasks
+    unnumbered = sorted((r for r in rows if r.get("number") is None), key=lambda r: r["id"])
+    following: dict[int, int] = {}
+    for row in unnumbered:
+        sid = int(row["session_id"])
+        if sid not in following:
+            stored = conn.execute(
+                select(func.coalesce(func.max(T.c.number), 0)).where(T.c.session_id == sid)
+            ).scalar_one()
+            given = [int(r["number"]) for r in rows if r.get("number") and r["session_id"] == sid]
+            following[sid] = max([int(stored), *given])
+        following[sid] += 1
+        row["number"] = following[sid]
 
 
 def reset_sequences(conn: Connection) -> None:

@@ -263,6 +263,8 @@ class TaskOut(Doc):
 
     id: int
     """Task id"""
+    number: int
+    """The task's number within its session (1, 2, 3 …)"""
     session_id: int
     """The session's id"""
     title: str
