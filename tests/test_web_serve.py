@@ -96,9 +96,12 @@ def test_server_sweeps_idle_sessions_while_running(stint_home: Path) -> None:
 
     from stint.timeparse import utcnow
 
-    tracker = Tracker.open(f"sqlite:///{stint_home / 'sweep.db'}")
+    # A back-dated start counts as presence now, so the session goes idle only once the
+    # (here very short) timeout has passed since it was started.
+    tracker = Tracker.open(f"sqlite:///{stint_home / 'sweep.db'}", timeout_minutes=0.01)
     idle = tracker.start(goal="forgotten", project="p", at=utcnow() - timedelta(hours=5))
     assert tracker.get(idle.id).status == "active"
+    time.sleep(1.0)
     with TestClient(create_app(tracker, housekeeping_seconds=0.2)):
         deadline = time.monotonic() + 10
         while tracker.get(idle.id).status == "active" and time.monotonic() < deadline:
