@@ -110,9 +110,7 @@ def _cli(work: Path, env: dict[str, str]) -> None:
 
 def _mcp(work: Path, env: dict[str, str]) -> None:
     base = {k: os.environ[k] for k in ("PATH", "HOME", "STINT_HOME") if k in os.environ}
-    params = StdioServerParameters(
-        command=STINT, args=["mcp"], env={**base, **env}, cwd=str(work)
-    )
+    params = StdioServerParameters(command=STINT, args=["mcp"], env={**base, **env}, cwd=str(work))
 
     async def scenario() -> None:
         async with Client(params, client_info=CLAUDE, mode="legacy") as client:

@@ -33,6 +33,8 @@ INTERACTION_TYPES = (
 )
 COVERAGE_LEVELS = ("introduction", "exploration", "deep_dive", "completion")
 CAPTURE = ("full", "metadata")
+
+
 def _stored(text: str | None, capture: str) -> tuple[str | None, dict[str, Any]]:
     """What the capture policy keeps of a text: all of it (redacted), or its size and hash."""
     if text is None:
