@@ -350,6 +350,8 @@ def test_a_json_value_under_a_secret_key_is_masked_and_keys_stay() -> None:
 def test_prose_is_left_alone() -> None:
     for text in ("basic configuration works", "bearer of bad news", "ls -la src/ && make"):
         assert redact(text) == text
+    assert BEARER not in redact(f"Authorization: Bearer {BEARER}")
+    assert "abcdefghijklmnop" not in redact("Authorization: Bearer abcdefghijklmnop")
 
 
 def test_the_hook_masks_before_the_spool_and_keeps_valid_json() -> None:
@@ -359,6 +361,8 @@ def test_the_hook_masks_before_the_spool_and_keeps_valid_json() -> None:
     assert json.loads(masked)["hook_event_name"] == "UserPromptSubmit"
     plain = json.dumps({"hook_event_name": "Stop", "cwd": "/home/u/app"})
     assert fastpath.mask_secrets(plain) is plain  # no hint of a secret: untouched
+    hinted = '{"hook_event_name":"Stop",  "prompt":"the token counter passed"}'
+    assert fastpath.mask_secrets(hinted) == hinted  # a hint but no secret: byte for byte
     lone = '{"prompt": "\\ud800 password=hunter2hunter"}'
     assert _leaks(fastpath.mask_secrets(lone)) == []
     (fastpath.mask_secrets(lone)).encode("utf-8")  # storable in the spool

@@ -83,12 +83,13 @@ def _patterns() -> tuple[tuple[Pattern[str], str], ...]:
                 re.compile(r"(?P<pre>[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:)[^/\s@]+(?=@)"),
                 r"\g<pre>" + MASK,
             ),
-            # Authorization headers: bearer and basic credentials. The credential must hold
-            # a digit or "=", so prose ("basic configuration") is left alone.
+            # Authorization headers: bearer and basic credentials. A basic one must hold a
+            # digit or "=" (base64 nearly always does), so prose ("basic configuration")
+            # is left alone.
             (
                 re.compile(
-                    r"(?i)(?P<pre>\b(?:bearer|basic)\s+)"
-                    r"(?=[A-Za-z._~+/-]*[0-9=])[A-Za-z0-9._~+/=-]{8,}"
+                    r"(?i)(?P<pre>\b(?:bearer\s+|basic\s+(?=[A-Za-z._~+/-]*[0-9=])))"
+                    r"[A-Za-z0-9._~+/=-]{8,}"
                 ),
                 r"\g<pre>" + MASK,
             ),

@@ -111,11 +111,14 @@ def mask_secrets(text: str) -> str:
     except ValueError:
         # The drain buries what is not JSON; it waits there masked too.
         return redaction.redact(text)
-    masked = json.dumps(redaction.redact_value(value), ensure_ascii=False)
+    cleaned = redaction.redact_value(value)
+    if cleaned == value:  # only a hint, no secret: keep the record byte for byte
+        return text
+    masked = json.dumps(cleaned, ensure_ascii=False)
     try:
         masked.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: keep it escaped, as it arrived
-        masked = json.dumps(redaction.redact_value(value))
+        masked = json.dumps(cleaned)
     return masked
 
 
