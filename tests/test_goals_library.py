@@ -283,7 +283,7 @@ def test_capture_policy_and_redaction(tracker: Tracker) -> None:
     assert stored["content"] is None and stored["payload"]["content"]["chars"] == 19
     full = tracker.handle(s.id)  # a handle stores what the app passes, by default
     kept = full.interaction("command", "curl -H 'api_key=sk-abcdefghijklmnopqrstuv' x")
-    assert "sk-abc" not in kept["content"] and "[redacted]" in kept["content"]
+    assert "sk-abc" not in kept["content"] and "[REDACTED]" in kept["content"]
     # Tracker.add_interaction follows the configured policy (metadata by default).
     assert tracker.add_interaction(s.id, "response", "hello")["content"] is None
     assert [i["content"] for i in s.interactions()] == [None, kept["content"], None]

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from stint.models import OPEN_STATUSES, Conflict, EventIn, StintError
+from stint.redaction import redact
 from stint.store import events as ev
 from stint.store import goals as gs
 from stint.store import sessions as ss
@@ -35,16 +35,6 @@ INTERACTION_TYPES = (
 )
 COVERAGE_LEVELS = ("introduction", "exploration", "deep_dive", "completion")
 CAPTURE = ("full", "metadata")
-_SECRET = re.compile(
-    r"(sk-[A-Za-z0-9_-]{16,}|sk-ant-[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|"
-    r"AKIA[0-9A-Z]{16}|xox[abpr]-[A-Za-z0-9-]{10,}|"
-    r"(?i:(?:api[_-]?key|password|passwd|secret|token)\s*[=:]\s*)\S+)"
-)
-
-
-def redact(text: str) -> str:
-    """Credentials (API keys, tokens, `password=…`) replaced by a marker."""
-    return _SECRET.sub("[redacted]", text)
 
 
 def _stored(text: str | None, capture: str) -> tuple[str | None, dict[str, Any]]:

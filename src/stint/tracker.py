@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from sqlalchemy import case
 from sqlalchemy.engine import Connection
 
 from stint.config import Settings, load_settings
@@ -471,14 +470,8 @@ class Tracker:
             raise StintError("the note is empty")
         session_id = self.resolve(ref)
         now = utcnow()
-        S = schema.sessions
         with self.store.write() as conn:
-            ss.update_session(
-                conn,
-                self.org,
-                session_id,
-                {"notes": case((S.c.notes.is_(None), text), else_=S.c.notes + "\n" + text)},
-            )
+            ss.append_notes(conn, self.org, session_id, text)
             note_id = rec.insert_note(conn, self.org, session_id, text, now, **note)
             if record_event:
                 ev.append(

@@ -56,6 +56,7 @@ def hook(args: list[str], stdin: BinaryIO) -> int:
         log(f"hook {name}: {record}; nothing spooled")
         return 0
     text, event = record
+    text = mask_secrets(text)
     home = spool.home_dir()
     spool.append(home, agent, text)
     if event in DRAIN_EVENTS and not os.environ.get("STINT_NO_BACKGROUND_DRAIN"):
@@ -93,6 +94,32 @@ def parse(data: bytes) -> tuple[str, str] | str:
     except UnicodeDecodeError:
         return "payload is not UTF-8"
     return text, event_name(body)
+
+
+def mask_secrets(text: str) -> str:
+    """The record with its credentials masked, so none sits in the spool file (the store
+    redacts again on every write). A record with no hint of a secret is returned as is,
+    without paying for `json` and the patterns."""
+    from stint import redaction
+
+    if not redaction.might_hold_secret(text):
+        return text
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError:
+        # The drain buries what is not JSON; it waits there masked too.
+        return redaction.redact(text)
+    cleaned = redaction.redact_value(value)
+    if cleaned == value:  # only a hint, no secret: keep the record byte for byte
+        return text
+    masked = json.dumps(cleaned, ensure_ascii=False)
+    try:
+        masked.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: keep it escaped, as it arrived
+        masked = json.dumps(cleaned)
+    return masked
 
 
 def event_name(body: bytes) -> str:

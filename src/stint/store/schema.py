@@ -29,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 
+from stint.redaction import redact, redact_value
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -65,6 +67,38 @@ class UTCDateTime(TypeDecorator[datetime]):
         if moment.tzinfo is None:
             return moment.replace(tzinfo=UTC)
         return moment.astimezone(UTC)
+
+
+class RedactedText(TypeDecorator[str]):
+    """Free text (Text): credentials masked on the way in. Every write of a column of this
+    type passes here — the CLI, MCP, the HTTP API, the library, capture, data import —
+    so no path can store a secret verbatim. Same DDL as Text: no migration."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else redact(value)
+
+
+class RedactedString(TypeDecorator[str]):
+    """`RedactedText` for a bounded String column (names, tags)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else redact(value)
+
+
+class RedactedJSON(TypeDecorator[Any]):
+    """JSON whose strings (nested) are redacted on the way in; keys and numbers stay."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else redact_value(value)
 
 
 def _org() -> Column[str]:
@@ -113,7 +147,7 @@ projects = Table(
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     _org(),
-    Column("name", String(200), nullable=False),
+    Column("name", RedactedString(200), nullable=False),
     Column("repo_root", Text),
     Column("remote_url", Text),
     Column("is_default", Boolean, nullable=False, default=False),
@@ -139,16 +173,16 @@ templates = Table(
     Column("id", BigId, primary_key=True, autoincrement=True),
     _org(),
     Column("name", String(200), nullable=False),
-    Column("description", Text),
+    Column("description", RedactedText),
     Column("kind", String(50)),
-    Column("default_intention", Text),
-    Column("default_success_indicators", JSON),
-    Column("default_completion_indicators", JSON),
-    Column("default_constraints", JSON),
-    Column("default_procedure_notes", Text),
+    Column("default_intention", RedactedText),
+    Column("default_success_indicators", RedactedJSON),
+    Column("default_completion_indicators", RedactedJSON),
+    Column("default_constraints", RedactedJSON),
+    Column("default_procedure_notes", RedactedText),
     Column("default_duration_minutes", Integer),
-    Column("default_tags", JSON),
-    Column("default_state", JSON),
+    Column("default_tags", RedactedJSON),
+    Column("default_state", RedactedJSON),
     Column("suggested_for", JSON),
     Column("is_active", Boolean, nullable=False, default=True),
     _created(),
@@ -195,13 +229,13 @@ sessions = Table(
     Column("template_id", BigId, ForeignKey("templates.id", ondelete="SET NULL")),
     Column("previous_session_id", BigId, ForeignKey("sessions.id", ondelete="SET NULL")),
     Column("kind", String(50), nullable=False, default="coding"),
-    Column("name", String(200)),
-    Column("goal", Text),
-    Column("success_indicators", JSON),
-    Column("completion_indicators", JSON),
-    Column("constraints", JSON),
-    Column("procedure_notes", Text),
-    Column("state", JSON),
+    Column("name", RedactedString(200)),
+    Column("goal", RedactedText),
+    Column("success_indicators", RedactedJSON),
+    Column("completion_indicators", RedactedJSON),
+    Column("constraints", RedactedJSON),
+    Column("procedure_notes", RedactedText),
+    Column("state", RedactedJSON),
     Column("status", String(20), nullable=False),
     # Non-null only while active or paused: a unique guard for "one open session per
     # project and agent session" that holds even for two concurrent starts.
@@ -244,15 +278,15 @@ sessions = Table(
     Column("cost_usd", Float, nullable=False, default=0.0),
     Column("productivity_score", Float),
     Column("score_breakdown", JSON),
-    Column("notes", Text),
-    Column("summary", Text),
-    Column("learnings", Text),
+    Column("notes", RedactedText),
+    Column("summary", RedactedText),
+    Column("learnings", RedactedText),
     Column("success_rating", Integer),
     Column("completion_percentage", Integer),
     Column("needs_followup", Boolean, nullable=False, default=False),
-    Column("followup_notes", Text),
-    Column("next_session_suggestion", Text),
-    Column("evaluation", JSON),
+    Column("followup_notes", RedactedText),
+    Column("next_session_suggestion", RedactedText),
+    Column("evaluation", RedactedJSON),
     _created(),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("org_id", "number"),
@@ -287,7 +321,7 @@ session_tags = Table(
     "session_tags",
     metadata,
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag", String(100), primary_key=True),
+    Column("tag", RedactedString(100), primary_key=True),
     _org(),
     Index("ix_session_tags_tag", "org_id", "tag"),
 )
@@ -299,15 +333,15 @@ activities = Table(
     _org(),
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
     Column("type", String(50), nullable=False),
-    Column("description", Text),
+    Column("description", RedactedText),
     Column("occurred_at", UTCDateTime, nullable=False),
     Column("source", String(20), nullable=False, default="cli"),
     Column("ai_involved", Boolean, nullable=False, default=False),
-    Column("file_path", Text),
+    Column("file_path", RedactedText),
     Column("task_id", BigId),
     Column("decision_id", BigId),
     Column("context_id", BigId),
-    Column("payload", JSON),
+    Column("payload", RedactedJSON),
     Column("idem_key", String(300)),
     UniqueConstraint("org_id", "idem_key"),
     Index("ix_activities_session_time", "session_id", "occurred_at"),
@@ -318,7 +352,7 @@ session_files = Table(
     "session_files",
     metadata,
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
-    Column("path", Text, primary_key=True),
+    Column("path", RedactedText, primary_key=True),
     _org(),
     Column("times_modified", Integer, nullable=False, default=0),
     Column("lines_added", Integer, nullable=False, default=0),
@@ -328,7 +362,7 @@ session_files = Table(
     Column("git_lines_added", Integer),
     Column("git_lines_removed", Integer),
     Column("git_change", String(20)),
-    Column("renamed_from", Text),
+    Column("renamed_from", RedactedText),
     Column("is_binary", Boolean, nullable=False, default=False),
     Column("first_touched_at", UTCDateTime, nullable=False),
     Column("last_touched_at", UTCDateTime, nullable=False),
@@ -344,7 +378,7 @@ tasks = Table(
     Column("external_id", String(200)),
     # 1, 2, 3 within the session (what a person types: `stint task done 1`).
     Column("number", Integer, nullable=False),
-    Column("title", Text, nullable=False),
+    Column("title", RedactedText, nullable=False),
     Column("status", String(20), nullable=False, default="todo"),
     _created(),
     Column("updated_at", UTCDateTime, nullable=False),
@@ -360,8 +394,8 @@ decisions = Table(
     Column("id", BigId, primary_key=True, autoincrement=True),
     _org(),
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
-    Column("text", Text, nullable=False),
-    Column("rationale", Text),
+    Column("text", RedactedText, nullable=False),
+    Column("rationale", RedactedText),
     _created(),
     Index("ix_decisions_session", "session_id"),
 )
@@ -372,8 +406,8 @@ context_items = Table(
     Column("id", BigId, primary_key=True, autoincrement=True),
     _org(),
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
-    Column("text", Text, nullable=False),
-    Column("mentions", JSON),
+    Column("text", RedactedText, nullable=False),
+    Column("mentions", RedactedJSON),
     _created(),
     Index("ix_context_items_session", "session_id"),
 )
@@ -387,8 +421,8 @@ interactions = Table(
     Column("sequence", Integer, nullable=False),
     Column("type", String(30), nullable=False),
     Column("role", String(30)),
-    Column("content", Text),
-    Column("response", Text),
+    Column("content", RedactedText),
+    Column("response", RedactedText),
     Column("category", String(100)),
     Column("response_method", String(50)),
     Column("tool_name", String(200)),
@@ -398,10 +432,10 @@ interactions = Table(
     Column("output_tokens", BigInteger),
     Column("model", String(100)),
     Column("sentiment", String(50)),
-    Column("themes", JSON),
-    Column("people", JSON),
-    Column("places", JSON),
-    Column("payload", JSON),
+    Column("themes", RedactedJSON),
+    Column("people", RedactedJSON),
+    Column("places", RedactedJSON),
+    Column("payload", RedactedJSON),
     Column("idem_key", String(300)),
     _created(),
     UniqueConstraint("session_id", "sequence"),
@@ -415,9 +449,9 @@ artifacts = Table(
     _org(),
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
     Column("type", String(50), nullable=False),
-    Column("name", String(200)),
-    Column("content", Text),
-    Column("data", JSON),
+    Column("name", RedactedString(200)),
+    Column("content", RedactedText),
+    Column("data", RedactedJSON),
     Column("subject_key", String(200)),
     Column("is_provisional", Boolean, nullable=False, default=True),
     Column("is_approved", Boolean, nullable=False, default=False),
@@ -435,7 +469,7 @@ notes = Table(
     _org(),
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
     Column("type", String(50), nullable=False, default="observation"),
-    Column("content", Text, nullable=False),
+    Column("content", RedactedText, nullable=False),
     Column("at_interaction", Integer),
     Column("is_important", Boolean, nullable=False, default=False),
     Column("requires_followup", Boolean, nullable=False, default=False),
@@ -450,7 +484,7 @@ subjects = Table(
     Column("id", BigId, primary_key=True, autoincrement=True),
     _org(),
     Column("key", String(200), nullable=False),
-    Column("name", String(200)),
+    Column("name", RedactedString(200)),
     Column("kind", String(50)),
     _created(),
     UniqueConstraint("org_id", "key"),
@@ -465,7 +499,7 @@ session_subjects = Table(
     Column("is_primary", Boolean, nullable=False, default=False),
     Column("coverage_level", String(50)),
     Column("prompts_completed", Integer, nullable=False, default=0),
-    Column("notes", Text),
+    Column("notes", RedactedText),
     _created(),
 )
 
@@ -488,7 +522,7 @@ commits = Table(
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
     Column("sha", String(64), primary_key=True),
     _org(),
-    Column("subject", Text),
+    Column("subject", RedactedText),
     Column("author", String(200)),
     Column("committed_at", UTCDateTime),
     Column("lines_added", Integer, nullable=False, default=0),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, case, delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -174,6 +174,16 @@ def find_by_agent_session(
 
 def update_session(conn: Connection, org_id: str, session_id: int, values: dict[str, Any]) -> None:
     conn.execute(update(S).where(S.c.org_id == org_id, S.c.id == session_id).values(**values))
+
+
+def append_notes(conn: Connection, org_id: str, session_id: int, text: str) -> None:
+    """Append a line to the session's notes in one statement. The text is bound with the
+    column's type, so it is redacted like any other write (a bare literal would not be)."""
+    line = literal(text, S.c.notes.type)
+    joined = S.c.notes + literal("\n", S.c.notes.type) + line
+    update_session(
+        conn, org_id, session_id, {"notes": case((S.c.notes.is_(None), line), else_=joined)}
+    )
 
 
 def stale_open_sessions(conn: Connection, org_id: str, idle_before: datetime) -> list[int]:

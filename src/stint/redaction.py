@@ -1,0 +1,161 @@
+"""Credentials never reach the disk: the store's free-text and JSON columns pass every
+value through `redact` (see `stint.store.schema`), and the hook masks a record before it
+is spooled. Standard library only, and cheap to import: the hook path imports this, so
+`re` is imported and the patterns compiled only when a text holds a hint of a secret.
+"""
+
+from __future__ import annotations
+
+# Not `typing.TYPE_CHECKING`: importing `typing` would cost the hook path milliseconds.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from re import Pattern
+
+MASK = "[REDACTED]"
+_SECRET_NAME = (
+    r"(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)"
+)
+# Lower-case substrings at least one of which every pattern below needs to match (a URL
+# credential needs "://" and "@", checked apart). Text with none of them is returned as
+# is without running a regex, which keeps the common case fast.
+HINTS = (
+    "private key",
+    "bearer",
+    "basic",
+    "sk-",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "akia",
+    "asia",
+    "xox",
+    "aiza",
+    "k_live_",
+    "eyj",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "api_key",
+    "api-key",
+    "apikey",
+    "access_key",
+    "access-key",
+    "accesskey",
+    "private_key",
+    "private-key",
+    "privatekey",
+    "credential",
+)
+
+_compiled: tuple[tuple[Pattern[str], str], ...] | None = None
+_secret_key: Pattern[str] | None = None
+
+
+def might_hold_secret(text: str) -> bool:
+    """False when `text` cannot match any pattern (no hint in it); True is only a maybe."""
+    low = text.lower()
+    if "://" in low and "@" in low:
+        return True
+    return any(hint in low for hint in HINTS)
+
+
+def _patterns() -> tuple[tuple[Pattern[str], str], ...]:
+    global _compiled
+    if _compiled is None:
+        import re
+
+        _compiled = (
+            # PEM private keys, whole block.
+            (
+                re.compile(
+                    r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----"
+                    r".*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)",
+                    re.DOTALL,
+                ),
+                MASK,
+            ),
+            # user:password@ in URLs.
+            (
+                re.compile(r"(?P<pre>[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:)[^/\s@]+(?=@)"),
+                r"\g<pre>" + MASK,
+            ),
+            # Authorization headers: bearer and basic credentials. A basic one must hold a
+            # digit or "=" (base64 nearly always does), so prose ("basic configuration")
+            # is left alone.
+            (
+                re.compile(
+                    r"(?i)(?P<pre>\b(?:bearer\s+|basic\s+(?=[A-Za-z._~+/-]*[0-9=])))"
+                    r"[A-Za-z0-9._~+/=-]{8,}"
+                ),
+                r"\g<pre>" + MASK,
+            ),
+            # Well-known key shapes: Anthropic/OpenAI, GitHub, AWS, Slack, Google, Stripe, JWTs.
+            (
+                re.compile(
+                    r"\b(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}"
+                    r"|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}"
+                    r"|(?:AKIA|ASIA)[0-9A-Z]{16}|xox[abposr]-[A-Za-z0-9-]{10,}"
+                    r"|AIza[0-9A-Za-z_-]{30,}|[rs]k_live_[A-Za-z0-9]{16,}"
+                    r"|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})"
+                ),
+                MASK,
+            ),
+            # NAME=value and "api_key": "value" where the name says secret.
+            (
+                re.compile(
+                    r"(?i)(?P<pre>\b[\w.-]*" + _SECRET_NAME + r"[\w.-]*[\"']?\s*[=:]\s*[\"']?)"
+                    r"(?!\[REDACTED\])[^\s\"'&;|,}]{4,}"
+                ),
+                r"\g<pre>" + MASK,
+            ),
+            # Command-line flags: --password VALUE, --api-key VALUE.
+            (
+                re.compile(
+                    r"(?i)(?P<pre>(?<!\S)--?[\w-]*"
+                    + _SECRET_NAME
+                    + r"[\w-]*\s+)(?!-)[^\s\"'&;|]{4,}"
+                ),
+                r"\g<pre>" + MASK,
+            ),
+        )
+    return _compiled
+
+
+def redact(text: str) -> str:
+    """`text` with every credential-shaped substring replaced by `[REDACTED]`."""
+    if not might_hold_secret(text):
+        return text
+    for pattern, replacement in _patterns():
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _is_secret_key(key: str) -> bool:
+    global _secret_key
+    if _secret_key is None:
+        import re
+
+        _secret_key = re.compile(r"(?i)" + _SECRET_NAME + r"s?$")
+    return _secret_key.search(key) is not None
+
+
+def redact_value(value: object) -> object:
+    """Redact every string inside a JSON-like value (dicts, lists, scalars). Keys stay;
+    a string under a key that names a secret (`{"password": "hunter2"}`) is masked whole,
+    since the value alone has no shape to recognise."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {
+            key: MASK
+            if isinstance(item, str) and item and isinstance(key, str) and _is_secret_key(key)
+            else redact_value(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_value(item) for item in value]
+    return value
