@@ -224,7 +224,7 @@ def _event(
     if operation == "invoke_agent":
         agent_name = text(attrs.get("gen_ai.agent.name"))
         figures = usage(attrs)
-        payload: dict[str, Any] = {
+        info: dict[str, Any] = {
             "type": "response",
             "operation": operation,
             "agent_name": agent_name,
@@ -238,7 +238,7 @@ def _event(
             description=f"Agent {agent_name or 'run'}{' failed' if failed else ''}",
             source=SOURCE,
             ai_involved=True,
-            payload={k: v for k, v in payload.items() if v is not None},
+            payload={k: v for k, v in info.items() if v is not None},
             key=event_key(AGENT, conv, operation, span_ref),
         )
     return None
