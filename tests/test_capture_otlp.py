@@ -411,6 +411,42 @@ def test_claude_code_json_as_its_exporter_writes_it() -> None:
     )
 
 
+REAL_SID = "eec3945a-5a85-4c3c-9aa2-39e4b8445cef"
+
+
+def test_public_claude_code_capture() -> None:
+    """Two bodies Claude Code 2.1.294 really sent over http/json (README: origin)."""
+    logs = claude.map_logs(
+        decode_logs((FIXTURES / "claude_code_2.1.294_logs.json").read_bytes(), JSON)
+    )
+    (session,) = logs.sessions
+    assert session.agent_session_id == REAL_SID
+    assert (session.app_version, session.terminal_type) == ("2.1.294", "xterm-256color")
+    assert session.model == "claude-haiku-5-5"  # a `claude -p` run: query_source "sdk"
+    assert logs.ignored == 3 and logs.rejected == 0  # assistant_response, 2 mcp connections
+    (tokens,) = session.events
+    assert tokens.key == f"claude_code:{REAL_SID}:api_request:req_011CfpSK96NthX9vPNsW9X2b"
+    assert [tokens.payload[n] for n in claude.TOKEN_TYPES.values()] == [2, 4, 9179, 13356]
+    assert tokens.payload["cost_usd"] == pytest.approx(0.00276519)
+    assert tokens.payload["duration_ms"] == 742
+    assert tokens.occurred_at is not None
+    assert tokens.occurred_at.isoformat() == "2026-10-08T08:15:18.137000+00:00"
+    prompt = claude.map_logs(
+        decode_logs((FIXTURES / "claude_code_2.1.294_prompt.json").read_bytes(), JSON)
+    )
+    (message,) = prompt.sessions[0].events
+    assert message.type == "message" and message.payload["chars"] == 30
+    assert message.key == f"claude_code:{REAL_SID}:prompt_id:a50257c3-696f-46fc-9f50-5483556d2fac"
+    assert message.payload["message_uuid"] == "a37624e1-d3d8-4ea7-b607-7b7ad0aa49ae"
+    # protobuf round trip: the same records either way
+    for name in ("logs", "prompt"):
+        request = decode_logs((FIXTURES / f"claude_code_2.1.294_{name}.json").read_bytes(), JSON)
+        again = decode_logs(request.SerializeToString(), PROTOBUF)
+        assert [e.key for e in claude.map_logs(again).sessions[0].events] == [
+            e.key for e in claude.map_logs(request).sessions[0].events
+        ]
+
+
 # ------------------------------------------------------------------ Claude Code metrics
 
 CLAUDE_METRICS = [

@@ -180,10 +180,13 @@ def _clean(payload: dict[str, Any]) -> dict[str, Any]:
 
 def _prompt(session: AgentSession, attrs: dict[str, Any], rid: str) -> EventIn:
     sid = session.agent_session_id
-    prompt = attrs.get("prompt")
+    prompt = next(
+        (p for p in (attrs.get("prompt"), attrs.get("prompt_text")) if text(p) and p != REDACTED),
+        None,
+    )
     prompt_id = text(attrs.get("prompt.id"))
     chars = count(attrs.get("prompt_length"))
-    if isinstance(prompt, str) and prompt and prompt != REDACTED:
+    if isinstance(prompt, str):
         key = prompt_key(AGENT, sid, prompt)  # = the hooks' and the transcript's key
         chars = chars or len(prompt)
     elif prompt_id is not None:
@@ -241,6 +244,13 @@ def _cost(attrs: dict[str, Any]) -> float:
     return max(cost, 0.0)
 
 
+def _side_query(query_source: str | None) -> bool:
+    """A subagent's or a housekeeping request (its model is not the session's)."""
+    if query_source is None:
+        return False
+    return any(word in query_source for word in ("subagent", "auxiliary", "compact", "agent:"))
+
+
 def _api_request(session: AgentSession, attrs: dict[str, Any], rid: str) -> EventIn:
     sid = session.agent_session_id
     request_id = text(attrs.get("request_id"))
@@ -258,7 +268,7 @@ def _api_request(session: AgentSession, attrs: dict[str, Any], rid: str) -> Even
         "cache_creation_tokens": count(attrs.get("cache_creation_tokens")),
     }
     query_source = text(attrs.get("query_source"))
-    if model != "unknown" and (query_source is None or "main" in query_source):
+    if model != "unknown" and not _side_query(query_source):
         session.model = model
     payload: dict[str, Any] = {
         **figures,
