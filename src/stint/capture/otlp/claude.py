@@ -386,7 +386,8 @@ def map_metrics(request: ExportMetricsServiceRequest) -> Mapped:
             scope = scope_metrics.scope.name
             for metric in scope_metrics.metrics:
                 if not metric.name.startswith(PREFIX):
-                    sessions.result.ignored += 1
+                    if not metric.name.startswith("gen_ai."):  # the GenAI mapping's
+                        sessions.result.ignored += 1
                     continue
                 for raw in raw_points(metric, resource, scope):
                     total = metric_total(metric.name, raw.attributes)

@@ -32,6 +32,7 @@ without one are returned in `Mapped.unattributed`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
@@ -98,47 +99,86 @@ def _identify(session: AgentSession, attrs: dict[str, Any]) -> None:
             setattr(session, name, value)
 
 
-def map_spans(request: ExportTraceServiceRequest) -> Mapped:
-    """The GenAI conversations in one traces request."""
+def map_spans(request: ExportTraceServiceRequest, known: Mapping[str, str] | None = None) -> Mapped:
+    """The GenAI conversations in one traces request.
+
+    A span without `gen_ai.conversation.id` takes its trace's: from a span of this request,
+    else from `known` (trace id hex → conversation id, what earlier requests taught —
+    `Mapped.conversations` of theirs). Children usually end, and so are exported, before
+    the agent span that names the conversation; a span whose trace is not known yet is
+    not rejected but returned in `Mapped.pending` (a request of those spans alone) for the
+    caller to map again, with `known`, once the trace's conversation has arrived."""
     sessions = Sessions()
-    spans: list[tuple[Span, dict[str, Any]]] = []
-    by_trace: dict[bytes, set[str]] = {}
-    for resource_spans in request.resource_spans:
+    result = sessions.result
+    spans: list[tuple[int, int, Span, dict[str, Any]]] = []
+    by_trace: dict[str, set[str]] = {}
+    for r, resource_spans in enumerate(request.resource_spans):
         resource = attributes(resource_spans.resource.attributes)
-        for scope_spans in resource_spans.scope_spans:
+        for k, scope_spans in enumerate(resource_spans.scope_spans):
             for span in scope_spans.spans:
                 attrs = {**resource, **attributes(span.attributes)}
-                spans.append((span, attrs))
+                spans.append((r, k, span, attrs))
                 conversation = text(attrs.get(CONVERSATION))
-                if conversation is not None:
-                    by_trace.setdefault(bytes(span.trace_id), set()).add(conversation)
-    for span, attrs in spans:
+                if conversation is not None and span.trace_id:
+                    by_trace.setdefault(span.trace_id.hex(), set()).add(conversation)
+    for trace, names in by_trace.items():
+        if len(names) == 1:
+            result.conversations[trace] = next(iter(names))
+    waiting: list[tuple[int, int, Span]] = []
+    for r, k, span, attrs in spans:
         operation = operation_of(span, attrs)
         if operation is None or operation not in OPERATIONS:
-            sessions.result.ignored += 1
+            result.ignored += 1
             continue
         conversation = text(attrs.get(CONVERSATION))
+        trace = span.trace_id.hex()
+        if conversation is None and trace:
+            conversation = result.conversations.get(trace) or (known or {}).get(trace)
+            if conversation is None and trace not in by_trace:
+                waiting.append((r, k, span))
+                continue
         if conversation is None:
-            known = by_trace.get(bytes(span.trace_id), set())
-            conversation = next(iter(known)) if len(known) == 1 else None
-        if conversation is None:
-            sessions.result.reject(f"{operation} span without {CONVERSATION}")
+            result.reject(f"{operation} span without {CONVERSATION}")
             continue
         session = sessions.get(AGENT, conversation)
         _identify(session, attrs)
-        start, end = (
-            from_nanos(int(span.start_time_unix_nano)),
-            from_nanos(int(span.end_time_unix_nano)),
-        )
+        start = from_nanos(int(span.start_time_unix_nano))
+        end = from_nanos(int(span.end_time_unix_nano))
         session.saw(start)
         session.saw(end)
         event = _event(session, span, attrs, operation)
         if event is None:
-            sessions.result.ignored += 1
+            result.ignored += 1
             continue
         event.occurred_at = start or end
         session.events.append(event)
-    return sessions.result
+    if waiting:
+        result.pending = _only(request, waiting)
+    return result
+
+
+def _only(
+    request: ExportTraceServiceRequest, keep: list[tuple[int, int, Span]]
+) -> ExportTraceServiceRequest:
+    """A request holding only some spans, each under its own resource and scope."""
+    out = ExportTraceServiceRequest()
+    placed: dict[tuple[int, int], Any] = {}
+    resources: dict[int, Any] = {}
+    for r, k, span in keep:
+        if r not in resources:
+            source = request.resource_spans[r]
+            target = out.resource_spans.add()
+            target.resource.CopyFrom(source.resource)
+            target.schema_url = source.schema_url
+            resources[r] = target
+        if (r, k) not in placed:
+            source_scope = request.resource_spans[r].scope_spans[k]
+            scope = resources[r].scope_spans.add()
+            scope.scope.CopyFrom(source_scope.scope)
+            scope.schema_url = source_scope.schema_url
+            placed[(r, k)] = scope
+        placed[(r, k)].spans.add().CopyFrom(span)
+    return out
 
 
 def _duration_ms(span: Span) -> float | None:
@@ -262,7 +302,8 @@ def map_metrics(request: ExportMetricsServiceRequest) -> Mapped:
         for scope_metrics in resource_metrics.scope_metrics:
             for metric in scope_metrics.metrics:
                 if metric.name not in METRICS:
-                    sessions.result.ignored += 1
+                    if not metric.name.startswith("claude_code."):  # the Claude Code mapping's
+                        sessions.result.ignored += 1
                     continue
                 for raw in raw_points(metric, resource, scope_metrics.scope.name):
                     total = metric_total(metric.name, raw.attributes)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.metrics.v1.metrics_pb2 import AggregationTemporality, Metric
 
 from stint.capture.otlp.decode import attributes
@@ -256,6 +257,8 @@ class Mapped:
     reasons: list[str] = field(default_factory=list)
     ignored: int = 0  # records of no interest to stint (other events, other metrics)
     unattributed: list[MetricPoint] = field(default_factory=list)  # points of no session
+    conversations: dict[str, str] = field(default_factory=dict)  # trace id hex → GenAI session
+    pending: ExportTraceServiceRequest | None = None  # spans whose trace's session is unknown
 
     def session(self, agent_session_id: str) -> AgentSession | None:
         for found in self.sessions:
@@ -322,3 +325,38 @@ def flag(value: Any) -> bool | None:
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
     return None
+
+
+def merge(*parts: Mapped) -> Mapped:
+    """One result from several mappings of one request (e.g. Claude Code's and GenAI's
+    metrics); sessions of the same agent and id are combined."""
+    result = Mapped()
+    by_id: dict[tuple[str, str], AgentSession] = {}
+    for part in parts:
+        for session in part.sessions:
+            known = by_id.get((session.agent, session.agent_session_id))
+            if known is None:
+                by_id[(session.agent, session.agent_session_id)] = session
+                result.sessions.append(session)
+                continue
+            for name, value in vars(session).items():
+                if name in ("events", "metrics", "first_at", "last_at"):
+                    continue
+                if value is not None:
+                    setattr(known, name, value)
+            known.saw(session.first_at)
+            known.saw(session.last_at)
+            known.events.extend(session.events)
+            known.metrics.extend(session.metrics)
+        result.rejected += part.rejected
+        result.ignored += part.ignored
+        result.unattributed.extend(part.unattributed)
+        result.conversations.update(part.conversations)
+        if part.pending is not None:
+            if result.pending is None:
+                result.pending = ExportTraceServiceRequest()
+            result.pending.MergeFrom(part.pending)
+        for reason in part.reasons:
+            if reason not in result.reasons:
+                result.reasons.append(reason)
+    return result
