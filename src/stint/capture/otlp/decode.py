@@ -94,11 +94,15 @@ def _limit_error(max_bytes: int, what: str) -> OtlpTooLarge:
     return OtlpTooLarge(f"request body {what} exceeds the limit of {max_bytes} bytes")
 
 
+def _decompressed_too_large(max_bytes: int) -> OtlpTooLarge:
+    return _limit_error(max_bytes, "once decompressed")
+
+
 def decompress(body: bytes, content_encoding: str | None, max_bytes: int) -> bytes:
     """The body with its Content-Encoding undone (gzip, deflate, identity), never more than
     `max_bytes`: the compressed size is checked first, the inflated size while inflating."""
     if len(body) > max_bytes:
-        raise _limit_error(max_bytes, "is larger than allowed and")
+        raise _limit_error(max_bytes, f"of {len(body)} bytes")
     codings = [c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]
     for coding in reversed(codings):  # applied in the listed order, undone backwards
         if coding == "identity":
@@ -118,10 +122,8 @@ def _inflate(data: bytes, wbits: int, max_bytes: int, name: str) -> bytes:
         while True:  # concatenated gzip members are one valid stream
             inflater = zlib.decompressobj(wbits)
             out += inflater.decompress(data, max_bytes + 1 - len(out))
-            if len(out) > max_bytes:
-                raise _limit_error(max_bytes, "once decompressed")
-            if inflater.unconsumed_tail:
-                raise _limit_error(max_bytes, "once decompressed")
+            if len(out) > max_bytes or inflater.unconsumed_tail:
+                raise _decompressed_too_large(max_bytes)
             if not inflater.eof:
                 raise OtlpDecodeError(f"{name} body is truncated")
             data = inflater.unused_data
