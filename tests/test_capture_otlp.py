@@ -452,6 +452,46 @@ def test_public_claude_code_capture() -> None:
         ]
 
 
+def test_other_logs_are_not_claude_codes() -> None:
+    """Another app's events (a bare event.name, another scope and service) are ignored,
+    not rejected; Claude Code's bare names count inside its own scope."""
+
+    def request(scope: str, service: str, name: str) -> bytes:
+        return json.dumps(
+            {
+                "resourceLogs": [
+                    {
+                        "resource": {
+                            "attributes": [
+                                {"key": "service.name", "value": {"stringValue": service}}
+                            ]
+                        },
+                        "scopeLogs": [
+                            {
+                                "scope": {"name": scope},
+                                "logRecords": [
+                                    {
+                                        "eventName": name,
+                                        "attributes": [
+                                            {"key": "input_tokens", "value": {"intValue": "5"}}
+                                        ],
+                                    }
+                                ],
+                            }
+                        ],
+                    }
+                ]
+            }
+        ).encode()
+
+    other = claude.map_logs(decode_logs(request("my.app", "shop", "api_request"), JSON))
+    assert (other.ignored, other.rejected, other.sessions) == (1, 0, [])
+    ours = claude.map_logs(
+        decode_logs(request("com.anthropic.claude_code.events", "x", "api_request"), JSON)
+    )
+    assert ours.rejected == 1  # Claude Code's api_request, but no session.id
+
+
 # ------------------------------------------------------------------ Claude Code metrics
 
 CLAUDE_METRICS: list[tuple[str, str, dict[str, str], list[float]]] = [

@@ -116,16 +116,20 @@ def identify(session: AgentSession, attrs: dict[str, Any]) -> None:
         session.app_version = version
 
 
-def event_name(record: LogRecord, attrs: dict[str, Any]) -> str | None:
-    """`api_request` for a `claude_code.api_request` record, however it is named."""
-    name = text(record.event_name) or text(attrs.get("event.name"))
-    if name is None:
-        body = value_of(record.body)
-        name = body if isinstance(body, str) and body.startswith(PREFIX) else None
-    if name is None:
-        return None
-    name = name.strip()
-    return name[len(PREFIX) :] if name.startswith(PREFIX) else name
+def event_name(record: LogRecord, attrs: dict[str, Any], scope: str = "") -> str | None:
+    """`api_request` for a `claude_code.api_request` record, however it is named; None
+    for a record that is not Claude Code's (a bare `event.name` counts only from Claude
+    Code's scope or service)."""
+    body = value_of(record.body)
+    names = [text(record.event_name), text(attrs.get("event.name")), text(body)]
+    for name in names:
+        if name is not None and name.strip().startswith(PREFIX):
+            return name.strip()[len(PREFIX) :]
+    ours = scope.startswith("com.anthropic.claude_code") or str(
+        attrs.get("service.name", "")
+    ).startswith("claude-code")
+    bare = text(record.event_name) or text(attrs.get("event.name"))
+    return bare.strip() if ours and bare is not None else None
 
 
 def _record_id(name: str, time_ns: int, attrs: dict[str, Any]) -> str:
@@ -143,19 +147,22 @@ def map_logs(request: ExportLogsServiceRequest) -> Mapped:
         resource = attributes(resource_logs.resource.attributes)
         for scope_logs in resource_logs.scope_logs:
             for record in scope_logs.log_records:
-                _record(sessions, resource, record)
+                _record(sessions, resource, scope_logs.scope.name, record)
     return sessions.result
 
 
-def _record(sessions: Sessions, resource: dict[str, Any], record: LogRecord) -> None:
+def _record(sessions: Sessions, resource: dict[str, Any], scope: str, record: LogRecord) -> None:
     attrs = {**resource, **attributes(record.attributes)}
-    name = event_name(record, attrs)
+    name = event_name(record, attrs, scope)
     if name is None:
         sessions.result.ignored += 1
         return
     sid = text(attrs.get("session.id"))
     if sid is None:
-        sessions.result.reject(f"claude_code.{name} record without session.id")
+        if name in EVENTS:
+            sessions.result.reject(f"claude_code.{name} record without session.id")
+        else:
+            sessions.result.ignored += 1
         return
     time_ns = int(record.time_unix_nano) or 0
     at = from_nanos(time_ns) or parse_iso(attrs.get("event.timestamp"))
