@@ -21,7 +21,8 @@ Events and their keys (see docs/otlp.md):
   (`claude_code:<sid>:usage:<msg_id>:<request_id>`); telemetry carries no message id
   (its `message.uuid` is a transcript line's uuid, on `assistant_response` only), so the
   same key is impossible. `request_id` is in the payload: a transcript key ending in
-  `:<request_id>` is the same response. Hooks record no tokens.
+  `:<request_id>` is the same response. (Hooks record tokens only through the transcript
+  import they trigger.)
 * `api_error` → `api_error` keyed by request id (or client request id) and attempt.
 * `tool_decision` → `tool_decision` keyed `claude_code:<sid>:decision:<tool_use_id>`.
 
