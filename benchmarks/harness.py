@@ -173,13 +173,17 @@ def stop(process: subprocess.Popen[Any]) -> None:
 def ccusage(where: Path = CCUSAGE_DIR) -> list[str] | None:
     """ccusage 20.0.24 installed with npm into `where` (once); None when npm cannot."""
     binary = where / "node_modules" / ".bin" / "ccusage"
-    if not binary.exists():
+    package = where / "node_modules" / "ccusage" / "package.json"
+    version = CCUSAGE.split("@")[1]
+    if not (binary.exists() and package.exists()) or (
+        json.loads(package.read_text()).get("version") != version
+    ):
         if shutil.which("npm") is None:
             print("npm not found: the ccusage rows are skipped", file=sys.stderr)
             return None
         where.mkdir(parents=True, exist_ok=True)
         done = subprocess.run(
-            ["npm", "install", "--silent", "--prefix", str(where), CCUSAGE],
+            ["npm", "install", "--silent", "--save-exact", "--prefix", str(where), CCUSAGE],
             capture_output=True,
             text=True,
         )
