@@ -57,11 +57,11 @@ class Comparison:
 
     @property
     def ratio(self) -> float:
-        return statistics.median(self.ratios)
+        return statistics.median(self.ratios) if self.ratios else float("nan")
 
     def spread(self) -> str:
         r = self.ratios
-        return f"{min(r):.2f}–{max(r):.2f}"
+        return f"{min(r):.2f}–{max(r):.2f}" if r else "no pairs"
 
 
 def interleave(
