@@ -157,13 +157,8 @@ def ingest_row(args: argparse.Namespace, work: Path) -> harness.Row:
             [harness.STINT, "--database", url, "status"], env=env, check=True, capture_output=True
         )  # creates the schema
         ports = harness.free_port(), harness.free_port()
-        servers.append(
-            start(
-                [*(harness.STINT, "serve", "--database", url, "--host", "127.0.0.1"), "--port", str(ports[0])],
-                env,
-                ports[0],
-            )
-        )
+        ours = [harness.STINT, "serve", "--database", url, "--host", "127.0.0.1"]
+        servers.append(start([*ours, "--port", str(ports[0])], env, ports[0]))
         bare = [harness.PYTHON, BARE, "ingest", "--port", str(ports[1]), "--dsn", dsn]
         servers.append(start(bare, env, ports[1]))
 
