@@ -100,13 +100,13 @@ def seed(
             agent="claude-code",
             agent_session_id="bench-live",
             model=MODELS[0],
-            at=now - timedelta(minutes=90),
+            at=now - timedelta(minutes=20),
         )
         with tracker.store.write() as conn:
             bulk.insert_activity_tuples(
                 conn,
                 (
-                    (tracker.org, live.id, TYPES[n % len(TYPES)], now - timedelta(seconds=n * 20))
+                    (tracker.org, live.id, TYPES[n % len(TYPES)], now - timedelta(seconds=n * 5))
                     for n in range(open_activities)
                 ),
             )
