@@ -310,3 +310,11 @@ def report(rows: Sequence[Row], load_start: str, sizes: str = "") -> None:
         f"{cores()} cores; python {sys.version.split()[0]}" + (f"; {sizes}" if sizes else "")
     )
     print(table(rows), flush=True)
+
+
+if __name__ == "__main__":  # a library; --help says what it is
+    import argparse
+
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()
