@@ -5,6 +5,8 @@ same run, printed as one table with the load average at start and end.
     .venv/bin/python benchmarks/run_all.py                  # the sizes (long: seeding
                                                             # 10M activities, a 200 MB corpus)
     .venv/bin/python benchmarks/run_all.py --quick --only record --only cli
+    make bench                                              # the full sizes
+    make bench BENCH=--quick
 
 Each row is one of the scripts beside this one, run with the arguments listed in ROWS
 (see each script's --help); `make bench` runs the full set.
@@ -34,7 +36,7 @@ ROWS: dict[str, tuple[str, str, str]] = {
         "--sessions 5000 --activities 200000 --runs 5",
         "--sessions 100000 --activities 10000000 --runs 7",
     ),
-    "import": ("import_speed", "--megabytes 5 --runs 3", "--megabytes 200 --runs 3"),
+    "import": ("import_speed", "--megabytes 2 --runs 2", "--megabytes 200 --runs 3"),
     "ingest": (
         "serve_load",
         "--only ingest --seconds 4 --rounds 2",
