@@ -28,12 +28,12 @@ import harness
 ROWS: dict[str, tuple[str, str, str]] = {
     "cli": (
         "cli_scale",
-        "--sessions 5000 --activities 50000 --runs 5 --home {store}",
+        "--sessions 5000 --activities 50000 --runs 4 --home {store}",
         "--sessions 100000 --activities 1000000 --runs 15 --home {store}",
     ),
     "stats": (
         "stats_scale",
-        "--sessions 5000 --activities 200000 --runs 5",
+        "--sessions 5000 --activities 100000 --runs 3",
         "--sessions 100000 --activities 10000000 --runs 7",
     ),
     "import": ("import_speed", "--megabytes 2 --runs 2", "--megabytes 200 --runs 3"),
