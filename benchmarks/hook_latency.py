@@ -6,7 +6,7 @@ exactly the command `stint hooks install claude-code` writes into a throwaway
 CLAUDE_CONFIG_DIR (run through `sh -c`, as Claude Code runs it, and so is the floor).
 Runs alternate (hook, floor, hook, …) after a warm-up; goal: hook ≤ 1.5× the floor.
 
-    .venv/bin/python benchmarks/hook_latency.py [--runs 30]
+    .venv/bin/python benchmarks/hook_latency.py [--runs 30]     # or: hook_latency.py 30
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=30, help="interleaved pairs per measure")
+    parser.add_argument("count", nargs="?", type=int, help="the same as --runs (older form)")
     return parser
 
 
@@ -106,6 +107,7 @@ def measure(args: argparse.Namespace) -> list[harness.Row]:
 
 def main() -> None:
     args = build_parser().parse_args()
+    args.runs = args.count or args.runs
     load = harness.loadavg()
     harness.report(measure(args), load)
 

@@ -12,12 +12,14 @@ The floor of each is `python -c` + sqlite3 running the very statements the comma
     .venv/bin/python benchmarks/stats_scale.py --activities 200000 --runs 5   # quick
     .venv/bin/python benchmarks/stats_scale.py --home /tmp/stats-10m   # keep and reuse it
 
-Seeding 10M activities takes minutes; --home keeps the store for the next run.
+Seeding 10M activities takes minutes; --home keeps the store for the next run. --explain
+prints SQLite's plan of each captured statement.
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import tempfile
 from pathlib import Path
@@ -43,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--home", type=Path, help="keep the store in this STINT_HOME; reuse it if seeded"
     )
+    parser.add_argument(
+        "--explain", action="store_true", help="print SQLite's plan of every captured SELECT"
+    )
     return parser
 
 
@@ -64,6 +69,8 @@ def _measure(args: argparse.Namespace, home: Path) -> list[harness.Row]:
     for n, argv in enumerate(COMMANDS):
         sql = home / f"stats-{n}.sql.json"
         statements = harness.capture_sql(argv, env, sql)
+        if getattr(args, "explain", False):
+            explain(db, argv, statements)
         comparison = harness.interleave(
             harness.process([harness.STINT, *argv], env),
             harness.process(harness.replay(db, sql), env),
@@ -79,6 +86,17 @@ def _measure(args: argparse.Namespace, home: Path) -> list[harness.Row]:
             )
         )
     return rows
+
+
+def explain(db: Path, argv: list[str], statements: list[str]) -> None:
+    conn = sqlite3.connect(db)
+    try:
+        for statement in statements:
+            print(f"plan of `stint {' '.join(argv)}`: {' '.join(statement.split())[:160]}")
+            for row in conn.execute(f"EXPLAIN QUERY PLAN {statement}"):
+                print(f"    {row[-1]}")
+    finally:
+        conn.close()
 
 
 def main() -> None:
