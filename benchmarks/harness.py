@@ -291,7 +291,7 @@ def skipped(measure: str, goal: str, why: str) -> Row:
     return Row(measure, "—", "—", "—", goal, None, [why])
 
 
-HEADER = ("measure", "stint (median)", "floor / peer, same run (median)", "ratio", "goal", "")
+HEADER = ("measure", "stint (median)", "floor / peer, same run", "ratio", "goal", "verdict")
 
 
 def table(rows: Sequence[Row]) -> str:
