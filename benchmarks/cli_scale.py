@@ -63,7 +63,7 @@ def measure(args: argparse.Namespace) -> list[harness.Row]:
 def _measure(args: argparse.Namespace, home: Path) -> list[harness.Row]:
     db = prepare(home, args.sessions, args.activities)
     env = harness.stint_env(home)
-    size = f"{args.sessions:,} sessions / {args.activities:,} activities"
+    size = "{:,} sessions / {:,} activities".format(*seed.sizes(home))
     rows = []
     status = harness.interleave(
         harness.process([harness.STINT, "status"], env),

@@ -122,6 +122,20 @@ def database(home: Path) -> Path:
     return home / "stint.db"
 
 
+def sizes(home: Path) -> tuple[int, int]:
+    """(sessions, activities) in the SQLite store of `home`, as the labels say them."""
+    import sqlite3
+
+    conn = sqlite3.connect(database(home))
+    try:
+        return tuple(  # type: ignore[return-value]
+            conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("sessions", "activities")
+        )
+    finally:
+        conn.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

@@ -245,7 +245,7 @@ def dashboard_row(args: argparse.Namespace, work: Path) -> harness.Row:
     rate, ratio = comparison.a_median, comparison.ratio
     met = ratio >= 0.3 and p99 < 0.3 and not errors
     return harness.Row(
-        f"dashboard overview, {args.sessions:,} sessions, {args.clients} concurrent",
+        f"dashboard overview, {seed.sizes(home)[0]:,} sessions, {args.clients} concurrent",
         f"{rate:,.1f} req/s, p99 {harness.ms(p99)}",
         f"bare app, one query: {comparison.b_median:,.1f} req/s",
         f"{ratio:.2f} ({comparison.spread()}, {len(comparison.a)} pairs)",

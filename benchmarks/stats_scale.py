@@ -79,7 +79,7 @@ def _measure(args: argparse.Namespace, home: Path) -> list[harness.Row]:
         label = " ".join(argv[:3]) + (" …" if len(argv) > 3 else "")
         rows.append(
             harness.time_row(
-                f"`stint {label}`, {args.activities:,} activities",
+                f"`stint {label}`, {seed.sizes(home)[1]:,} activities",
                 f"bare sqlite3, the same {len(statements)} SELECTs",
                 comparison,
                 1.5,
