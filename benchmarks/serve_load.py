@@ -145,7 +145,17 @@ def ingest_row(args: argparse.Namespace, work: Path) -> harness.Row:
     import psycopg
 
     database = f"stint_bench_{os.getpid()}"
-    admin = psycopg.connect(args.pg, autocommit=True)
+    try:
+        admin = psycopg.connect(args.pg, autocommit=True)
+    except psycopg.OperationalError as error:
+        reason = " ".join(str(error).split())[:120]
+        why = f"PostgreSQL at {args.pg} not reachable ({reason}); not measured"
+        print(why, file=sys.stderr)
+        return harness.skipped(
+            f"server ingest, PostgreSQL, {args.clients} clients, batches of {args.batch}",
+            "≥ 0.6, ≥ 5,000/s, p99 < 100 ms",
+            why,
+        )
     admin.execute(f"CREATE DATABASE {database}")
     dsn = args.pg.rsplit("/", 1)[0] + "/" + database
     url = dsn.replace("postgresql://", "postgresql+psycopg://", 1)
