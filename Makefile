@@ -41,8 +41,7 @@ pytest: install chromium
 test: lint typecheck pytest
 
 bench: install
-	$(BIN)/python benchmarks/cli_scale.py
-	$(BIN)/python benchmarks/serve_load.py
+	$(BIN)/python benchmarks/run_all.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

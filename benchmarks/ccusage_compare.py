@@ -26,10 +26,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 import claude_corpus
 import codex_corpus
+import harness
 
-# The newest release whose native linux-x64 build the npm registry carried when this
-# was written; any ccusage with `claude session --json --offline` will do.
-CCUSAGE = "ccusage@20.0.24"
 FIELDS = ("inputTokens", "outputTokens", "cacheCreationTokens", "cacheReadTokens")
 OURS = ("input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens")
 # agent → (ccusage subcommand, its data-dir variable, its cost field, stint's root below
@@ -38,13 +36,6 @@ AGENTS = {
     "claude-code": ("claude", "CLAUDE_CONFIG_DIR", "totalCost", "."),
     "codex": ("codex", "CODEX_HOME", "costUSD", "sessions"),
 }
-
-
-def ccusage_binary(where: Path) -> list[str]:
-    if not (where / "node_modules" / ".bin" / "ccusage").exists():
-        where.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--silent", "--prefix", str(where), CCUSAGE], check=True)
-    return [str(where / "node_modules" / ".bin" / "ccusage")]
 
 
 def run_ccusage(command: list[str], corpus: Path, agent: str) -> dict[str, dict[str, Any]]:
@@ -131,10 +122,13 @@ def main() -> int:
     parser.add_argument("--agent", choices=sorted(AGENTS), default="claude-code")
     parser.add_argument("--incremental", action="store_true", help="import every file in two parts")
     parser.add_argument(
-        "--ccusage-dir", type=Path, default=Path(tempfile.gettempdir()) / "stint-ccusage"
+        "--ccusage-dir", type=Path, default=harness.CCUSAGE_DIR, help="npm installs it here"
     )
     args = parser.parse_args()
-    command = ccusage_binary(args.ccusage_dir)
+    command = harness.ccusage(args.ccusage_dir)
+    if command is None:
+        print("VERDICT: not compared (ccusage could not be installed)")
+        return 2
     work = Path(tempfile.mkdtemp(prefix="stint-ccusage-compare-"))
     try:
         corpus = work / "agent-data"

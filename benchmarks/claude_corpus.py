@@ -4,14 +4,16 @@ several lines (growing `output_tokens`), tool calls with results of a few KB, ed
 commands, subagent files, compactions, progress and bookkeeping lines, a mix of models
 (including requests above the 200k-token tier and one-hour cache writes).
 
-Deterministic for a seed. Usage: python benchmarks/claude_corpus.py DIR [MEGABYTES]
+Deterministic for a seed.
+
+    .venv/bin/python benchmarks/claude_corpus.py DIR [MEGABYTES] [--seed N]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
-import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -261,5 +263,16 @@ def generate(root: Path, megabytes: float, seed: int = 7) -> dict[str, int]:
     return {"sessions": sessions, "files": files, "bytes": total}
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("directory", type=Path, help="where to write (created)")
+    parser.add_argument("megabytes", nargs="?", type=float, default=20.0)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    print(generate(args.directory, args.megabytes, args.seed))
+
+
 if __name__ == "__main__":
-    print(generate(Path(sys.argv[1]), float(sys.argv[2]) if len(sys.argv) > 2 else 20))
+    main()

@@ -1,166 +1,101 @@
-"""How fast do `stint status` and `stint list --limit 20` answer on a big database?
+"""Rows 1 and 2 of issue 13: `stint status`, `stint list` and `stint show last` on a big
+SQLite store, each as a whole process against a bare floor in the same run.
 
-Seeds a SQLite store with SESSIONS sessions and ACTIVITIES activities (bulk inserts, not
-the event path), then times each command as a whole process next to a bare
-`python -c pass`, median of --runs runs, and prints the ratios.
+* `stint status` against `python -c` opening the database with sqlite3 and selecting
+  one row (the open session): goal ≤ 4×.
+* `stint list` and `stint show last` against a bare `python -c` + sqlite3 running the
+  very SELECTs the command sent (captured from a run of it, parameters inlined): ≤ 3×.
 
-    .venv/bin/python benchmarks/cli_scale.py                 # 100k sessions / 1M activities
-    .venv/bin/python benchmarks/cli_scale.py --sessions 10000 --activities 100000
+Runs are interleaved (stint, floor, stint, …) after a warm-up pair.
+
+    .venv/bin/python benchmarks/cli_scale.py                  # 100k sessions / 1M activities
+    .venv/bin/python benchmarks/cli_scale.py --sessions 2000 --activities 20000 --runs 5
+    .venv/bin/python benchmarks/cli_scale.py --home /tmp/cli-scale   # keep and reuse the store
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import random
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness
+import seed
 
-from stint.store import Store, schema
-from stint.store.engine import ensure_schema
-
-BATCH = 20_000
-TYPES = (
-    "message",
-    "tool_call",
-    "command_executed",
-    "file_modified",
-    "task_created",
-    "decision_made",
-    "context_added",
+ONE_ROW = (
+    "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+    "print(c.execute(\"SELECT * FROM sessions WHERE status = 'active' "
+    'ORDER BY id DESC LIMIT 1").fetchone())'
 )
 
 
-def seed(url: str, sessions: int, activities: int) -> None:
-    store = Store(url)
-    ensure_schema(store.engine)
-    store.ensure_org("local")
-    rng = random.Random(7)
-    now = datetime.now(UTC)
-    with store.write() as conn:
-        conn.execute(
-            insert(schema.projects),
-            [
-                {"org_id": "local", "name": f"project-{i}", "is_default": i == 0, "created_at": now}
-                for i in range(20)
-            ],
-        )
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sessions", type=int, default=100_000)
+    parser.add_argument("--activities", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=15, help="interleaved pairs per measure")
+    parser.add_argument(
+        "--home", type=Path, help="keep the store in this STINT_HOME; reuse it if seeded"
+    )
+    return parser
+
+
+def prepare(home: Path, sessions: int, activities: int) -> Path:
+    db = seed.database(home)
+    if not db.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        took = seed.seed(home, sessions, activities)
+        print(f"seeded {sessions:,} sessions / {activities:,} activities in {took:.1f} s")
+    return db
+
+
+def measure(args: argparse.Namespace) -> list[harness.Row]:
+    if args.home:
+        return _measure(args, args.home)
+    with tempfile.TemporaryDirectory(prefix="stint-cli-scale-") as tmp:
+        return _measure(args, Path(tmp))
+
+
+def _measure(args: argparse.Namespace, home: Path) -> list[harness.Row]:
+    db = prepare(home, args.sessions, args.activities)
+    env = harness.stint_env(home)
+    size = "{:,} sessions / {:,} activities".format(*seed.sizes(home))
     rows = []
-    for number in range(1, sessions + 1):
-        started = now - timedelta(minutes=(sessions - number) * 37 + 240)
-        open_one = number == sessions
-        rows.append(
-            {
-                "uuid": str(uuid.UUID(int=rng.getrandbits(128))),
-                "org_id": "local",
-                "number": number,
-                "project_id": 1 + number % 20,
-                "kind": "coding",
-                "status": "active" if open_one else "ended",
-                "open_key": "1||" if open_one else None,
-                "goal": f"goal {number}",
-                "ai_model": rng.choice(["opus", "sonnet"]),
-                "started_at": now - timedelta(minutes=5) if open_one else started,
-                "ended_at": None if open_one else started + timedelta(minutes=90),
-                "last_activity_at": now if open_one else started + timedelta(minutes=90),
-                "active_seconds": 3600.0,
-                "tasks_created": 3,
-                "tasks_completed": 2,
-                "decisions_made": 1,
-                "loc_added": 40,
-                "loc_removed": 10,
-                "productivity_score": 70.0,
-                "created_at": started,
-                "updated_at": started,
-            }
+    status = harness.interleave(
+        harness.process([harness.STINT, "status"], env),
+        harness.process([harness.PYTHON, "-c", ONE_ROW, str(db)], env),
+        args.runs,
+    )
+    rows.append(
+        harness.time_row(f"`stint status`, {size}", "python -c + sqlite3, one row", status, 4)
+    )
+    for argv in (["list"], ["show", "last"]):
+        sql = home / f"{'-'.join(argv)}.sql.json"
+        statements = harness.capture_sql(argv, env, sql)
+        comparison = harness.interleave(
+            harness.process([harness.STINT, *argv], env),
+            harness.process(harness.replay(db, sql), env),
+            args.runs,
         )
-        if len(rows) == BATCH:
-            _flush(store, schema.sessions, rows)
-    _flush(store, schema.sessions, rows)
-    per_session = max(1, activities // sessions)
-    for sid in range(1, sessions + 1):
-        base = now - timedelta(minutes=(sessions - sid) * 37 + 240)
-        for k in range(per_session):
-            rows.append(
-                {
-                    "org_id": "local",
-                    "session_id": sid,
-                    "type": TYPES[k % len(TYPES)],
-                    "description": "seeded",
-                    "occurred_at": base + timedelta(minutes=k),
-                    "source": "hook",
-                    "ai_involved": True,
-                    "payload": {},
-                }
+        rows.append(
+            harness.time_row(
+                f"`stint {' '.join(argv)}`, same store",
+                f"bare sqlite3, the same {len(statements)} SELECTs",
+                comparison,
+                3,
             )
-        if len(rows) >= BATCH:
-            _flush(store, schema.activities, rows)
-    _flush(store, schema.activities, rows)
-    store.dispose()
-
-
-def _flush(store: Store, table: object, rows: list[dict[str, object]]) -> None:
-    if rows:
-        with store.write() as conn:
-            conn.execute(insert(table), rows)  # type: ignore[arg-type]
-        rows.clear()
-
-
-def median_ms(command: list[str], runs: int, env: dict[str, str]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, env=env, check=True, capture_output=True)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        )
+    return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=100_000)
-    parser.add_argument("--activities", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument(
-        "--home", type=Path, help="Keep the store in this directory; reuse it if already seeded."
-    )
-    args = parser.parse_args()
-    if args.home:
-        args.home.mkdir(parents=True, exist_ok=True)
-        run(args, args.home)
-    else:
-        with tempfile.TemporaryDirectory() as home:
-            run(args, Path(home))
-
-
-def run(args: argparse.Namespace, home: Path) -> None:
-    stint = str(Path(sys.executable).parent / "stint")
-    env = {**os.environ, "STINT_HOME": str(home)}
-    env.pop("STINT_DATABASE_URL", None)
-    if not (home / "stint.db").exists():
-        t0 = time.perf_counter()
-        seed(f"sqlite:///{home}/stint.db", args.sessions, args.activities)
-        print(
-            f"seeded {args.sessions:,} sessions / {args.activities:,} activities "
-            f"in {time.perf_counter() - t0:.1f}s"
-        )
-    floor = median_ms([sys.executable, "-c", "pass"], args.runs, env)
-    print(f"{'command':<28}{'median ms':>10}{'ratio':>8}")
-    print(f"{'python -c pass (floor)':<28}{floor:>10.1f}{1.0:>8.1f}")
-    for label, command in (
-        ("stint status", [stint, "status"]),
-        ("stint list --limit 20", [stint, "list", "--limit", "20"]),
-        ("stint status --json", [stint, "status", "--json"]),
-    ):
-        ms = median_ms(command, args.runs, env)
-        print(f"{label:<28}{ms:>10.1f}{ms / floor:>8.1f}")
+    args = build_parser().parse_args()
+    load = harness.loadavg()
+    harness.report(measure(args), load)
 
 
 if __name__ == "__main__":

@@ -3,14 +3,16 @@
 model changes between turns), user messages, shell calls and patches with their outputs,
 and cumulative token_count events (repeated snapshots and `info: null` included).
 
-Deterministic for a seed. Usage: python benchmarks/codex_corpus.py DIR [SESSIONS]
+Deterministic for a seed.
+
+    .venv/bin/python benchmarks/codex_corpus.py DIR [SESSIONS] [--seed N]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
-import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -94,5 +96,16 @@ def generate(root: Path, sessions: int, seed: int = 11) -> dict[str, int]:
     return {"sessions": sessions, "files": sessions, "bytes": total}
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("directory", type=Path, help="where to write (created)")
+    parser.add_argument("sessions", nargs="?", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    print(generate(args.directory, args.sessions, args.seed))
+
+
 if __name__ == "__main__":
-    print(generate(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 50))
+    main()

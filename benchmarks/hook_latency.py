@@ -1,30 +1,27 @@
-"""Hook and status-line latency against the floor.
+"""Hook and status-line latency against the floor (not a row of issue 13's table; the
+capture path's own goal). Run by hand; same harness and table as the rest.
 
 The floor is a bare Python process that inserts one row with stdlib `sqlite3`; the hook is
-exactly the command `stint hooks install claude-code` writes (run through `sh -c`, as
-Claude Code runs it, and so is the floor). Runs alternate (floor, hook, floor, …) so a
-drifting machine affects both alike; medians of RUNS each are printed as ratios.
+exactly the command `stint hooks install claude-code` writes into a throwaway
+CLAUDE_CONFIG_DIR (run through `sh -c`, as Claude Code runs it, and so is the floor).
+Runs alternate (hook, floor, hook, …) after a warm-up; goal: hook ≤ 1.5× the floor.
 
-    .venv/bin/python benchmarks/hook_latency.py [RUNS]
-
-Target: hook ≤ 1.5× the floor.
+    .venv/bin/python benchmarks/hook_latency.py [--runs 30]     # or: hook_latency.py 30
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shlex
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from stint.capture.install import hook_command, statusline_command
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness
 
 RECORD = {
     "session_id": "7f0c2d9e-1111-4c2a-9d55-0b6a1d2e3f40",
@@ -59,45 +56,60 @@ def floor_command(db: Path) -> str:
     return f"{shlex.quote(sys.executable)} -c {shlex.quote(code)}"
 
 
-def timed(command: str, stdin: bytes, env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(["sh", "-c", command], input=stdin, env=env, check=True, capture_output=True)
-    return time.perf_counter() - started
+def installed(work: Path, env: dict[str, str]) -> tuple[str, str]:
+    """The hook and status-line commands `stint hooks install claude-code` writes."""
+    config = work / "claude"
+    config.mkdir()
+    subprocess.run(
+        [harness.STINT, "hooks", "install", "claude-code", "--statusline"],
+        env={**env, "CLAUDE_CONFIG_DIR": str(config)},
+        check=True,
+        capture_output=True,
+    )
+    settings = json.loads((config / "settings.json").read_text())
+    hook = settings["hooks"]["PostToolUse"][0]["hooks"][0]["command"]
+    return hook, settings["statusLine"]["command"]
 
 
-def compare(
-    name: str, command: str, floor: str, stdin: bytes, runs: int, env: dict[str, str]
-) -> None:
-    for _ in range(3):  # warm the page cache and the spool file
-        timed(command, stdin, env)
-        timed(floor, stdin, env)
-    mine, base = [], []
-    for _ in range(runs):
-        base.append(timed(floor, stdin, env))
-        mine.append(timed(command, stdin, env))
-    a, b = statistics.median(mine), statistics.median(base)
-    print(f"{name:24} median {a * 1000:6.1f} ms   floor {b * 1000:6.1f} ms   ratio {a / b:.2f}x")
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=30, help="interleaved pairs per measure")
+    parser.add_argument("count", nargs="?", type=int, help="the same as --runs (older form)")
+    return parser
+
+
+def measure(args: argparse.Namespace) -> list[harness.Row]:
+    work = Path(tempfile.mkdtemp(prefix="stint-bench-"))
+    env = harness.stint_env(work / "home")
+    try:
+        hook, statusline = installed(work, env)
+        floor = floor_command(work / "floor.db")
+        record, status = json.dumps(RECORD).encode(), json.dumps(STATUS).encode()
+        rows = []
+        for name, command, stdin in (
+            ("hook (installed command)", hook, record),
+            ("hook (console script)", f"{harness.STINT} hook claude-code", record),
+            ("status line", statusline, status),
+        ):
+            comparison = harness.interleave(
+                harness.process(["sh", "-c", command], env, stdin),
+                harness.process(["sh", "-c", floor], env, stdin),
+                args.runs,
+                warmup=3,  # the page cache and the spool file
+            )
+            rows.append(harness.time_row(name, "python -c + sqlite3 insert", comparison, 1.5))
+        return rows
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("runs", nargs="?", type=int, default=30, help="runs of each command")
-    runs = parser.parse_args().runs
-    work = Path(tempfile.mkdtemp(prefix="stint-bench-"))
-    env = {**os.environ, "STINT_HOME": str(work / "home")}
-    try:
-        floor = floor_command(work / "floor.db")
-        record = json.dumps(RECORD).encode()
-        print(f"{runs} runs each, alternating with the floor; python {sys.version.split()[0]}")
-        compare("hook (installed cmd)", hook_command(), floor, record, runs, env)
-        console = shutil.which("stint", path=str(Path(sys.executable).parent))
-        if console:
-            compare(
-                "hook (console script)", f"{console} hook claude-code", floor, record, runs, env
-            )
-        compare("statusline", statusline_command(), floor, json.dumps(STATUS).encode(), runs, env)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    args = build_parser().parse_args()
+    args.runs = args.count or args.runs
+    load = harness.loadavg()
+    harness.report(measure(args), load)
 
 
 if __name__ == "__main__":

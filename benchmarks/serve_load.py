@@ -1,206 +1,284 @@
-"""Load the web server: page and API latency over a large store, and ingest throughput.
+"""Rows 5 and 6 of issue 13: the server under 32 concurrent clients, against a bare
+Starlette + uvicorn app (benchmarks/bare_apps.py) serving the same requests, load phases
+interleaved (stint, bare, stint, …) after a warm-up phase of each.
+
+* ingest: POST /api/v1/ingest on PostgreSQL, each client sending batches of --batch keyed
+  events for its own agent session; the bare app inserts the same payloads with one
+  executemany. A database of its own is created on --pg (trust auth) and dropped at the
+  end. Goal: ≥ 0.6 of the bare server's events/s, ≥ 5,000 events/s, batch p99 < 100 ms.
+* dashboard: GET / (the overview) over a SQLite store of --sessions sessions; the bare app
+  renders a page of the newest sessions and the totals from one query. Goal: ≥ 0.3 of the
+  bare app's requests/s, p99 < 300 ms.
+
+Servers listen on 127.0.0.1 only and are stopped here; every client loop is bounded by
+--seconds per phase and --max-requests per client.
 
     .venv/bin/python benchmarks/serve_load.py                       # 100k sessions
-    .venv/bin/python benchmarks/serve_load.py --sessions 20000 --requests 100
-    .venv/bin/python benchmarks/serve_load.py --database postgresql+psycopg://…
-
-Seeds a fresh SQLite store (under a temporary directory unless --database is given) with
-`--sessions` sessions over the last two years through the bulk helper, starts the real
-`stint serve` in a subprocess on a free loopback port, then measures:
-
-* p50/p99 latency of the overview page (/) and of GET /api/v1/sessions, `--requests`
-  sequential requests each after a warm-up;
-* ingest throughput of POST /api/v1/ingest with `--clients` concurrent clients (32), each
-  sending batches of `--batch` keyed events for its own agent session, for at most
-  `--ingest-seconds` or `--batches` batches per client, whichever ends first.
-
-Targets: overview p99 under 300 ms; ingest at least 5,000 events/s on SQLite.
+    .venv/bin/python benchmarks/serve_load.py --sessions 5000 --seconds 3 --rounds 2
+    .venv/bin/python benchmarks/serve_load.py --only ingest
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness
+import seed
 
-from stint.store import bulk
-from stint.tracker import Tracker
-
-MODELS = ("claude-opus-4-6", "claude-sonnet-4-5", "gpt-5-codex")
-TAGS = ("feature", "bugfix", "refactor", "docs", "spike", "review")
+BARE = str(Path(__file__).resolve().parent / "bare_apps.py")
 
 
-def seed_rows(count: int, rng: random.Random) -> Iterator[dict[str, Any]]:
-    now = datetime.now(UTC)
-    span = 730 * 86400
-    for i in range(count):
-        started = now - timedelta(seconds=span * (count - i) / count + rng.randrange(3600))
-        minutes = rng.randrange(5, 240)
-        yield {
-            "started_at": started,
-            "ended_at": started + timedelta(minutes=minutes),
-            "last_activity_at": started + timedelta(minutes=minutes),
-            "active_seconds": minutes * 60 * rng.uniform(0.4, 1.0),
-            "productivity_score": rng.uniform(20, 95),
-            "tasks_created": 3,
-            "tasks_completed": rng.randrange(0, 4),
-            "loc_added": rng.randrange(0, 800),
-            "loc_removed": rng.randrange(0, 300),
-            "input_tokens": rng.randrange(0, 500_000),
-            "output_tokens": rng.randrange(0, 50_000),
-            "cost_usd": rng.uniform(0, 8),
-            "ai_model": MODELS[i % len(MODELS)],
-            "agent": "claude_code",
-            "goal": f"benchmark goal {i}",
-            "outcome": ("achieved", "partial", "not_achieved", None)[i % 4],
-            "tags": rng.sample(TAGS, rng.randrange(0, 3)),
-            "project": f"project-{i % 12}",
-        }
+@dataclass
+class Phase:
+    units: int = 0  # events stored or pages served
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.units / self.seconds if self.seconds else 0.0
 
 
-def seed(url: str, home: Path, count: int) -> float:
-    started = time.perf_counter()
-    tracker = Tracker.open(url, home=home)
-    with tracker.store.write() as conn:
-        bulk.insert_sessions(conn, tracker.org, seed_rows(count, random.Random(7)))
-    tracker.close()
-    return time.perf_counter() - started
+def load(
+    base: str,
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    request: Callable[[Any, int, int], int],
+) -> Phase:
+    """`clients` threads each calling `request(client, n, i)` (returns units done) until
+    `seconds` have passed or it made `max_requests` requests."""
+    import httpx
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(url: str, home: Path, port: int) -> subprocess.Popen[str]:
-    env = {**os.environ, "STINT_HOME": str(home)}
-    command = [sys.executable, "-m", "stint", "serve", "--database", url, "--port", str(port)]
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health").status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("the server did not start")
-
-
-def latency(client: httpx.Client, path: str, requests: int) -> dict[str, float]:
-    for _ in range(3):
-        client.get(path).raise_for_status()
-    times = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        client.get(path).raise_for_status()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return {
-        "p50_ms": statistics.median(times),
-        "p99_ms": times[min(len(times) - 1, int(len(times) * 0.99))],
-    }
-
-
-def ingest(base: str, clients: int, batch: int, batches: int, seconds: float) -> dict[str, Any]:
-    stored = [0] * clients
-    errors: list[str] = []
+    phase = Phase()
+    lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
-    def client_loop(n: int) -> None:
+    def loop(n: int) -> None:
         with httpx.Client(base_url=base, timeout=60) as client:
-            for b in range(batches):
+            for i in range(max_requests):
                 if time.monotonic() > stop_at:
                     return
-                events = [
-                    {
-                        "type": "tool_call" if i % 2 else "message",
-                        "key": f"bench-{n}-{b}-{i}",
-                        "payload": {"success": True} if i % 2 else {},
-                        "source": "hook",
-                    }
-                    for i in range(batch)
-                ]
-                body = {
-                    "sessions": [
-                        {"agent": "bench", "agent_session_id": f"client-{n}", "events": events}
-                    ]
-                }
-                response = client.post("/api/v1/ingest", json=body)
-                if response.status_code != 200:
-                    errors.append(f"{response.status_code}: {response.text[:200]}")
-                    return
-                stored[n] += response.json()["stored"]
+                began = time.perf_counter()
+                try:
+                    done = request(client, n, i)
+                except Exception as error:  # counted, the loop goes on
+                    with lock:
+                        phase.errors.append(str(error)[:200])
+                    continue
+                took = time.perf_counter() - began
+                with lock:
+                    phase.units += done
+                    phase.latencies.append(took)
 
-    threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(clients)]
-    started = time.perf_counter()
+    threads = [threading.Thread(target=loop, args=(n,)) for n in range(clients)]
+    began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - started
-    total = sum(stored)
-    return {
-        "events": total,
-        "seconds": elapsed,
-        "events_per_s": total / elapsed if elapsed else 0.0,
-        "errors": errors[:3],
-    }
+    phase.seconds = time.perf_counter() - began
+    return phase
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--only", choices=("ingest", "dashboard"), help="one of the two rows")
+    parser.add_argument("--sessions", type=int, default=100_000, help="dashboard store")
+    parser.add_argument("--activities", type=int, default=1_000_000, help="dashboard store")
+    parser.add_argument("--home", type=Path, help="dashboard STINT_HOME; reused if seeded")
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--batch", type=int, default=250, help="events per ingest batch")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of one phase")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved pairs of phases")
+    parser.add_argument("--max-requests", type=int, default=2000, help="per client per phase")
+    return parser
+
+
+def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    harness.wait_http(f"http://127.0.0.1:{port}/api/v1/health", server)
+    return server
+
+
+def compare_servers(
+    args: argparse.Namespace,
+    ours: str,
+    bare: str,
+    request: Callable[[Any, int, int], int],
+) -> tuple[harness.Comparison, list[Phase]]:
+    phases: list[Phase] = []
+
+    def stint_phase() -> float:
+        phase = load(ours, args.clients, args.seconds, args.max_requests, request)
+        phases.append(phase)
+        return phase.rate
+
+    def bare_phase() -> float:
+        phase = load(bare, args.clients, args.seconds, args.max_requests, request)
+        if phase.errors:
+            print(f"bare app: {len(phase.errors)} failed requests, e.g. {phase.errors[0]}")
+        return phase.rate
+
+    comparison = harness.interleave_values(stint_phase, bare_phase, args.rounds)
+    return comparison, phases[1:]  # the first stint phase was the warm-up
+
+
+def ingest_row(args: argparse.Namespace, work: Path) -> harness.Row:
+    import psycopg
+
+    database = f"stint_bench_{os.getpid()}"
+    try:
+        admin = psycopg.connect(args.pg, autocommit=True)
+    except psycopg.OperationalError as error:
+        reason = " ".join(str(error).split())[:120]
+        why = f"PostgreSQL at {args.pg} not reachable ({reason}); not measured"
+        print(why, file=sys.stderr)
+        return harness.skipped(
+            f"server ingest, PostgreSQL, {args.clients} clients, batches of {args.batch}",
+            "≥ 0.6, ≥ 5,000/s, p99 < 100 ms",
+            why,
+        )
+    admin.execute(f"CREATE DATABASE {database}")
+    dsn = args.pg.rsplit("/", 1)[0] + "/" + database
+    url = dsn.replace("postgresql://", "postgresql+psycopg://", 1)
+    servers: list[subprocess.Popen[bytes]] = []
+    counter = iter(range(10**9))
+    try:
+        env = harness.stint_env(work / "ingest-home")
+        subprocess.run(
+            [harness.STINT, "--database", url, "status"], env=env, check=True, capture_output=True
+        )  # creates the schema
+        ports = harness.free_port(), harness.free_port()
+        ours = [harness.STINT, "serve", "--database", url, "--host", "127.0.0.1"]
+        servers.append(start([*ours, "--port", str(ports[0])], env, ports[0]))
+        bare = [harness.PYTHON, BARE, "ingest", "--port", str(ports[1]), "--dsn", dsn]
+        servers.append(start(bare, env, ports[1]))
+
+        def request(client: Any, n: int, i: int) -> int:
+            tag = next(counter)
+            events = [
+                {
+                    "type": "tool_call" if k % 2 else "message",
+                    "key": f"bench-{tag}-{k}",
+                    "payload": {"success": True} if k % 2 else {},
+                    "source": "hook",
+                }
+                for k in range(args.batch)
+            ]
+            body = {
+                "sessions": [
+                    {"agent": "bench", "agent_session_id": f"client-{n}", "events": events}
+                ]
+            }
+            response = client.post("/api/v1/ingest", json=body)
+            if response.status_code != 200:
+                raise RuntimeError(f"{response.status_code}: {response.text[:160]}")
+            return int(response.json()["stored"])
+
+        comparison, phases = compare_servers(
+            args, f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}", request
+        )
+    finally:
+        for server in servers:
+            harness.stop(server)
+        admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        admin.close()
+    p99 = harness.percentile([t for p in phases for t in p.latencies], 0.99)
+    errors = [e for p in phases for e in p.errors]
+    rate, ratio = comparison.a_median, comparison.ratio
+    met = ratio >= 0.6 and rate >= 5000 and p99 < 0.1 and not errors
+    notes = [f"{len(errors)} failed batches, e.g. {errors[0]}"] if errors else []
+    return harness.Row(
+        f"server ingest, PostgreSQL, {args.clients} clients, batches of {args.batch}",
+        f"{rate:,.0f} events/s, batch p99 {harness.ms(p99)}",
+        f"bare Starlette+uvicorn, one executemany: {comparison.b_median:,.0f} events/s",
+        f"{ratio:.2f} ({comparison.spread()}, {len(comparison.a)} pairs)",
+        "≥ 0.6, ≥ 5,000/s, p99 < 100 ms",
+        met,
+        notes,
+    )
+
+
+def dashboard_row(args: argparse.Namespace, work: Path) -> harness.Row:
+    home = args.home or work / "dashboard-home"
+    db = seed.database(home)
+    if not db.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        took = seed.seed(home, args.sessions, args.activities)
+        print(f"seeded {args.sessions:,} sessions / {args.activities:,} activities in {took:.1f} s")
+    env = harness.stint_env(home)
+    ports = harness.free_port(), harness.free_port()
+    servers = []
+    try:
+        servers.append(
+            start(
+                [harness.STINT, "serve", "--host", "127.0.0.1", "--port", str(ports[0])],
+                env,
+                ports[0],
+            )
+        )
+        bare = [harness.PYTHON, BARE, "overview", "--port", str(ports[1]), "--sqlite", str(db)]
+        servers.append(start(bare, env, ports[1]))
+
+        def request(client: Any, n: int, i: int) -> int:
+            response = client.get("/")
+            if response.status_code != 200:
+                raise RuntimeError(f"{response.status_code}: {response.text[:160]}")
+            return 1
+
+        comparison, phases = compare_servers(
+            args, f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}", request
+        )
+    finally:
+        for server in servers:
+            harness.stop(server)
+    p99 = harness.percentile([t for p in phases for t in p.latencies], 0.99)
+    errors = [e for p in phases for e in p.errors]
+    rate, ratio = comparison.a_median, comparison.ratio
+    met = ratio >= 0.3 and p99 < 0.3 and not errors
+    return harness.Row(
+        f"dashboard overview, {seed.sizes(home)[0]:,} sessions, {args.clients} concurrent",
+        f"{rate:,.1f} req/s, p99 {harness.ms(p99)}",
+        f"bare app, one query: {comparison.b_median:,.1f} req/s",
+        f"{ratio:.2f} ({comparison.spread()}, {len(comparison.a)} pairs)",
+        "≥ 0.3, p99 < 300 ms",
+        met,
+        [f"{len(errors)} failed requests, e.g. {errors[0]}"] if errors else [],
+    )
+
+
+def measure(args: argparse.Namespace) -> list[harness.Row]:
+    with tempfile.TemporaryDirectory(prefix="stint-serve-load-") as tmp:
+        rows = []
+        if args.only in (None, "ingest"):
+            rows.append(ingest_row(args, Path(tmp)))
+        if args.only in (None, "dashboard"):
+            rows.append(dashboard_row(args, Path(tmp)))
+        return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=100_000)
-    parser.add_argument("--database", help="database URL (default: a fresh SQLite file)")
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--batch", type=int, default=250)
-    parser.add_argument("--batches", type=int, default=10)
-    parser.add_argument("--ingest-seconds", type=float, default=60.0)
-    args = parser.parse_args()
-
-    with tempfile.TemporaryDirectory(prefix="stint-serve-load-") as tmp:
-        home = Path(tmp)
-        url = args.database or f"sqlite:///{home / 'stint.db'}"
-        print(f"seeding {args.sessions:,} sessions …", flush=True)
-        print(f"  seeded in {seed(url, home, args.sessions):.1f} s")
-        port = free_port()
-        server = start_server(url, home, port)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            with httpx.Client(base_url=base, timeout=60) as client:
-                for path in ("/", "/api/v1/sessions"):
-                    figures = latency(client, path, args.requests)
-                    print(
-                        f"GET {path:<18} p50 {figures['p50_ms']:7.1f} ms"
-                        f"   p99 {figures['p99_ms']:7.1f} ms   ({args.requests} requests)"
-                    )
-            result = ingest(base, args.clients, args.batch, args.batches, args.ingest_seconds)
-            print(
-                f"ingest: {result['events']:,} events in {result['seconds']:.2f} s with "
-                f"{args.clients} clients = {result['events_per_s']:,.0f} events/s"
-            )
-            for error in result["errors"]:
-                print(f"  error: {error}")
-        finally:
-            server.terminate()
-            server.wait(timeout=15)
+    args = build_parser().parse_args()
+    began = harness.loadavg()
+    harness.report(measure(args), began)
 
 
 if __name__ == "__main__":
