@@ -51,7 +51,7 @@ def test_the_statusline_imports_only_the_standard_library() -> None:
 
 
 def test_home_dir_agrees_with_the_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from stint.config import home_dir
+    from stint.model.config import home_dir
 
     assert spool.home_dir() == str(home_dir())
     monkeypatch.delenv("STINT_HOME")

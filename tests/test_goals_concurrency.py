@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from stint import Tracker
-from stint.timeparse import utcnow
+from stint.model.timeparse import utcnow
 
 WRITER = """
 import sys

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from stint.evaluator import decide, evaluate
-from stint.goals import Facts, check, is_test_command, parse_indicator
+from stint.goals.evaluator import decide, evaluate
+from stint.goals.indicators import Facts, check, is_test_command, parse_indicator
 from stint.store.schema import COUNTER_COLUMNS
 
 

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 
 from stint import SessionHandle, Tracker
-from stint.doctor import check
-from stint.models import Conflict, StintError
+from stint.model.timeparse import utcnow
+from stint.model.types import Conflict, StintError
+from stint.sessions.doctor import check
 from stint.store.sessions import SessionFilter
-from stint.timeparse import utcnow
 
 CHILDHOOD = {
     "kind": "interview",

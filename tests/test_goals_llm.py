@@ -187,7 +187,7 @@ def test_not_configured_says_so(local: Tracker, stint_home: Path) -> None:
 def test_config_file_table(
     stint_home: Path, fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from stint.llm_eval import load_config
+    from stint.goals.llm_eval import load_config
 
     for name in ("STINT_LLM_URL", "STINT_LLM_MODEL", "STINT_LLM_API_KEY", "STINT_LLM_TIMEOUT"):
         monkeypatch.delenv(name)

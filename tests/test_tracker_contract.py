@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from stint.doctor import check
-from stint.models import Conflict, EventIn, NotFound, StintError
+from stint.model.timeparse import utcnow
+from stint.model.types import Conflict, EventIn, NotFound, StintError
+from stint.sessions.doctor import check
 from stint.store import schema
 from stint.store.sessions import SessionFilter
-from stint.timeparse import utcnow
 from stint.tracker import Tracker, mentions_in
 
 

@@ -44,7 +44,7 @@ def _log_crash(exc: Exception) -> None:
     import traceback
 
     try:
-        from stint.config import home_dir
+        from stint.model.config import home_dir
 
         home = home_dir()
         home.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,7 @@
 
 It owns the session lifecycle (start, pause, resume, end, cancel, timeout sweep),
 recording (events, tasks, decisions, context, files) and reading sessions back.
-SQL stays in `stint.store`; git in `stint.gitstats`; figures in `stint.scoring`.
+SQL stays in `stint.store`; git in `stint.sessions.gitstats`; figures in `stint.model.scoring`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ from typing import IO, TYPE_CHECKING, Any
 from sqlalchemy import case
 from sqlalchemy.engine import Connection
 
-from stint.config import Settings, load_settings
-from stint.models import (
+from stint.model.config import Settings, load_settings
+from stint.model.projection import active_seconds
+from stint.model.scoring import quality_indicators, score_session
+from stint.model.timeparse import utcnow
+from stint.model.types import (
     OPEN_STATUSES,
     OUTCOMES,
     TASK_STATUSES,
@@ -32,16 +35,13 @@ from stint.models import (
     StintError,
     Task,
 )
-from stint.projection import active_seconds
-from stint.scoring import quality_indicators, score_session
 from stint.store import Store, schema
 from stint.store import events as ev
 from stint.store import records as rec
 from stint.store import sessions as ss
-from stint.timeparse import utcnow
 
 if TYPE_CHECKING:
-    from stint.library import SessionHandle
+    from stint.goals.handle import SessionHandle
 
 _MENTION = re.compile(r"(?<![\w@])@([\w./\\~-][\w./\\~+-]*)")
 _SETTABLE = {
@@ -276,18 +276,18 @@ class Tracker:
             stale = ss.stale_open_sessions(conn, self.org, idle_before)
         ended = []
         for session_id in stale:
-            from stint.lifecycle import finish
+            from stint.sessions.lifecycle import finish
 
             if finish(self, session_id, status="timeout", reason="inactivity", at=None):
                 ended.append(session_id)
         return ended
 
     def start(self, **options: Any) -> Session:
-        """Start a session now (or `at`). See `stint.lifecycle.start` for the options; the
+        """Start a session now (or `at`). See `stint.sessions.lifecycle.start` for the options; the
         goal keywords (intention, success_indicators, completion_indicators, constraints,
         procedure_notes, scheduled_at, scheduled_duration_minutes, template, subjects,
-        state, previous_session) are `stint.planning.start`'s."""
-        from stint.planning import start
+        state, previous_session) are `stint.goals.planning.start`'s."""
+        from stint.goals.planning import start
 
         return start(self, options)
 
@@ -302,7 +302,7 @@ class Tracker:
         source: str = "hook",
     ) -> Session:
         """The one stint session of an agent's session: found, re-opened or created."""
-        from stint.lifecycle import attach
+        from stint.sessions.lifecycle import attach
 
         return attach(self, agent, agent_session_id, cwd=cwd, model=model, at=at, source=source)
 
@@ -321,7 +321,7 @@ class Tracker:
         """End a session. One with success or completion indicators gets its goal
         evaluated (deterministically, offline) unless `evaluate` is False; an outcome
         given here wins over the evaluator's."""
-        from stint.lifecycle import finish
+        from stint.sessions.lifecycle import finish
 
         _validate({"outcome": outcome})
         session_id = self.resolve(ref, cwd)
@@ -334,7 +334,7 @@ class Tracker:
             raise Conflict(f"session {session.ref} is already {session.status}")
         ended = self.get(session_id)
         if evaluate and (ended.success_indicators or ended.completion_indicators):
-            from stint.outcomes import evaluate as evaluate_goal
+            from stint.goals.outcomes import evaluate as evaluate_goal
 
             evaluate_goal(self, session_id, llm=False, keep_outcome=outcome is not None)
             ended = self.get(session_id)
@@ -344,12 +344,12 @@ class Tracker:
         return self.end(ref, at=at, status="cancelled", reason="cancelled")
 
     def pause(self, ref: str | int = "current", at: datetime | None = None) -> Session:
-        from stint.lifecycle import pause
+        from stint.sessions.lifecycle import pause
 
         return pause(self, self.resolve(ref), at or utcnow())
 
     def resume(self, ref: str | int = "current", at: datetime | None = None) -> Session:
-        from stint.lifecycle import resume
+        from stint.sessions.lifecycle import resume
 
         return resume(self, self.resolve(ref), at or utcnow())
 
@@ -723,19 +723,19 @@ class Tracker:
         return analytics.accomplishments(self, limit, where)
 
     # ------------------------------------------------------ goals and library API
-    # (kinds, interactions, artifacts, subjects, templates, indicators — stint.goals)
+    # (kinds, interactions, artifacts, subjects, templates, indicators — stint.goals.indicators)
 
     def begin(self, **options: Any) -> SessionHandle:
-        """Start a session for an app and return its handle (see `stint.library`). Takes
+        """Start a session for an app and return its handle (see `stint.goals.handle`). Takes
         `start`'s options plus `capture` ("full", the default, or "metadata")."""
-        from stint.library import SessionHandle, library_options
+        from stint.goals.handle import SessionHandle, library_options
 
         options, capture = library_options(options)
         return SessionHandle(self, self.start(**options).id, capture=capture)
 
     def schedule(self, *, scheduled_at: datetime, **options: Any) -> SessionHandle:
         """Plan a session (status `scheduled`); `handle.start()` starts it."""
-        from stint.library import SessionHandle, library_options
+        from stint.goals.handle import SessionHandle, library_options
 
         options, capture = library_options(options)
         options["status"] = "scheduled"
@@ -748,13 +748,13 @@ class Tracker:
 
     def handle(self, ref: str | int = "current", capture: str = "full") -> SessionHandle:
         """A handle on any existing session."""
-        from stint.library import SessionHandle
+        from stint.goals.handle import SessionHandle
 
         return SessionHandle(self, self.resolve(ref), capture=capture)
 
     def start_scheduled(self, ref: str | int, at: datetime | None = None) -> Session:
         """Start a scheduled session (scheduled → active)."""
-        from stint import planning
+        from stint.goals import planning
 
         return planning.begin(self, ref, at)
 
@@ -766,7 +766,7 @@ class Tracker:
         **fields: Any,
     ) -> dict[str, Any]:
         """Record an interaction under the configured capture policy (unless `capture=`)."""
-        from stint import goalops
+        from stint.goals import records as goalops
 
         fields.setdefault("capture", self.settings.capture_policy)
         return goalops.add_interaction(self, self.resolve(ref), type, content, **fields)
@@ -778,87 +778,87 @@ class Tracker:
         content: str | None = None,
         **fields: Any,
     ) -> dict[str, Any]:
-        from stint import goalops
+        from stint.goals import records as goalops
 
         fields.setdefault("capture", self.settings.capture_policy)
         return goalops.add_artifact(self, self.resolve(ref), type, content, **fields)
 
     def approve_artifact(self, ref: str | int, artifact_id: int) -> dict[str, Any]:
-        from stint import goalops
+        from stint.goals import records as goalops
 
         return goalops.set_artifact(self, self.resolve(ref), artifact_id, approved=True)
 
     def link_subject(self, ref: str | int, key: str, **fields: Any) -> dict[str, Any]:
-        from stint import goalops
+        from stint.goals import records as goalops
 
         return goalops.link_subject(self, self.resolve(ref), key, **fields)
 
     def memory_used(self, ref: str | int, memory_id: str, source: str = "library") -> bool:
-        from stint import goalops
+        from stint.goals import records as goalops
 
         return goalops.memory_used(self, self.resolve(ref), memory_id, source)
 
     def interactions(self, ref: str | int = "current") -> list[dict[str, Any]]:
-        from stint import goalops
+        from stint.goals import records as goalops
 
         return goalops.interactions(self, self.resolve(ref))
 
     def artifacts(self, ref: str | int = "current") -> list[dict[str, Any]]:
-        from stint import goalops
+        from stint.goals import records as goalops
 
         return goalops.artifacts(self, self.resolve(ref))
 
     def session_notes(self, ref: str | int = "current") -> list[dict[str, Any]]:
-        from stint import goalops
+        from stint.goals import records as goalops
 
         return goalops.notes(self, self.resolve(ref))
 
     def subjects(self, ref: str | int = "current") -> list[dict[str, Any]]:
-        from stint import goalops
+        from stint.goals import records as goalops
 
         return goalops.subjects(self, self.resolve(ref))
 
     def progress(self, ref: str | int = "current") -> dict[str, Any]:
-        from stint import outcomes
+        from stint.goals import outcomes
 
         return outcomes.progress(self, ref)
 
     def evaluate(self, ref: str | int = "current", *, llm: bool | None = None) -> dict[str, Any]:
         """Evaluate the goal now and store it (`evaluation`, `outcome`)."""
-        from stint import outcomes
+        from stint.goals import outcomes
 
         return outcomes.evaluate(self, ref, llm=llm)
 
     def summarize(self, ref: str | int = "current") -> dict[str, Any]:
-        from stint import outcomes
+        from stint.goals import outcomes
 
         return outcomes.summary(self, ref)
 
     def goal_view(self, ref: str | int = "current") -> dict[str, Any] | None:
         """Intention, constraints, schedule, indicator progress, artifacts, subjects and
         evaluation of a session (for `stint show` and the dashboard); None without goal data."""
-        from stint import outcomes
+        from stint.goals import outcomes
 
         return outcomes.goal_view(self, ref)
 
     def add_template(self, name: str, **fields: Any) -> dict[str, Any]:
-        from stint import planning
+        from stint.goals import planning
 
         return planning.add_template(self, name, **fields)
 
     def template(self, name: str) -> dict[str, Any]:
-        from stint import planning
+        from stint.goals import planning
 
         return planning.get_template(self, name)
 
     def templates(self) -> list[dict[str, Any]]:
-        from stint import planning
+        from stint.goals import planning
 
         return planning.templates(self)
 
     def plan(self, template: str, **options: Any) -> list[Session]:
-        """A chain of scheduled sessions from a template (see `stint.planning.plan`)."""
-        from stint import planning
+        """A chain of scheduled sessions from a template (see `stint.goals.planning.plan`)."""
+        from stint.goals import planning
 
         return planning.plan(self, template, **options)
 
@@ -873,7 +873,7 @@ class Tracker:
 
     def session_context(self, ref: str | int = "current") -> dict[str, Any]:
         """The "session context for AI" digest: goal, elapsed, tasks, decisions, files,
-        recent activity, tags and hints (see `stint.mcp.context`)."""
-        from stint.mcp.context import session_context
+        recent activity, tags and hints (see `stint.sessions.context`)."""
+        from stint.sessions.context import session_context
 
         return session_context(self, ref)

@@ -15,7 +15,7 @@ from stint.analytics import compare as cmp
 from stint.analytics import export as xp
 from stint.analytics import report
 from stint.analytics.periods import PERIOD_HELP, Period, local_zone, parse_period
-from stint.models import StintError
+from stint.model.types import StintError
 from stint.store import analytics as sa
 from stint.store import cohorts as sc
 from stint.store import transfer

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from stint.analytics.periods import Period, offset_segments, zone_name
 from stint.analytics.stats import ratio
-from stint.models import Session
+from stint.model.types import Session
 from stint.store import analytics as sa
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -26,8 +26,8 @@ from stint.capture.keys import event_key, mention_key, prompt_key, usage_key
 from stint.capture.pricing import PriceTable, Usage
 from stint.capture.redact import redact, text_under_policy
 from stint.capture.tools import fit_key, tool_events
-from stint.models import EventIn
-from stint.timeparse import utcnow
+from stint.model.timeparse import utcnow
+from stint.model.types import EventIn
 from stint.tracker import mentions_in
 
 if TYPE_CHECKING:

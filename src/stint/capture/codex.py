@@ -23,8 +23,8 @@ from stint.capture.keys import event_key, prompt_key, tool_key
 from stint.capture.pricing import PriceTable, Usage
 from stint.capture.redact import redact, text_under_policy
 from stint.capture.tools import MAX_TEXT, fit_key
-from stint.models import EventIn
-from stint.timeparse import utcnow
+from stint.model.timeparse import utcnow
+from stint.model.types import EventIn
 
 if TYPE_CHECKING:
     from stint.tracker import Tracker

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from stint.capture.pricing import PriceTable
 from stint.capture.redact import storable
-from stint.models import OPEN_STATUSES, EventIn, Session
+from stint.model.timeparse import utcnow
+from stint.model.types import OPEN_STATUSES, EventIn, Session
 from stint.store import imports
-from stint.timeparse import utcnow
 
 if TYPE_CHECKING:
     from stint.tracker import Tracker
@@ -253,7 +253,7 @@ def end_stale_sessions(tracker: Tracker, session_ids: set[int]) -> None:
     that last activity (status `timeout`, as the sweep would: a transcript never says the
     session ended, and no git state of today belongs to an old session). A recent one is
     left running: its agent may still be at work."""
-    from stint.lifecycle import finish
+    from stint.sessions.lifecycle import finish
 
     idle_before = utcnow() - timedelta(seconds=tracker.settings.timeout_seconds)
     for session_id in sorted(session_ids):

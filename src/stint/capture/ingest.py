@@ -30,7 +30,7 @@ from stint.capture.claude_hooks import (
 )
 from stint.capture.fastpath import DRAIN_MARKER, log
 from stint.capture.statusline import CACHE_FILE
-from stint.models import Conflict, EventIn
+from stint.model.types import Conflict, EventIn
 from stint.tracker import Tracker
 
 BATCH = 5000

@@ -91,7 +91,7 @@ def _count(value: Any) -> int:
 
 
 def human(seconds: float) -> str:
-    """ "1h 05m", "12m", "40s" — the same shape as `stint.timeparse.human_duration`."""
+    """ "1h 05m", "12m", "40s" — the same shape as `stint.model.timeparse.human_duration`."""
     total = int(seconds)
     hours, minutes = divmod(total // 60, 60)
     if hours:

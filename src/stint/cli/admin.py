@@ -18,7 +18,7 @@ from stint.cli.common import emit_json, json_option, tracker
 @json_option
 def doctor(fix: bool, as_json: bool) -> None:
     """Recount every counter from the event log and report differences."""
-    from stint.doctor import check
+    from stint.sessions.doctor import check
 
     found = check(tracker(), fix=fix)
     if as_json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from stint.cli.common import StintGroup, at_option, emit_json, json_option, tracker, when
-from stint.models import EventIn
+from stint.model.types import EventIn
 
 session_option = click.option(
     "--session",

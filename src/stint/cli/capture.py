@@ -110,7 +110,7 @@ def hooks_status(agent: str, project_dir: Path | None, as_json: bool) -> None:
     """Where the hooks are installed, when the last event arrived, what is pending."""
     from stint.capture import install as inst
     from stint.capture import spool
-    from stint.config import home_dir
+    from stint.model.config import home_dir
 
     scopes = {s: inst.installed(inst.settings_path(s, project_dir)) for s in inst.SCOPES}
     queue = spool.status(str(home_dir()))

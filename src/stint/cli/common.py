@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 
 import click
 
-from stint.config import ConfigError
-from stint.models import StintError
-from stint.timeparse import TimeParseError, parse_when
+from stint.model.config import ConfigError
+from stint.model.timeparse import TimeParseError, parse_when
+from stint.model.types import StintError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -23,7 +23,7 @@ def _span(text: str) -> timedelta:
 
 def _future(text: str) -> datetime:
     """ISO 8601 (local time when no zone is given) or a span from now (`+2d`, `1w`)."""
-    from stint.timeparse import as_utc, utcnow
+    from stint.model.timeparse import as_utc, utcnow
 
     if _SPAN.match(text):
         return utcnow() + _span(text)
@@ -163,7 +163,7 @@ def plan(
     if as_json:
         emit_json([s.to_dict() for s in planned])
         return
-    from stint.timeparse import local_text
+    from stint.model.timeparse import local_text
 
     for session in planned:
         coverage = ""
@@ -240,7 +240,7 @@ def goal_lines(view: dict[str, Any]) -> list[str]:
     """The goal section of `stint show`."""
     lines = [f"Intention: {view['intention'] or '—'}"]
     if view["scheduled_at"]:
-        from stint.timeparse import local_text
+        from stint.model.timeparse import local_text
 
         lines.append(
             f"Scheduled: {local_text(datetime.fromisoformat(view['scheduled_at']))}"

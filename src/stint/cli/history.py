@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from stint.cli.common import emit_json, json_option, tracker, when
-from stint.models import STATUSES
+from stint.model.types import STATUSES
 
 
 @click.command("list")

@@ -34,7 +34,7 @@ def mcp(ctx: click.Context, use_http: bool, host: str, port: int) -> None:
 @json_option
 def install(client: str, as_json: bool) -> None:
     """Add the stint server to CLIENT's MCP config (atomic, idempotent, with a backup)."""
-    from stint.mcp.install import install as do_install
+    from stint.capture.mcp_install import install as do_install
 
     result = do_install(client)
     if as_json:

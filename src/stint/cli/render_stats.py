@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from stint.timeparse import human_duration
+from stint.model.timeparse import human_duration
 
 BARS = "▁▂▃▄▅▆▇█"
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

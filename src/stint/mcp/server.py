@@ -29,8 +29,8 @@ from stint.mcp.connection import (
     agent_name,
     root_path,
 )
-from stint.mcp.context import render_context, session_context
-from stint.models import Session, StintError
+from stint.model.types import Session, StintError
+from stint.sessions.context import render_context, session_context
 from stint.store.schema import COUNTER_COLUMNS
 from stint.store.sessions import SessionFilter
 from stint.tracker import Tracker

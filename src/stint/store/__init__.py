@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
+from stint.model.timeparse import utcnow
 from stint.store import schema
 from stint.store.engine import ensure_schema, make_engine
-from stint.timeparse import utcnow
 
 
 class Store:

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.engine import Connection
 
-from stint.models import Activity, EventIn, FileTouch
-from stint.projection import TOKEN_FIELDS, FileDelta, counter_deltas, file_deltas
+from stint.model.projection import TOKEN_FIELDS, FileDelta, counter_deltas, file_deltas
+from stint.model.types import Activity, EventIn, FileTouch
 from stint.store import Store, schema
 
 S = schema.sessions

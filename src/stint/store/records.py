@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from stint.models import NotFound, Project, Record, Task
+from stint.model.types import NotFound, Project, Record, Task
 from stint.store import Store, schema
 
 P = schema.projects

@@ -2,7 +2,7 @@
 
 Every row carries `org_id`. Times are UTC with time zone; durations are seconds.
 The activity log is the source of truth; counters on `sessions` and the tallies in
-`session_files` are a projection of it (see `stint.projection`).
+`session_files` are a projection of it (see `stint.model.projection`).
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ templates = Table(
     UniqueConstraint("org_id", "name"),
 )
 
-# Counters kept on each session; `stint.projection` says which event moves which.
+# Counters kept on each session; `stint.model.projection` says which event moves which.
 COUNTER_COLUMNS = (
     "tasks_created",
     "tasks_completed",

@@ -12,7 +12,7 @@ from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from stint.models import OPEN_STATUSES, Conflict, NotFound
+from stint.model.types import OPEN_STATUSES, Conflict, NotFound
 from stint.store import schema
 
 S = schema.sessions

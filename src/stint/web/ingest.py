@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from stint.models import EventIn
+from stint.model.types import EventIn
 from stint.tracker import Tracker
 from stint.web.schemas import IngestBatch
 

@@ -14,9 +14,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from stint.models import STATUSES, NotFound, StintError
+from stint.model.timeparse import human_duration
+from stint.model.types import STATUSES, NotFound, StintError
 from stint.store.sessions import SessionFilter
-from stint.timeparse import human_duration
 from stint.web import views
 from stint.web.deps import TrackerDep
 

@@ -10,9 +10,9 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from stint.models import Activity, Session
+from stint.model.timeparse import human_duration, utcnow
+from stint.model.types import Activity, Session
 from stint.store import dashboard as db
-from stint.timeparse import human_duration, utcnow
 from stint.tracker import Tracker
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -12,11 +12,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from stint.models import OPEN_STATUSES, Conflict, EventIn, StintError
+from stint.model.timeparse import as_utc, utcnow
+from stint.model.types import OPEN_STATUSES, Conflict, EventIn, StintError
 from stint.store import events as ev
 from stint.store import goals as gs
 from stint.store import sessions as ss
-from stint.timeparse import as_utc, utcnow
 
 if TYPE_CHECKING:
     from stint.tracker import Tracker
@@ -172,7 +172,7 @@ def add_interaction(
 
 
 def _is_test(content: str | None) -> bool:
-    from stint.goals import is_test_command
+    from stint.goals.indicators import is_test_command
 
     return is_test_command(content)
 

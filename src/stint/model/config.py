@@ -113,7 +113,7 @@ def load_settings(home: Path | None = None, **overrides: Any) -> Settings:
             raise ConfigError(f"{config_file}: {exc}") from exc
         for key, value in data.items():
             if key in _TABLES and isinstance(value, dict):
-                continue  # read by the module that owns the table (llm: stint.llm_eval)
+                continue  # read by the module that owns the table (llm: stint.goals.llm_eval)
             values[key] = _coerce(key, value)
     for env_name, key in _ENV.items():
         if os.environ.get(env_name):

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from stint.timeparse import human_duration
+from stint.model.timeparse import human_duration
 
 OPEN_STATUSES = ("active", "paused")
 STATUSES = ("scheduled", "active", "paused", "ended", "timeout", "cancelled", "failed")
@@ -36,7 +36,7 @@ class EventIn:
     """One thing that happened in a session, as a capture source reports it.
 
     `key` makes recording idempotent: an event whose key was already stored is ignored.
-    `payload` carries type-specific figures (see `stint.projection` for the ones that move
+    `payload` carries type-specific figures (see `stint.model.projection` for the ones that move
     counters: `added`/`removed` for `file_modified`, `success` for `tool_call`, token counts
     and `model` for `tokens`, `mentions` for `context_added`, …).
     """

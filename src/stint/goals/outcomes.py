@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from stint import evaluator, goals
-from stint.kinds import get_kind
-from stint.timeparse import human_duration
+from stint.goals import evaluator
+from stint.goals import indicators as goals
+from stint.goals.kinds import get_kind
+from stint.model.timeparse import human_duration
 
 if TYPE_CHECKING:
     from stint.tracker import Tracker
@@ -25,7 +26,7 @@ def evaluate(
     """Evaluate the session's goal and store the result. `llm`: True asks the configured
     LLM (falling back, and saying so, when there is none or it fails), False never asks,
     None asks when one is configured. `keep_outcome` keeps an outcome already set."""
-    from stint import llm_eval
+    from stint.goals import llm_eval
 
     session = tracker.get(ref)
     facts = goals.gather(tracker, session)

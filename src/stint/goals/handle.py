@@ -26,9 +26,10 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from stint import goalops, outcomes
-from stint.kinds import validate_state
-from stint.models import Session
+from stint.goals import outcomes
+from stint.goals import records as goalops
+from stint.goals.kinds import validate_state
+from stint.model.types import Session
 
 if TYPE_CHECKING:
     from stint.tracker import Tracker
@@ -80,7 +81,7 @@ class SessionHandle:
         return outcomes.progress(self.tracker, self.id)
 
     def summary(self) -> dict[str, Any]:
-        """What the session accomplished (see `stint.outcomes.summary`); `["text"]` reads."""
+        """What the session accomplished (see `stint.goals.outcomes.summary`); `["text"]` reads."""
         return outcomes.summary(self.tracker, self.id)
 
     # ----------------------------------------------------------- recording
@@ -252,7 +253,7 @@ class SessionHandle:
 
     def start(self, at: datetime | None = None) -> SessionHandle:
         """Start a scheduled session (scheduled → active)."""
-        from stint.planning import begin
+        from stint.goals.planning import begin
 
         begin(self.tracker, self.id, at)
         return self
@@ -310,7 +311,7 @@ class SessionHandle:
 
     def cancel(self, at: datetime | None = None) -> Session:
         """Cancel (scheduled, active or paused → cancelled)."""
-        from stint.lifecycle import check_transition
+        from stint.sessions.lifecycle import check_transition
 
         check_transition(self.session.row, "cancelled")
         return self.tracker.cancel(self.id, at=at)
@@ -327,7 +328,7 @@ class SessionHandle:
         llm: bool | None,
         **fields: Any,
     ) -> Session:
-        from stint.lifecycle import check_transition
+        from stint.sessions.lifecycle import check_transition
 
         check_transition(self.session.row, status)
         values = {name: value for name, value in fields.items() if value is not None}

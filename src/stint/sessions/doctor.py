@@ -1,5 +1,5 @@
 """`stint doctor`: rebuild every counter from the event log and compare with the stored,
-incrementally maintained ones (the same merge rule, `stint.projection`, drives both)."""
+incrementally maintained ones (the same merge rule, `stint.model.projection`, drives both)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from stint.projection import counter_deltas, file_deltas
+from stint.model.projection import counter_deltas, file_deltas
 from stint.store import events as ev
 from stint.store import rebuild
 

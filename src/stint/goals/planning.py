@@ -7,11 +7,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from stint.goalops import fit, link_subject
-from stint.kinds import validate_state
-from stint.models import Conflict, Session, StintError
+from stint.goals.kinds import validate_state
+from stint.goals.records import fit, link_subject
+from stint.model.timeparse import as_utc, utcnow
+from stint.model.types import Conflict, Session, StintError
 from stint.store import goals as gs
-from stint.timeparse import as_utc, utcnow
 
 if TYPE_CHECKING:
     from stint.tracker import Tracker
@@ -33,7 +33,7 @@ GOAL_OPTIONS = {
 def start(tracker: Tracker, options: dict[str, Any]) -> Session:
     """`Tracker.start` with the goal keywords: intention (the goal), indicators,
     constraints, procedure notes, scheduling, a template's defaults, subjects, state."""
-    from stint.lifecycle import start as core_start
+    from stint.sessions.lifecycle import start as core_start
 
     options = dict(options)
     intention = options.pop("intention", None)
@@ -219,6 +219,6 @@ def plan(
 
 def begin(tracker: Tracker, ref: str | int, at: datetime | None = None) -> Session:
     """Start a scheduled session now (or `at`)."""
-    from stint.lifecycle import activate
+    from stint.sessions.lifecycle import activate
 
     return activate(tracker, tracker.resolve(ref), as_utc(at) if at else utcnow())

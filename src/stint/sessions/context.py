@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from stint.models import FileTouch, Session, Task
-from stint.timeparse import human_duration
+from stint.model.timeparse import human_duration
+from stint.model.types import FileTouch, Session, Task
 
 if TYPE_CHECKING:
     from stint.tracker import Tracker

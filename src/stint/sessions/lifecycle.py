@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from stint.models import OPEN_STATUSES, Conflict, EventIn, Project, Session, StintError
-from stint.projection import active_seconds
-from stint.scoring import score_session
+from stint.model.projection import active_seconds
+from stint.model.scoring import score_session
+from stint.model.timeparse import utcnow
+from stint.model.types import OPEN_STATUSES, Conflict, EventIn, Project, Session, StintError
 from stint.store import events as ev
 from stint.store import records as rec
 from stint.store import sessions as ss
-from stint.timeparse import utcnow
 
 if TYPE_CHECKING:
-    from stint.gitstats import RepoState
+    from stint.sessions.gitstats import RepoState
     from stint.tracker import Tracker
 
 KINDS = ("coding", "conversation", "interview", "workflow")
@@ -62,7 +62,7 @@ def check_transition(row: dict[str, Any], new_status: str) -> None:
 def _repo(cwd: str | None) -> RepoState | None:
     if not cwd or not os.path.isdir(cwd):
         return None
-    from stint.gitstats import repo_state
+    from stint.sessions.gitstats import repo_state
 
     return repo_state(cwd)
 
@@ -461,7 +461,7 @@ def _measure_git(row: dict[str, Any]) -> Any:
     root = row["repo_root"]
     if not root or not os.path.isdir(root):
         return None
-    from stint.gitstats import diff_since
+    from stint.sessions.gitstats import diff_since
 
     return diff_since(root, row["start_commit"])
 

@@ -10,7 +10,7 @@ check over the session's own data, one line of the form `METRIC [OP VALUE]`:
     notes[important] == 0                   duration_minutes <= 30
 
 (an indicator may also be a mapping `{"text": "...", "check": "..."}`: a label with a
-check). Free text is `unknown` here; the LLM evaluator (`stint.llm_eval`) can judge it.
+check). Free text is `unknown` here; the LLM evaluator (`stint.goals.llm_eval`) can judge it.
 Everything in this module is a pure function of `Facts`; `gather` builds them.
 """
 
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from stint.store.schema import COUNTER_COLUMNS
 
 if TYPE_CHECKING:
-    from stint.models import Session
+    from stint.model.types import Session
     from stint.tracker import Tracker
 
 _CHECK = re.compile(
@@ -142,7 +142,7 @@ def _succeeded(payload: Mapping[str, Any]) -> bool | None:
 
 
 def gather(tracker: Tracker, session: Session) -> Facts:
-    from stint import goalops
+    from stint.goals import records as goalops
 
     return Facts(
         row=dict(session.row),
