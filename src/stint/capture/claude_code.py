@@ -28,10 +28,10 @@ from stint.capture.redact import redact, text_under_policy
 from stint.capture.tools import fit_key, tool_events
 from stint.model.timeparse import utcnow
 from stint.model.types import EventIn
-from stint.tracker import mentions_in
+from stint.sessions.recording import mentions_in
 
 if TYPE_CHECKING:
-    from stint.tracker import Tracker
+    from stint.sessions.service import Sessions
 
 AGENT = "claude_code"  # stint's agent name, as the hooks store it
 RECENT_GROUPS = 256  # streamed lines of one response are a few lines apart
@@ -349,7 +349,7 @@ class ClaudeParser:
 
 
 def import_paths(
-    tracker: Tracker, roots: Iterable[Path] | None = None, progress: Any = None
+    tracker: Sessions, roots: Iterable[Path] | None = None, progress: Any = None
 ) -> ImportSummary:
     """Import every transcript under `roots` (files or directories; default:
     `default_roots()`); `progress(bytes done, bytes total)` after each file."""
@@ -357,6 +357,6 @@ def import_paths(
     return import_all(tracker, files, ClaudeParser, progress)
 
 
-def import_file(tracker: Tracker, path: Path) -> dict[str, Any]:
+def import_file(tracker: Sessions, path: Path) -> dict[str, Any]:
     """Import one transcript file (incrementally); the summary as a dict."""
     return import_all(tracker, [Path(path)], ClaudeParser).to_dict()

@@ -27,7 +27,7 @@ from stint.model.timeparse import utcnow
 from stint.model.types import EventIn
 
 if TYPE_CHECKING:
-    from stint.tracker import Tracker
+    from stint.sessions.service import Sessions
 
 AGENT = "codex"
 FALLBACK_MODEL = "gpt-5"  # what ccusage assumes for logs written before turn_context had one
@@ -326,7 +326,7 @@ class CodexParser:
 
 
 def import_paths(
-    tracker: Tracker, roots: Iterable[Path] | None = None, progress: Any = None
+    tracker: Sessions, roots: Iterable[Path] | None = None, progress: Any = None
 ) -> ImportSummary:
     """Import every rollout under `roots` (files or directories; default: `$CODEX_HOME`'s
     `sessions/` and `archived_sessions/`); `progress(bytes done, bytes total)`."""

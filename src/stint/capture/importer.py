@@ -24,7 +24,7 @@ from stint.model.types import OPEN_STATUSES, EventIn, Session
 from stint.store import imports
 
 if TYPE_CHECKING:
-    from stint.tracker import Tracker
+    from stint.sessions.service import Sessions
 
 log = logging.getLogger("stint.import")
 FLUSH_LINES = 50_000  # lines per write: memory stays bounded on huge imports
@@ -131,7 +131,7 @@ class ImportRun:
     saved in one transaction after their events — a crash in between only means lines
     are read again, and their keys are already stored."""
 
-    def __init__(self, tracker: Tracker, summary: ImportSummary) -> None:
+    def __init__(self, tracker: Sessions, summary: ImportSummary) -> None:
         self.tracker = tracker
         self.summary = summary
         self.batches: dict[tuple[str, str], SessionBatch] = {}
@@ -165,7 +165,7 @@ class ImportRun:
 
 
 def import_file(
-    tracker: Tracker, path: Path, parser_factory: ParserFactory, run: ImportRun
+    tracker: Sessions, path: Path, parser_factory: ParserFactory, run: ImportRun
 ) -> None:
     """Read what is new in one file into `run`. A file smaller than the remembered offset
     was rewritten: it is read again from the start (event keys keep that idempotent)."""
@@ -202,7 +202,7 @@ def import_file(
     run.take(key, imports.Offset(max(size, offset), offset, parser.state), parser, final=True)
 
 
-def apply_batch(tracker: Tracker, batch: SessionBatch, summary: ImportSummary) -> None:
+def apply_batch(tracker: Sessions, batch: SessionBatch, summary: ImportSummary) -> None:
     """Create the stint session of an agent session, or add to it. A closed session is
     re-opened only when a prompt comes after its end (the agent resumed it — the hooks'
     rule too); other lines (the tail of a transcript the hooks already ended, a late
@@ -248,7 +248,7 @@ def apply_batch(tracker: Tracker, batch: SessionBatch, summary: ImportSummary) -
     summary.events_stored += tracker.record_bulk(session.id, batch.events)
 
 
-def end_stale_sessions(tracker: Tracker, session_ids: set[int]) -> None:
+def end_stale_sessions(tracker: Sessions, session_ids: set[int]) -> None:
     """End imported sessions whose last activity is older than the inactivity timeout, at
     that last activity (status `timeout`, as the sweep would: a transcript never says the
     session ended, and no git state of today belongs to an old session). A recent one is
@@ -264,7 +264,7 @@ def end_stale_sessions(tracker: Tracker, session_ids: set[int]) -> None:
 
 
 def import_all(
-    tracker: Tracker, files: list[Path], parser: ParserClass, progress: Any = None
+    tracker: Sessions, files: list[Path], parser: ParserClass, progress: Any = None
 ) -> ImportSummary:
     """Import `files` in order; `progress(bytes done, bytes total)` after each. Sessions
     are ended (when stale) only at the end, once all their files are in."""

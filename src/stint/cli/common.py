@@ -43,9 +43,7 @@ def tracker() -> Any:
         found = Tracker.open(root.params.get("database"))
         root.meta["stint.tracker"] = found
         root.call_on_close(found.close)
-        from stint.capture.ingest import drain
-
-        root.meta["stint.drained"] = drain(found)
+        root.meta["stint.drained"] = found.drain()
         found.sweep()
     return found
 

@@ -83,7 +83,7 @@ def template_add(
 @json_option
 def template_list(as_json: bool) -> None:
     """List templates."""
-    found = tracker().templates()
+    found = tracker().goals.templates()
     if as_json:
         emit_json(found)
         return
@@ -104,7 +104,7 @@ def template_list(as_json: bool) -> None:
 @json_option
 def template_show(name: str, as_json: bool) -> None:
     """Show template NAME."""
-    item = tracker().template(name)
+    item = tracker().goals.template(name)
     if as_json:
         emit_json(item)
         return
@@ -151,7 +151,7 @@ def plan(
 ) -> None:
     """Plan a chain of scheduled sessions from a template."""
     t = tracker()
-    planned = t.plan(
+    planned = t.goals.plan(
         template_name,
         count=count,
         first_at=_future(first),
@@ -168,7 +168,7 @@ def plan(
     for session in planned:
         coverage = ""
         if subject:
-            links = [x for x in t.subjects(session.id) if x["key"] == subject]
+            links = [x for x in t.goals.subjects(session.id) if x["key"] == subject]
             coverage = f" [{links[0]['coverage_level']}]" if links else ""
         click.echo(
             f"Scheduled {session.ref} {session.name} at {local_text(session.scheduled_at)}"
@@ -182,7 +182,7 @@ def plan(
 @json_option
 def begin(ref: str, at: str | None, as_json: bool) -> None:
     """Start a scheduled session REF."""
-    session = tracker().start_scheduled(ref, at=when(at))
+    session = tracker().goals.start_scheduled(ref, at=when(at))
     if as_json:
         emit_json(session.to_dict())
     else:
@@ -200,7 +200,7 @@ def begin(ref: str, at: str | None, as_json: bool) -> None:
 @json_option
 def evaluate(ref: str, llm: bool | None, as_json: bool) -> None:
     """Evaluate whether session REF reached its goal, and store the result."""
-    result = tracker().evaluate(ref, llm=llm)
+    result = tracker().goals.evaluate(ref, llm=llm)
     if as_json:
         emit_json(result)
         return
@@ -216,7 +216,7 @@ def evaluate(ref: str, llm: bool | None, as_json: bool) -> None:
 @json_option
 def progress(ref: str, as_json: bool) -> None:
     """Indicator progress of session REF: met / not met / unknown, can it complete."""
-    report = tracker().progress(ref)
+    report = tracker().goals.progress(ref)
     if as_json:
         emit_json(report)
         return

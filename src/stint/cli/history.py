@@ -117,7 +117,7 @@ def show(ref: str, as_json: bool) -> None:
 
 
 def _goal_view(t: Any, session_id: int) -> dict[str, Any] | None:
-    return t.goal_view(session_id)  # type: ignore[no-any-return]
+    return t.goals.goal_view(session_id)  # type: ignore[no-any-return]
 
 
 def _cost_per_outcome(session: Any) -> dict[str, float | None]:

@@ -26,7 +26,7 @@ from stint.store.schema import COUNTER_COLUMNS
 
 if TYPE_CHECKING:
     from stint.model.types import Session
-    from stint.tracker import Tracker
+    from stint.sessions.service import Sessions
 
 _CHECK = re.compile(
     r"^\s*(?P<metric>[a-z_][a-z0-9_.]*)(?:\[(?P<filters>[^\]]*)\])?"
@@ -141,7 +141,7 @@ def _succeeded(payload: Mapping[str, Any]) -> bool | None:
     return None
 
 
-def gather(tracker: Tracker, session: Session) -> Facts:
+def gather(tracker: Sessions, session: Session) -> Facts:
     from stint.goals import records as goalops
 
     return Facts(

@@ -14,7 +14,7 @@ from stint.model.types import Conflict, Session, StintError
 from stint.store import goals as gs
 
 if TYPE_CHECKING:
-    from stint.tracker import Tracker
+    from stint.sessions.service import Sessions
 
 # Goal fields `Tracker.start` takes besides the core options, and the column they fill.
 GOAL_OPTIONS = {
@@ -30,7 +30,7 @@ GOAL_OPTIONS = {
 # ------------------------------------------------------------------ starting
 
 
-def start(tracker: Tracker, options: dict[str, Any]) -> Session:
+def start(tracker: Sessions, options: dict[str, Any]) -> Session:
     """`Tracker.start` with the goal keywords: intention (the goal), indicators,
     constraints, procedure notes, scheduling, a template's defaults, subjects, state."""
     from stint.sessions.lifecycle import start as core_start
@@ -105,7 +105,7 @@ def _string_list(value: Any, name: str) -> list[Any]:
 
 
 def add_template(
-    tracker: Tracker,
+    tracker: Sessions,
     name: str,
     *,
     description: str | None = None,
@@ -159,12 +159,12 @@ def add_template(
         return gs.template_by_name(conn, tracker.org, name.strip())
 
 
-def get_template(tracker: Tracker, name: str) -> dict[str, Any]:
+def get_template(tracker: Sessions, name: str) -> dict[str, Any]:
     with tracker.store.read() as conn:
         return gs.template_by_name(conn, tracker.org, name)
 
 
-def templates(tracker: Tracker) -> list[dict[str, Any]]:
+def templates(tracker: Sessions) -> list[dict[str, Any]]:
     with tracker.store.read() as conn:
         return gs.templates_of(conn, tracker.org)
 
@@ -181,7 +181,7 @@ def coverage_plan(count: int) -> list[str]:
 
 
 def plan(
-    tracker: Tracker,
+    tracker: Sessions,
     template: str,
     *,
     count: int = 3,
@@ -217,7 +217,7 @@ def plan(
     return planned
 
 
-def begin(tracker: Tracker, ref: str | int, at: datetime | None = None) -> Session:
+def begin(tracker: Sessions, ref: str | int, at: datetime | None = None) -> Session:
     """Start a scheduled session now (or `at`)."""
     from stint.sessions.lifecycle import activate
 

@@ -19,7 +19,7 @@ from stint.store import goals as gs
 from stint.store import sessions as ss
 
 if TYPE_CHECKING:
-    from stint.tracker import Tracker
+    from stint.sessions.service import Sessions
 
 INTERACTION_TYPES = (
     "prompt",
@@ -59,7 +59,7 @@ def _stored(text: str | None, capture: str) -> tuple[str | None, dict[str, Any]]
 
 
 def add_interaction(
-    tracker: Tracker,
+    tracker: Sessions,
     session_id: int,
     type: str,
     content: str | None = None,
@@ -193,7 +193,7 @@ def short_key(*parts: Any) -> str:
     return key if len(key) <= 200 else "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
-def _require_recordable(conn: Any, tracker: Tracker, session_id: int) -> None:
+def _require_recordable(conn: Any, tracker: Sessions, session_id: int) -> None:
     row = ss.session_row(conn, tracker.org, session_id)
     if row["status"] not in OPEN_STATUSES:
         hint = " (start it first)" if row["status"] == "scheduled" else ""
@@ -202,7 +202,9 @@ def _require_recordable(conn: Any, tracker: Tracker, session_id: int) -> None:
         )
 
 
-def memory_used(tracker: Tracker, session_id: int, memory_id: str, source: str = "library") -> bool:
+def memory_used(
+    tracker: Sessions, session_id: int, memory_id: str, source: str = "library"
+) -> bool:
     """A memory was retrieved; each memory counts once per session (seed 003's unique
     memories). True when this memory was new to the session."""
     if not str(memory_id).strip():
@@ -221,7 +223,7 @@ def memory_used(tracker: Tracker, session_id: int, memory_id: str, source: str =
 
 
 def add_artifact(
-    tracker: Tracker,
+    tracker: Sessions,
     session_id: int,
     type: str,
     content: str | None = None,
@@ -266,7 +268,7 @@ def add_artifact(
 
 
 def set_artifact(
-    tracker: Tracker,
+    tracker: Sessions,
     session_id: int,
     artifact_id: int,
     *,
@@ -296,7 +298,7 @@ def set_artifact(
 
 
 def add_note(
-    tracker: Tracker,
+    tracker: Sessions,
     session_id: int,
     content: str,
     *,
@@ -326,7 +328,7 @@ def add_note(
 
 
 def link_subject(
-    tracker: Tracker,
+    tracker: Sessions,
     session_id: int,
     key: str,
     *,
@@ -366,21 +368,21 @@ def link_subject(
 # ------------------------------------------------------------------- reading
 
 
-def interactions(tracker: Tracker, session_id: int) -> list[dict[str, Any]]:
+def interactions(tracker: Sessions, session_id: int) -> list[dict[str, Any]]:
     with tracker.store.read() as conn:
         return gs.interactions_of(conn, session_id)
 
 
-def artifacts(tracker: Tracker, session_id: int) -> list[dict[str, Any]]:
+def artifacts(tracker: Sessions, session_id: int) -> list[dict[str, Any]]:
     with tracker.store.read() as conn:
         return gs.artifacts_of(conn, session_id)
 
 
-def notes(tracker: Tracker, session_id: int) -> list[dict[str, Any]]:
+def notes(tracker: Sessions, session_id: int) -> list[dict[str, Any]]:
     with tracker.store.read() as conn:
         return gs.notes_of(conn, session_id)
 
 
-def subjects(tracker: Tracker, session_id: int) -> list[dict[str, Any]]:
+def subjects(tracker: Sessions, session_id: int) -> list[dict[str, Any]]:
     with tracker.store.read() as conn:
         return gs.subjects_of(conn, session_id)

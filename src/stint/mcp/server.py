@@ -289,7 +289,7 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
         ],
     ) -> dict[str, Any]:
         """Add a context item; @file mentions in it are tracked as mentioned files."""
-        from stint.tracker import mentions_in
+        from stint.sessions.recording import mentions_in
 
         with tool_errors():
             record = tracker.add_context(await current_id(ctx), text, source="mcp")

@@ -12,7 +12,7 @@ from stint.store import events as ev
 from stint.store import rebuild
 
 if TYPE_CHECKING:
-    from stint.tracker import Tracker
+    from stint.sessions.service import Sessions
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def check(tracker: Tracker, fix: bool = False) -> list[Mismatch]:
+def check(tracker: Sessions, fix: bool = False) -> list[Mismatch]:
     """Every difference between the stored projection and a fresh fold of the log."""
     counters: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     files: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))

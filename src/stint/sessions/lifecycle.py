@@ -23,7 +23,7 @@ from stint.store import sessions as ss
 
 if TYPE_CHECKING:
     from stint.sessions.gitstats import RepoState
-    from stint.tracker import Tracker
+    from stint.sessions.reading import SessionReader
 
 KINDS = ("coding", "conversation", "interview", "workflow")
 
@@ -68,7 +68,7 @@ def _repo(cwd: str | None) -> RepoState | None:
 
 
 def assign_project(
-    tracker: Tracker, conn: Connection, cwd: str | None, repo: RepoState | None, at: datetime
+    tracker: SessionReader, conn: Connection, cwd: str | None, repo: RepoState | None, at: datetime
 ) -> Project:
     """The project for a new session when none is named: the git repository's; else the
     one worked on in the last 24 h; else the default; else the newest; else a new one
@@ -95,7 +95,7 @@ def assign_project(
 
 
 def start(
-    tracker: Tracker,
+    tracker: SessionReader,
     *,
     project: str | None = None,
     goal: str | None = None,
@@ -196,7 +196,7 @@ def _provider_of(model: str | None) -> str | None:
 
 
 def _open_conflict(
-    tracker: Tracker, project: Project, agent: str | None, agent_session_id: str | None
+    tracker: SessionReader, project: Project, agent: str | None, agent_session_id: str | None
 ) -> Conflict:
     key = ss.open_key(project.id, agent, agent_session_id)
     for session in tracker.sessions(ss.SessionFilter(project=project.name), limit=50):
@@ -209,7 +209,7 @@ def _open_conflict(
 
 
 def attach(
-    tracker: Tracker,
+    tracker: SessionReader,
     agent: str,
     agent_session_id: str,
     *,
@@ -248,7 +248,7 @@ def attach(
     return tracker.get(session_id)
 
 
-def reopen(tracker: Tracker, session_id: int, at: datetime, source: str) -> None:
+def reopen(tracker: SessionReader, session_id: int, at: datetime, source: str) -> None:
     """An agent session resumed after it was ended or timed out: the same stint session
     goes on (the time it was closed is an idle gap, not active time)."""
     with tracker.store.write() as conn:
@@ -278,7 +278,7 @@ def reopen(tracker: Tracker, session_id: int, at: datetime, source: str) -> None
         )
 
 
-def pause(tracker: Tracker, session_id: int, at: datetime) -> Session:
+def pause(tracker: SessionReader, session_id: int, at: datetime) -> Session:
     with tracker.store.write() as conn:
         row = ss.session_row(conn, tracker.org, session_id)
         if row["status"] != "active":
@@ -296,7 +296,7 @@ def pause(tracker: Tracker, session_id: int, at: datetime) -> Session:
     return tracker.get(session_id)
 
 
-def resume(tracker: Tracker, session_id: int, at: datetime) -> Session:
+def resume(tracker: SessionReader, session_id: int, at: datetime) -> Session:
     with tracker.store.write() as conn:
         row = ss.session_row(conn, tracker.org, session_id)
         if row["status"] != "paused":
@@ -326,7 +326,7 @@ def resume(tracker: Tracker, session_id: int, at: datetime) -> Session:
 
 
 def finish(
-    tracker: Tracker, session_id: int, *, status: str, reason: str, at: datetime | None
+    tracker: SessionReader, session_id: int, *, status: str, reason: str, at: datetime | None
 ) -> bool:
     """Close an open session. A timeout ends it at its last activity, so idle time never
     inflates its duration. False when it was already closed (by another process, say)."""
@@ -397,7 +397,7 @@ def finish(
     return True
 
 
-def _cancel_scheduled(tracker: Tracker, session_id: int, at: datetime) -> bool:
+def _cancel_scheduled(tracker: SessionReader, session_id: int, at: datetime) -> bool:
     """A scheduled session that never started: cancelled, with no duration."""
     with tracker.store.write() as conn:
         fresh = ss.session_row(conn, tracker.org, session_id)
@@ -412,7 +412,9 @@ def _cancel_scheduled(tracker: Tracker, session_id: int, at: datetime) -> bool:
     return True
 
 
-def activate(tracker: Tracker, session_id: int, at: datetime, source: str = "library") -> Session:
+def activate(
+    tracker: SessionReader, session_id: int, at: datetime, source: str = "library"
+) -> Session:
     """Start a scheduled session: it becomes active, and its start time is now (or `at`)."""
     with tracker.store.write() as conn:
         row = ss.session_row(conn, tracker.org, session_id)
@@ -466,7 +468,9 @@ def _measure_git(row: dict[str, Any]) -> Any:
     return diff_since(root, row["start_commit"])
 
 
-def _store_git(tracker: Tracker, conn: Connection, session_id: int, git: Any, at: datetime) -> None:
+def _store_git(
+    tracker: SessionReader, conn: Connection, session_id: int, git: Any, at: datetime
+) -> None:
     ev.clear_git_files(conn, session_id)
     for change in git.files:
         ev.set_git_file(
