@@ -210,3 +210,30 @@ class Session:
             commit_hash=self.row["start_commit"],
         )
         return data
+
+
+# Counters kept on each session; `stint.model.projection` says which event moves which.
+COUNTER_COLUMNS = (
+    "tasks_created",
+    "tasks_completed",
+    "tasks_in_progress",
+    "tasks_todo",
+    "context_items_added",
+    "decisions_made",
+    "message_count",
+    "tool_call_count",
+    "tool_failures",
+    "commands_executed",
+    "memories_used",
+    "notes_count",
+    "interactions_count",
+    "artifacts_count",
+    "subagents_started",
+    "files_mentioned",
+    "edit_lines_added",
+    "edit_lines_removed",
+    "input_tokens",
+    "output_tokens",
+    "cache_creation_tokens",
+    "cache_read_tokens",
+)
