@@ -36,7 +36,7 @@ def list_sessions(
     as_json: bool,
 ) -> None:
     """List sessions, newest first. `--last 5 --summary`: what did I accomplish lately?"""
-    from stint.store.sessions import SessionFilter
+    from stint.tracker import SessionFilter
 
     where = SessionFilter(
         project=project,

@@ -29,11 +29,9 @@ from stint.mcp.connection import (
     agent_name,
     root_path,
 )
-from stint.model.types import Session, StintError
+from stint.model.types import COUNTER_COLUMNS, Session, StintError
 from stint.sessions.context import render_context, session_context
-from stint.store.schema import COUNTER_COLUMNS
-from stint.store.sessions import SessionFilter
-from stint.tracker import Tracker
+from stint.tracker import SessionFilter, Tracker
 
 INSTRUCTIONS = (
     "stint records this working session. Call session_start with a goal when you begin "

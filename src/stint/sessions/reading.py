@@ -25,6 +25,7 @@ from stint.model.types import (
     Task,
 )
 from stint.store import Store, schema
+from stint.store import dashboard as db
 from stint.store import events as ev
 from stint.store import records as rec
 from stint.store import sessions as ss
@@ -199,3 +200,23 @@ class SessionReader:
         with self.store.read() as conn:
             found = ss.find_by_agent_session(conn, self.org, agent, agent_session_id)
             return None if found is None else self._session(conn, int(found["id"]))
+
+    def dashboard_rows(
+        self, since: datetime, tag_since: datetime, *, by_minute: bool = False
+    ) -> tuple[list[dict[str, Any]], list[tuple[str, int]], list[tuple[str, int]]]:
+        """The overview page's rows in one read: hourly totals since `since`, the top
+        tags and models since `tag_since`."""
+        with self.store.read() as conn:
+            hours = db.hourly_totals(conn, self.org, since, by_minute=by_minute)
+            tags = db.top_tags(conn, self.org, tag_since)
+            models = db.top_models(conn, self.org, tag_since)
+        return hours, tags, models
+
+    def tokens_by_model(self, session_id: int) -> list[dict[str, Any]]:
+        with self.store.read() as conn:
+            return db.tokens_by_model(conn, session_id)
+
+    def filter_choices(self) -> dict[str, list[str]]:
+        """The projects, tags, models… the session list can be filtered by."""
+        with self.store.read() as conn:
+            return db.choices(conn, self.org)

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from stint.model.timeparse import human_duration
 from stint.model.types import STATUSES, NotFound, StintError
-from stint.store.sessions import SessionFilter
+from stint.tracker import SessionFilter
 from stint.web import views
 from stint.web.deps import TrackerDep
 
