@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from stint.goals.evaluator import decide, evaluate
-from stint.goals.indicators import Facts, check, is_test_command, parse_indicator
+from stint.goals.indicators import Facts, check, parse_indicator
+from stint.goals.records import is_test_command
 from stint.store.schema import COUNTER_COLUMNS
 
 

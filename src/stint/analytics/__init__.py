@@ -7,22 +7,21 @@ the results into JSON-ready dicts (see `report`, `compare`, `export`, `periods`,
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from stint.analytics import compare as cmp
 from stint.analytics import export as xp
 from stint.analytics import report
 from stint.analytics.periods import PERIOD_HELP, Period, local_zone, parse_period
 from stint.model.types import StintError
+from stint.sessions.service import Sessions
 from stint.store import analytics as sa
 from stint.store import cohorts as sc
 from stint.store import transfer
 from stint.store.sessions import SessionFilter
-
-if TYPE_CHECKING:
-    from stint.sessions.service import Sessions
 
 __all__ = [
     "PERIOD_HELP",
@@ -149,8 +148,6 @@ def export(
     out: IO[str] | None = None,
 ) -> int:
     """Stream `table` (or "all") to `out` in `fmt`; returns the number of rows written."""
-    import sys
-
     names = list(transfer.EXPORT_TABLES) if table == "all" else [table]
     for name in names:
         if name not in transfer.EXPORT_TABLES:

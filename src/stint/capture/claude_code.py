@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stint.capture.importer import ImportSummary, SessionBatch, import_all, parse_time
 from stint.capture.keys import event_key, mention_key, prompt_key, usage_key
@@ -29,9 +29,7 @@ from stint.capture.tools import fit_key, tool_events
 from stint.model.timeparse import utcnow
 from stint.model.types import EventIn
 from stint.sessions.recording import mentions_in
-
-if TYPE_CHECKING:
-    from stint.sessions.service import Sessions
+from stint.sessions.service import Sessions
 
 AGENT = "claude_code"  # stint's agent name, as the hooks store it
 RECENT_GROUPS = 256  # streamed lines of one response are a few lines apart

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stint.capture.importer import ImportSummary, SessionBatch, import_all, parse_time
 from stint.capture.keys import event_key, prompt_key, tool_key
@@ -25,9 +25,7 @@ from stint.capture.redact import redact, text_under_policy
 from stint.capture.tools import MAX_TEXT, fit_key
 from stint.model.timeparse import utcnow
 from stint.model.types import EventIn
-
-if TYPE_CHECKING:
-    from stint.sessions.service import Sessions
+from stint.sessions.service import Sessions
 
 AGENT = "codex"
 FALLBACK_MODEL = "gpt-5"  # what ccusage assumes for logs written before turn_context had one

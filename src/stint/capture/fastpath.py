@@ -32,7 +32,9 @@ def main(args: list[str]) -> int:
     """Entry from `stint.entry`: args[0] is `hook` or `statusline`."""
     try:
         if args and args[0] == "statusline":
-            from stint.capture.statusline import main as statusline_main
+            from stint.capture.statusline import (
+                main as statusline_main,  # the status line's own path
+            )
 
             return statusline_main(sys.stdin.buffer)
         return hook(args[1:], sys.stdin.buffer)

@@ -15,16 +15,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from stint.capture.pricing import PriceTable
 from stint.capture.redact import storable
 from stint.model.timeparse import utcnow
 from stint.model.types import OPEN_STATUSES, EventIn, Session
+from stint.sessions.lifecycle import finish
+from stint.sessions.service import Sessions
 from stint.store import imports
-
-if TYPE_CHECKING:
-    from stint.sessions.service import Sessions
 
 log = logging.getLogger("stint.import")
 FLUSH_LINES = 50_000  # lines per write: memory stays bounded on huge imports
@@ -253,8 +252,6 @@ def end_stale_sessions(tracker: Sessions, session_ids: set[int]) -> None:
     that last activity (status `timeout`, as the sweep would: a transcript never says the
     session ended, and no git state of today belongs to an old session). A recent one is
     left running: its agent may still be at work."""
-    from stint.sessions.lifecycle import finish
-
     idle_before = utcnow() - timedelta(seconds=tracker.settings.timeout_seconds)
     for session_id in sorted(session_ids):
         session = tracker.get(session_id)

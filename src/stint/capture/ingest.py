@@ -259,7 +259,7 @@ def _apply_batch(goals: Goals, rows: list[spool.Row]) -> list[tuple[Any, str]]:
 def _drain_lock(home: str) -> Iterator[None]:
     """One drain at a time (a command's and a background one): the second waits."""
     try:
-        import fcntl
+        import fcntl  # POSIX only
     except ImportError:  # Windows: concurrent drains stay correct through the keys
         yield
         return

@@ -18,7 +18,9 @@ from stint.cli.common import emit_json, json_option, tracker
 @json_option
 def doctor(fix: bool, as_json: bool) -> None:
     """Recount every counter from the event log and report differences."""
-    from stint.sessions.doctor import check
+    from stint.sessions.doctor import (
+        check,  # deferred: the Tracker (SQLAlchemy) only when a command needs it
+    )
 
     found = check(tracker(), fix=fix)
     if as_json:

@@ -167,7 +167,9 @@ def decision(text: str, why: str | None, ref: str) -> None:
 @session_option
 def context(text: str, ref: str) -> None:
     """Add a context item; @path mentions count as file mentions."""
-    from stint.sessions.recording import mentions_in
+    from stint.sessions.recording import (
+        mentions_in,  # deferred: the Tracker (SQLAlchemy) only when a command needs it
+    )
 
     tracker().add_context(ref, text)
     mentions = mentions_in(text)

@@ -21,7 +21,7 @@ class StintGroup(click.Group):
     """Turns domain errors into one-line CLI errors (exit 1), never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import OperationalError  # deferred: SQLAlchemy only once a command runs
 
         try:
             return super().invoke(ctx)
@@ -38,7 +38,9 @@ def tracker() -> Any:
     root = ctx.find_root()
     found = root.meta.get("stint.tracker")
     if found is None:
-        from stint.tracker import Tracker
+        from stint.tracker import (
+            Tracker,  # deferred: the Tracker (SQLAlchemy) only when a command needs it
+        )
 
         found = Tracker.open(root.params.get("database"))
         root.meta["stint.tracker"] = found

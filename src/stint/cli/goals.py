@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from stint.cli.common import at_option, emit_json, json_option, tracker, when
+from stint.model.timeparse import as_utc, local_text, utcnow
 
 _SPAN = re.compile(r"^\s*\+?(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$", re.IGNORECASE)
 _SPAN_SECONDS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -23,8 +24,6 @@ def _span(text: str) -> timedelta:
 
 def _future(text: str) -> datetime:
     """ISO 8601 (local time when no zone is given) or a span from now (`+2d`, `1w`)."""
-    from stint.model.timeparse import as_utc, utcnow
-
     if _SPAN.match(text):
         return utcnow() + _span(text)
     try:
@@ -163,8 +162,6 @@ def plan(
     if as_json:
         emit_json([s.to_dict() for s in planned])
         return
-    from stint.model.timeparse import local_text
-
     for session in planned:
         coverage = ""
         if subject:
@@ -240,8 +237,6 @@ def goal_lines(view: dict[str, Any]) -> list[str]:
     """The goal section of `stint show`."""
     lines = [f"Intention: {view['intention'] or '—'}"]
     if view["scheduled_at"]:
-        from stint.model.timeparse import local_text
-
         lines.append(
             f"Scheduled: {local_text(datetime.fromisoformat(view['scheduled_at']))}"
             + (

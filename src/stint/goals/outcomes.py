@@ -4,15 +4,13 @@ post-session summary of a goal-oriented session."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stint.goals import evaluator
 from stint.goals import indicators as goals
 from stint.goals.kinds import get_kind
 from stint.model.timeparse import human_duration
-
-if TYPE_CHECKING:
-    from stint.sessions.service import Sessions
+from stint.sessions.service import Sessions
 
 
 def progress(tracker: Sessions, ref: str | int) -> dict[str, Any]:
@@ -26,7 +24,7 @@ def evaluate(
     """Evaluate the session's goal and store the result. `llm`: True asks the configured
     LLM (falling back, and saying so, when there is none or it fails), False never asks,
     None asks when one is configured. `keep_outcome` keeps an outcome already set."""
-    from stint.goals import llm_eval
+    from stint.goals import llm_eval  # deferred: urllib.request (http.client, ssl) only to evaluate
 
     session = tracker.get(ref)
     facts = goals.gather(tracker, session)

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stint.goals.kinds import validate_state
 from stint.goals.records import fit, link_subject
 from stint.model.timeparse import as_utc, utcnow
 from stint.model.types import Conflict, Session, StintError
+from stint.sessions import lifecycle
+from stint.sessions.service import Sessions
 from stint.store import goals as gs
-
-if TYPE_CHECKING:
-    from stint.sessions.service import Sessions
 
 # Goal fields `Tracker.start` takes besides the core options, and the column they fill.
 GOAL_OPTIONS = {
@@ -33,8 +32,6 @@ GOAL_OPTIONS = {
 def start(tracker: Sessions, options: dict[str, Any]) -> Session:
     """`Tracker.start` with the goal keywords: intention (the goal), indicators,
     constraints, procedure notes, scheduling, a template's defaults, subjects, state."""
-    from stint.sessions.lifecycle import start as core_start
-
     options = dict(options)
     intention = options.pop("intention", None)
     if intention is not None and options.get("goal") not in (None, intention):
@@ -86,7 +83,7 @@ def start(tracker: Sessions, options: dict[str, Any]) -> Session:
     fields.update(goal_values)
     if options.get("status", "active") not in ("active", "scheduled"):
         raise StintError("a session starts active or scheduled")
-    session = core_start(tracker, fields=fields, **options)
+    session = lifecycle.start(tracker, fields=fields, **options)
     for subject in subjects:
         if isinstance(subject, Mapping):
             link_subject(tracker, session.id, **dict(subject))
@@ -219,6 +216,4 @@ def plan(
 
 def begin(tracker: Sessions, ref: str | int, at: datetime | None = None) -> Session:
     """Start a scheduled session now (or `at`)."""
-    from stint.sessions.lifecycle import activate
-
-    return activate(tracker, tracker.resolve(ref), as_utc(at) if at else utcnow())
+    return lifecycle.activate(tracker, tracker.resolve(ref), as_utc(at) if at else utcnow())

@@ -10,16 +10,14 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stint.model.timeparse import as_utc, utcnow
 from stint.model.types import OPEN_STATUSES, Conflict, EventIn, StintError
+from stint.sessions.service import Sessions
 from stint.store import events as ev
 from stint.store import goals as gs
 from stint.store import sessions as ss
-
-if TYPE_CHECKING:
-    from stint.sessions.service import Sessions
 
 INTERACTION_TYPES = (
     "prompt",
@@ -171,9 +169,19 @@ def add_interaction(
     return {**values, "id": interaction_id, "sequence": sequence, "session_id": session_id}
 
 
-def _is_test(content: str | None) -> bool:
-    from stint.goals.indicators import is_test_command
+_TEST_COMMAND = re.compile(
+    r"\b(pytest|py\.test|unittest|tox|nox|jest|vitest|mocha|rspec|phpunit|ctest|"
+    r"(?:go|cargo|npm|pnpm|yarn|mix|dotnet|make|gradle|mvn)\s+(?:run\s+)?test\w*)\b",
+    re.IGNORECASE,
+)
 
+
+def is_test_command(text: str | None) -> bool:
+    """Whether a shell command runs tests (pytest, npm test, go test, …)."""
+    return bool(text and _TEST_COMMAND.search(text))
+
+
+def _is_test(content: str | None) -> bool:
     return is_test_command(content)
 
 

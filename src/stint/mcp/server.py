@@ -8,6 +8,8 @@ server keeps serving. The inactivity sweep runs before every tool call.
 Built on the official SDK, mcp 2.x (`mcp.server.mcpserver.MCPServer`).
 """
 
+import dataclasses
+import json
 import os
 import warnings
 from collections.abc import Iterator
@@ -31,6 +33,7 @@ from stint.mcp.connection import (
 )
 from stint.model.types import COUNTER_COLUMNS, Session, StintError
 from stint.sessions.context import render_context, session_context
+from stint.sessions.recording import mentions_in
 from stint.tracker import SessionFilter, Tracker
 
 INSTRUCTIONS = (
@@ -287,8 +290,6 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
         ],
     ) -> dict[str, Any]:
         """Add a context item; @file mentions in it are tracked as mentioned files."""
-        from stint.sessions.recording import mentions_in
-
         with tool_errors():
             record = tracker.add_context(await current_id(ctx), text, source="mcp")
             return {"context": record.to_dict(), "mentions": mentions_in(text)}
@@ -454,9 +455,6 @@ def _ref(ref: int | str) -> str:
 
 def _jsonable(value: Any) -> dict[str, Any]:
     """Analytics results may be dataclasses or dicts; tools return JSON objects."""
-    import dataclasses
-    import json
-
     if hasattr(value, "to_dict"):
         value = value.to_dict()
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -30,7 +30,7 @@ def home_dir() -> Path:
     explicit = os.environ.get("STINT_HOME")
     if explicit:
         return Path(explicit).expanduser()
-    from platformdirs import user_data_dir
+    from platformdirs import user_data_dir  # deferred: not needed when STINT_HOME is set (hooks)
 
     return Path(user_data_dir("stint", appauthor=False))
 

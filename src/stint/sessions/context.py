@@ -9,13 +9,11 @@ the `session_status` tool); `render_context` turns it into the Markdown the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stint.model.timeparse import human_duration
 from stint.model.types import FileTouch, Session, Task
-
-if TYPE_CHECKING:
-    from stint.sessions.service import Sessions
+from stint.sessions.service import Sessions
 
 # A file edited this many times in one session is worth a remark: it is where the
 # session is struggling (the seed's "modified auth-middleware.js 5 times" example).

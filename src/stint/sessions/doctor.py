@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stint.model.projection import counter_deltas, file_deltas
+from stint.sessions.service import Sessions
 from stint.store import events as ev
 from stint.store import rebuild
-
-if TYPE_CHECKING:
-    from stint.sessions.service import Sessions
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import os
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -17,13 +17,12 @@ from stint.model.projection import active_seconds
 from stint.model.scoring import score_session
 from stint.model.timeparse import utcnow
 from stint.model.types import OPEN_STATUSES, Conflict, EventIn, Project, Session, StintError
+from stint.sessions import gitstats
+from stint.sessions.gitstats import RepoState
+from stint.sessions.reading import SessionReader
 from stint.store import events as ev
 from stint.store import records as rec
 from stint.store import sessions as ss
-
-if TYPE_CHECKING:
-    from stint.sessions.gitstats import RepoState
-    from stint.sessions.reading import SessionReader
 
 KINDS = ("coding", "conversation", "interview", "workflow")
 
@@ -62,9 +61,7 @@ def check_transition(row: dict[str, Any], new_status: str) -> None:
 def _repo(cwd: str | None) -> RepoState | None:
     if not cwd or not os.path.isdir(cwd):
         return None
-    from stint.sessions.gitstats import repo_state
-
-    return repo_state(cwd)
+    return gitstats.repo_state(cwd)
 
 
 def assign_project(
@@ -463,9 +460,7 @@ def _measure_git(row: dict[str, Any]) -> Any:
     root = row["repo_root"]
     if not root or not os.path.isdir(root):
         return None
-    from stint.sessions.gitstats import diff_since
-
-    return diff_since(root, row["start_commit"])
+    return gitstats.diff_since(root, row["start_commit"])
 
 
 def _store_git(

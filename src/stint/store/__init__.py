@@ -54,10 +54,12 @@ class Store:
         """An INSERT that knows ON CONFLICT on both backends."""
         # Imported here: loading both dialect packages costs more than a whole query.
         if self.is_sqlite:
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+            from sqlalchemy.dialects.sqlite import (
+                insert as sqlite_insert,  # the dialect in use only
+            )
 
             return sqlite_insert(table)
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert  # the dialect in use only
 
         return pg_insert(table)
 

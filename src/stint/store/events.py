@@ -198,10 +198,10 @@ def file_upsert(store: Store) -> Any:
 def _dialect_insert(sqlite: bool, table: Any) -> Any:
     # Imported on first use, as in `Store.dialect_insert`.
     if sqlite:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert  # the dialect in use only
 
         return sqlite_insert(table)
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.postgresql import insert as pg_insert  # the dialect in use only
 
     return pg_insert(table)
 
