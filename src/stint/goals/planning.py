@@ -11,7 +11,7 @@ from stint.goals.kinds import validate_state
 from stint.goals.records import fit, link_subject
 from stint.model.timeparse import as_utc, utcnow
 from stint.model.types import Conflict, Session, StintError
-from stint.sessions import lifecycle
+from stint.sessions import lifecycle, opening
 from stint.sessions.service import Sessions
 from stint.store import goals as gs
 
@@ -83,7 +83,7 @@ def start(tracker: Sessions, options: dict[str, Any]) -> Session:
     fields.update(goal_values)
     if options.get("status", "active") not in ("active", "scheduled"):
         raise StintError("a session starts active or scheduled")
-    session = lifecycle.start(tracker, fields=fields, **options)
+    session = opening.start(tracker, fields=fields, **options)
     for subject in subjects:
         if isinstance(subject, Mapping):
             link_subject(tracker, session.id, **dict(subject))

@@ -26,7 +26,7 @@ class Goals:
         self.sessions = sessions
 
     def start(self, **options: Any) -> Session:
-        """Start a session now (or `at`). See `stint.sessions.lifecycle.start` for the options; the
+        """Start a session now (or `at`). See `stint.sessions.opening.start` for the options; the
         goal keywords (intention, success_indicators, completion_indicators, constraints,
         procedure_notes, scheduled_at, scheduled_duration_minutes, template, subjects,
         state, previous_session) are `stint.goals.planning.start`'s."""

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from stint.model.timeparse import utcnow
 from stint.model.types import Session
-from stint.sessions import lifecycle
+from stint.sessions import lifecycle, opening
 from stint.sessions.recording import SessionRecorder
 from stint.store import dashboard
 from stint.store import sessions as ss
@@ -44,7 +44,7 @@ class Sessions(SessionRecorder):
         source: str = "hook",
     ) -> Session:
         """The one stint session of an agent's session: found, re-opened or created."""
-        return lifecycle.attach(
+        return opening.attach(
             self, agent, agent_session_id, cwd=cwd, model=model, at=at, source=source
         )
 
