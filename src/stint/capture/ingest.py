@@ -1,7 +1,7 @@
-"""Drain the spool into the store. `Applier` maps raw hook records onto a Tracker (the web
-ingest endpoint uses it too); `drain` feeds it the local spool in order and deletes what
-was applied only after the store committed, so a crash replays records — harmlessly,
-since every event has a key.
+"""Drain the spool into the store. `Applier` maps raw hook records onto the goal service and
+its session core (the web ingest endpoint uses it too); `drain` feeds it the local spool in
+order and deletes what was applied only after the store committed, so a crash replays
+records — harmlessly, since every event has a key.
 """
 
 from __future__ import annotations

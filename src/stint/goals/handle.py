@@ -35,8 +35,8 @@ from stint.sessions import lifecycle
 
 
 class SessionHandle:
-    """One session, as an app records it. Every method writes through the Tracker, so the
-    CLI, stats and dashboard see the same data at once."""
+    """One session, as an app records it. Every method writes through the goal service and
+    the session core, so the CLI, stats and dashboard see the same data at once."""
 
     def __init__(self, goals: Goals, session_id: int, *, capture: str = "full") -> None:
         if capture not in goalops.CAPTURE:

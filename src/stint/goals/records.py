@@ -1,7 +1,7 @@
-"""Goal-oriented recording on a Tracker: interactions (numbered per session, under the
+"""Goal-oriented recording on the session core: interactions (numbered per session, under the
 capture policy), memories, artifacts, notes and subjects.
 
-The Tracker's goals section calls these; SQL stays in `stint.store.goals`.
+`stint.goals.service.Goals` and the handle call these; SQL stays in `stint.store.goals`.
 """
 
 from __future__ import annotations
