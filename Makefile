@@ -46,4 +46,4 @@ bench: install
 	$(BIN)/python benchmarks/serve_load.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
