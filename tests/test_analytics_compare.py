@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from stint.models import StintError
+from stint.model.types import StintError
 from stint.store import bulk
 from stint.tracker import Tracker
 

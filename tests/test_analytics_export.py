@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import _pg_schema_url
-from stint.models import StintError
+from stint.model.types import StintError
 from stint.store import bulk
 from stint.tracker import Tracker
 

@@ -19,7 +19,7 @@ from stint.analytics.periods import local_zone, offset_segments, parse_period
 from stint.analytics.report import cost_per_outcome
 from stint.analytics.stats import mann_whitney, ratio, summary
 from stint.cli.render_stats import sparkline
-from stint.models import StintError
+from stint.model.types import StintError
 
 NY = ZoneInfo("America/New_York")
 

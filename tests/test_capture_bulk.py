@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from stint.doctor import check
-from stint.models import EventIn
-from stint.timeparse import utcnow
+from stint.model.timeparse import utcnow
+from stint.model.types import EventIn
+from stint.sessions.doctor import check
 from stint.tracker import Tracker
 
 COUNTERS = (

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from conftest import STINT
-from stint.capture.ingest import drain
 from stint.tracker import Tracker
 
 PROCESSES, CALLS = 16, 1000
@@ -52,7 +51,7 @@ def test_16_processes_times_1000_hook_calls(stint_home: Path) -> None:
     spooled_in = time.monotonic() - started
 
     tracker = Tracker.open()
-    assert drain(tracker) == {"applied": PROCESSES * CALLS + 4, "dead": 0}
+    assert tracker.drain() == {"applied": PROCESSES * CALLS + 4, "dead": 0}
     sessions = {s.agent_session_id: s for s in tracker.sessions(limit=100)}
     assert len(sessions) == PROCESSES + 1
     for n in range(PROCESSES):

@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 from capture_records import spooled
 from conftest import run_stint
 from stint.capture import fastpath, spool
-from stint.capture.ingest import drain
-from stint.redaction import redact
+from stint.model.redaction import redact
 from stint.tracker import Tracker
 
 HEAVY = ("sqlalchemy", "click", "rich", "platformdirs", "pydantic", "typing")
@@ -52,7 +51,7 @@ def test_the_statusline_imports_only_the_standard_library() -> None:
 
 
 def test_home_dir_agrees_with_the_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from stint.config import home_dir
+    from stint.model.config import home_dir
 
     assert spool.home_dir() == str(home_dir())
     monkeypatch.delenv("STINT_HOME")
@@ -137,7 +136,7 @@ def test_wrong_types_are_applied_or_moved_aside(stint_home: Path, records: list[
         rows = [
             (n, 1_790_000_000.0 + n, "claude_code", json.dumps(r)) for n, r in enumerate(records)
         ]
-        failures = Applier(tracker).apply(rows)
+        failures = Applier(tracker.goals).apply(rows)
         assert len(failures) <= len(rows)
         for session in tracker.sessions(limit=100):
             assert isinstance(session.agent_session_id, str) and session.agent_session_id
@@ -150,7 +149,7 @@ def test_fuzzed_spool_drains_without_storing_garbage(stint_home: Path) -> None:
         fastpath.hook(["claude-code"], io.BytesIO(data))
     fastpath.hook(["claude-code"], io.BytesIO(b'{"session_id": "ok", "hook_event_name": "Stop"}'))
     tracker = Tracker.open()
-    assert drain(tracker) == {"applied": 1, "dead": 4}
+    assert tracker.drain() == {"applied": 1, "dead": 4}
     sessions = tracker.sessions()
     assert [s.agent_session_id for s in sessions] == ["ok"]
 
@@ -189,7 +188,7 @@ def test_unicode_through_the_real_process(stint_home: Path) -> None:
     rows = spooled(stint_home)
     assert json.loads(rows[0][2]) == record and len(rows) == 2
     tracker = Tracker.open()
-    assert drain(tracker) == {"applied": 2, "dead": 0}
+    assert tracker.drain() == {"applied": 2, "dead": 0}
     assert sorted(s.agent_session_id for s in tracker.sessions()) == ["s", "ü-✓"]
 
 

@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from stint.capture.keys import prompt_key
 from stint.capture.tools import tool_events
+from stint.model.timeparse import utcnow
 from stint.store import schema
-from stint.timeparse import utcnow
 from stint.tracker import Tracker
 from transcripts import OLD, Transcript, dump
 
@@ -274,7 +274,7 @@ def test_hook_events_and_import_merge_without_double_counting(
     tracker: Tracker, projects: Path, tmp_path: Path
 ) -> None:
     from stint.capture.keys import event_key
-    from stint.models import EventIn
+    from stint.model.types import EventIn
 
     prompt = "Refactor it, see @app/m.py"
     edit = {"file_path": f"{tmp_path}/app/m.py", "old_string": "a", "new_string": "b\nc"}
@@ -415,8 +415,8 @@ def _figures(tracker: Tracker) -> list[tuple[Any, ...]]:
 def test_small_flushes_give_the_same_result_and_counters_match_the_event_log(
     tracker: Tracker, projects: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from stint import doctor
     from stint.capture import importer
+    from stint.sessions import doctor
 
     _corpus(tmp_path, projects)
     run(tracker, projects)

@@ -11,13 +11,13 @@ import pytest
 
 from capture_records import SID, TOKEN, first_part, respool, resumed_part, send, spooled
 from conftest import run_stint
-from stint.capture.ingest import Applier, drain
+from stint.capture.ingest import Applier
 from stint.tracker import Tracker
 
 
 def _drained(home: Path, **settings: str) -> Tracker:
     tracker = Tracker.open(**settings)
-    drain(tracker)
+    tracker.drain()
     return tracker
 
 
@@ -103,10 +103,10 @@ def test_a_whole_session_maps_and_replays_once(repo: Path, stint_home: Path) -> 
     # metadata policy: no prompt text anywhere, only its size
     prompt = next(e for e in timeline if e.type == "message")
     assert "Please fix" not in (prompt.description or "") and prompt.payload["chars"] > 10
-    assert tracker.interactions(session.id)[0]["content"] is None
+    assert tracker.goals.interactions(session.id)[0]["content"] is None
     # Replaying every record stores nothing twice.
     respool(stint_home, records)
-    drain(tracker)
+    tracker.drain()
     assert _figures(tracker) == figures
     assert len(tracker.sessions()) == 1 and tracker.get("last").status == "ended"
 
@@ -124,7 +124,7 @@ def test_a_resumed_session_reopens_the_same_stint_session(repo: Path, stint_home
     assert tracker.get("last").status == "ended"
     time.sleep(0.05)
     send(resumed_part(repo), repo)
-    drain(tracker)
+    tracker.drain()
     sessions = tracker.sessions()
     assert len(sessions) == 1
     session = sessions[0]
@@ -138,7 +138,7 @@ def test_full_policy_keeps_prompt_text_redacted(repo: Path, stint_home: Path) ->
     send(first_part(repo)[:2], repo)
     tracker = _drained(stint_home, capture_policy="full")
     session = tracker.get("last")
-    interaction = tracker.interactions(session.id)[0]
+    interaction = tracker.goals.interactions(session.id)[0]
     assert "Please fix @README.md" in interaction["content"]
     assert TOKEN not in interaction["content"] and "[REDACTED]" in interaction["content"]
     message = next(e for e in tracker.timeline(session.id) if e.type == "message")
@@ -153,7 +153,7 @@ def test_unmappable_records_move_to_dead_with_a_log_line(stint_home: Path) -> No
     spool.append(home, "claude_code", "{not json}")
     spool.append(home, "claude_code", '{"session_id": "s", "hook_event_name": "Stop"}')
     tracker = Tracker.open()
-    assert drain(tracker) == {"applied": 1, "dead": 2}
+    assert tracker.drain() == {"applied": 1, "dead": 2}
     assert spool.status(home)["dead"] == 2 and spool.status(home)["pending"] == 0
     log = (stint_home / "stint.log").read_text()
     assert log.count("moved to dead") == 2
@@ -165,8 +165,8 @@ def test_the_mapping_on_each_backend(tracker: Tracker, tmp_path: Path) -> None:
         (n, 1_790_000_000.0 + n, "claude_code", json.dumps(record))
         for n, record in enumerate(first_part(tmp_path))
     ]
-    assert Applier(tracker).apply(rows) == []
-    assert Applier(tracker).apply(rows) == []  # replayed: stored once
+    assert Applier(tracker.goals).apply(rows) == []
+    assert Applier(tracker.goals).apply(rows) == []  # replayed: stored once
     session = tracker.sessions()[0]
     assert session.status == "ended" and session.end_reason == "prompt_input_exit"
     assert (session.tool_call_count, session.tool_failures, session.message_count) == (8, 1, 1)
@@ -215,7 +215,11 @@ def test_duration_from_a_pre_tool_use_drained_earlier(tracker: Tracker) -> None:
     base = {"session_id": "d", "tool_name": "Bash", "tool_use_id": "toolu_1"}
     pre = {**base, "hook_event_name": "PreToolUse", "tool_input": {"command": "sleep 2"}}
     post = {**pre, "hook_event_name": "PostToolUse", "tool_response": {"stdout": ""}}
-    assert Applier(tracker).apply([(1, 1_790_000_000.0, "claude_code", json.dumps(pre))]) == []
-    assert Applier(tracker).apply([(2, 1_790_000_002.5, "claude_code", json.dumps(post))]) == []
+    assert (
+        Applier(tracker.goals).apply([(1, 1_790_000_000.0, "claude_code", json.dumps(pre))]) == []
+    )
+    assert (
+        Applier(tracker.goals).apply([(2, 1_790_000_002.5, "claude_code", json.dumps(post))]) == []
+    )
     call = next(e for e in tracker.timeline("last") if e.type == "tool_call")
     assert call.payload["duration_ms"] == 2500 and call.payload["success"] is True

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stint.capture.pricing import PriceTable, PricingError, Usage, normalize
+from stint.pricing.table import PriceTable, PricingError, Usage, normalize
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ import pytest
 
 from stint.capture.claude_code import ClaudeParser
 from stint.capture.claude_hooks import map_record
-from stint.capture.pricing import PriceTable
 from stint.capture.tools import diff_counts, edit_counts
-from stint.models import EventIn
+from stint.model.types import EventIn
+from stint.pricing.table import PriceTable
 from transcripts import Transcript
 
 SID = "0b5f7a52-2222-4c2e-9d1a-5a0c2a4a7e01"

@@ -9,7 +9,7 @@ from stint.tracker import Tracker
 
 WRITER = """
 import sys
-from stint.models import EventIn
+from stint.model.types import EventIn
 from stint.tracker import Tracker
 
 url, session_id, worker = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -37,7 +37,7 @@ def test_eight_writers_lose_no_update(database_url: str) -> None:
         ("shared.py", 4000, 4000, 4000)
     ]
     assert len(tracker.timeline(session.id)) == 4001  # + session_started
-    from stint.doctor import check
+    from stint.sessions.doctor import check
 
     assert check(tracker) == []
     tracker.close()

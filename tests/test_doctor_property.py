@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stint.doctor import check
-from stint.models import EventIn
+from stint.model.types import EventIn
+from stint.sessions.doctor import check
 from stint.tracker import Tracker
 
 paths = st.sampled_from(["a.py", "src/b.py", "docs/ü.md", "c d.txt"])

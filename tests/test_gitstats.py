@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from stint import gitstats
-from stint.gitstats import DiffStats, FileChange, diff_since, repo_state
+from stint.sessions import gitstats
+from stint.sessions.gitstats import DiffStats, FileChange, diff_since, repo_state
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from stint import Tracker
-from stint.timeparse import utcnow
+from stint.model.timeparse import utcnow
 
 WRITER = """
 import sys
@@ -15,7 +15,7 @@ from stint.tracker import Tracker
 url, session_id, name, count = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 tracker = Tracker.open(url)
 for n in range(count):
-    tracker.add_interaction(session_id, "command", f"{name}-{n}", capture="full")
+    tracker.goals.add_interaction(session_id, "command", f"{name}-{n}", capture="full")
 tracker.close()
 """
 

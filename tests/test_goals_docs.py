@@ -27,7 +27,7 @@ def _expected(code: str) -> list[str]:
     ("doc", "code"), BLOCKS, ids=[f"{doc.stem}-block{i}" for i, (doc, _) in enumerate(BLOCKS)]
 )
 def test_example_runs(doc: Path, code: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from stint import kinds
+    from stint.goals import kinds
 
     kinds._REGISTRY.pop("tutoring", None)  # the example registers it afresh
     exec(compile(code, str(doc), "exec"), {"__name__": "example"})

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from stint.evaluator import decide, evaluate
-from stint.goals import Facts, check, is_test_command, parse_indicator
+from stint.goals.evaluator import decide, evaluate
+from stint.goals.indicators import Facts, check, parse_indicator
+from stint.goals.records import is_test_command
 from stint.store.schema import COUNTER_COLUMNS
 
 

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 
 from stint import SessionHandle, Tracker
-from stint.doctor import check
-from stint.models import Conflict, StintError
+from stint.model.timeparse import utcnow
+from stint.model.types import Conflict, StintError
+from stint.sessions.doctor import check
 from stint.store.sessions import SessionFilter
-from stint.timeparse import utcnow
 
 CHILDHOOD = {
     "kind": "interview",
@@ -50,7 +50,7 @@ def test_seed_004_scheduled_interview_end_to_end(tracker: Tracker) -> None:
     assert scheduled.status == "scheduled" and scheduled.started_at is None
     assert scheduled.scheduled_duration_minutes == 30 and scheduled.tags == ["memoir"]
     assert scheduled.constraints[0] == "Keep session to 30 minutes max"
-    assert tracker.template("Childhood exploration")["id"] == scheduled.template_id
+    assert tracker.goals.template("Childhood exploration")["id"] == scheduled.template_id
     with pytest.raises(Conflict, match="scheduled"):
         s.interaction("prompt", "too early")
 
@@ -285,7 +285,7 @@ def test_capture_policy_and_redaction(tracker: Tracker) -> None:
     kept = full.interaction("command", "curl -H 'api_key=sk-abcdefghijklmnopqrstuv' x")
     assert "sk-abc" not in kept["content"] and "[REDACTED]" in kept["content"]
     # Tracker.add_interaction follows the configured policy (metadata by default).
-    assert tracker.add_interaction(s.id, "response", "hello")["content"] is None
+    assert tracker.goals.add_interaction(s.id, "response", "hello")["content"] is None
     assert [i["content"] for i in s.interactions()] == [None, kept["content"], None]
 
 
@@ -299,7 +299,7 @@ def test_start_keeps_returning_a_session_with_goal_keywords(tracker: Tracker) ->
     task = tracker.add_task(first.id, "split module")
     tracker.set_task_status(first.id, task.id, "completed")
     tracker.touch_file(first.id, "parser.py", added=30, removed=10)
-    result = tracker.evaluate(first.id, llm=False)
+    result = tracker.goals.evaluate(first.id, llm=False)
     assert result["outcome"] == "achieved"
     assert "evidence: all 1 tasks completed" in result["reasons"]
     assert tracker.get(first.id).outcome == "achieved"
@@ -307,7 +307,7 @@ def test_start_keeps_returning_a_session_with_goal_keywords(tracker: Tracker) ->
         tracker.start(intention="a", goal="b", project="beta")
     later = tracker.start(project="gamma", scheduled_at=utcnow() + timedelta(days=2))
     assert later.status == "scheduled" and later.started_at is None
-    assert tracker.start_scheduled(later.id).status == "active"
+    assert tracker.goals.start_scheduled(later.id).status == "active"
 
 
 def test_long_values_are_refused_clearly_and_long_ids_still_dedupe(tracker: Tracker) -> None:

@@ -101,7 +101,7 @@ def test_anthropic_judges_free_text_indicators(
     monkeypatch.setenv("STINT_LLM_PROVIDER", "anthropic")
     fake_llm.reply = _anthropic(True)
     s = _interview(local)
-    result = local.evaluate(s.id)
+    result = local.goals.evaluate(s.id)
     assert result["evaluator"] == "llm" and result["outcome"] == "achieved"
     assert result["success_indicators"][1]["judged_by"] == "llm"
     assert "met: " + FREE_TEXT + " (Names a day and a smell.)" in result["reasons"]
@@ -122,7 +122,7 @@ def test_openai_compatible_endpoint(local: Tracker, fake_llm: FakeLLM) -> None:
         "choices": [{"message": {"role": "assistant", "content": json.dumps(answer)}}]
     }
     s = _interview(local)
-    result = local.evaluate(s.id, llm=True)
+    result = local.goals.evaluate(s.id, llm=True)
     assert result["evaluator"] == "llm" and result["outcome"] == "partial"
     path, headers, body = fake_llm.requests[0]
     assert path == "/chat/completions" and headers["authorization"] == "Bearer test-key"
@@ -134,7 +134,7 @@ def test_timeout_falls_back_to_the_deterministic_result(local: Tracker, fake_llm
     fake_llm.delay = 2.0
     s = _interview(local)
     started = time.monotonic()
-    result = local.evaluate(s.id, llm=True)
+    result = local.goals.evaluate(s.id, llm=True)
     assert time.monotonic() - started < 1.9
     assert result["evaluator"] == "deterministic" and result["outcome"] == "achieved"
     assert "no reply within 1s" in result["fallback"]
@@ -167,27 +167,27 @@ def test_timeout_falls_back_to_the_deterministic_result(local: Tracker, fake_llm
 def test_malformed_reply_falls_back(local: Tracker, fake_llm: FakeLLM, reply: Any) -> None:
     fake_llm.reply = reply
     s = _interview(local)
-    result = local.evaluate(s.id, llm=True)
+    result = local.goals.evaluate(s.id, llm=True)
     assert result["evaluator"] == "deterministic" and "LLM evaluator failed" in result["fallback"]
     assert result["success_indicators"][1]["status"] == "unknown"
 
 
 def test_not_configured_says_so(local: Tracker, stint_home: Path) -> None:
     s = _interview(local)
-    result = local.evaluate(s.id, llm=True)
+    result = local.goals.evaluate(s.id, llm=True)
     assert (
         result["evaluator"] == "deterministic"
         and "no LLM evaluator configured" in result["fallback"]
     )
-    assert local.evaluate(s.id)["evaluator"] == "deterministic" and not local.evaluate(s.id).get(
-        "fallback"
-    )
+    assert local.goals.evaluate(s.id)["evaluator"] == "deterministic" and not local.goals.evaluate(
+        s.id
+    ).get("fallback")
 
 
 def test_config_file_table(
     stint_home: Path, fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from stint.llm_eval import load_config
+    from stint.goals.llm_eval import load_config
 
     for name in ("STINT_LLM_URL", "STINT_LLM_MODEL", "STINT_LLM_API_KEY", "STINT_LLM_TIMEOUT"):
         monkeypatch.delenv(name)

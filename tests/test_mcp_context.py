@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stint.mcp.context import render_context
+from stint.sessions.context import render_context
 from stint.tracker import Tracker
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import run_stint
+from stint.capture.mcp_install import config_path, install
 from stint.mcp.connection import agent_name, root_path
-from stint.mcp.install import config_path, install
-from stint.models import StintError
+from stint.model.types import StintError
 
 COMMAND = ["/opt/stint/bin/stint", "mcp"]
 

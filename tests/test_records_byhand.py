@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import select, text
 
 from conftest import git, run_stint
-from stint.models import StintError
+from stint.model.timeparse import utcnow
+from stint.model.types import StintError
 from stint.store import schema
 from stint.store.engine import make_engine, upgrade
 from stint.store.sessions import SessionFilter
-from stint.timeparse import utcnow
 from stint.tracker import Tracker
 
 # ------------------------------------------------------------------ back-dating
@@ -52,7 +52,7 @@ def test_the_sweep_reads_presence_not_the_given_start(tracker: Tracker) -> None:
 
 
 def test_events_after_the_given_end_are_not_counted_into_it(tracker: Tracker) -> None:
-    from stint.models import EventIn
+    from stint.model.types import EventIn
 
     now = utcnow()
     start = now - timedelta(hours=6)

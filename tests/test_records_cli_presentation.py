@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from conftest import git, run_stint
 from stint.capture.statusline import render
+from stint.model.units import money, plural
 from stint.store import bulk
 from stint.tracker import Tracker
-from stint.units import money, plural
 from stint.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from conftest import run_stint
-from stint import doctor
+from stint.sessions import doctor
 from stint.tracker import Tracker
 from transcripts import OLD, Transcript, dump
 

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from capture_records import SID, first_part, send
 from conftest import git, run_stint
-from stint import gitstats
+from stint.sessions import gitstats
 from stint.tracker import Tracker
 from stint.web import create_app
 from test_capture_fastpath import HEAVY

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from stint import Tracker
-from stint.capture.pricing import PriceTable, Usage
+from stint.pricing.table import PriceTable, Usage
 
 # One request of each token kind, 100,000 tokens (below every long-context tier), and one
 # of 300,000 uncached input tokens (above them).

@@ -24,7 +24,7 @@ from sqlalchemy.types import JSON
 
 from conftest import STINT, run_stint
 from stint.capture import fastpath
-from stint.redaction import redact, redact_value
+from stint.model.redaction import redact, redact_value
 from stint.store import schema
 from stint.tracker import Tracker
 from stint.web import create_app

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from stint.models import EventIn, Session
-from stint.timeparse import utcnow
+from stint.model.timeparse import utcnow
+from stint.model.types import EventIn, Session
 from stint.tracker import Tracker
 from stint.web import create_app
 

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from stint.doctor import check
-from stint.models import Conflict, EventIn, NotFound, StintError
+from stint.model.timeparse import utcnow
+from stint.model.types import Conflict, EventIn, NotFound, StintError
+from stint.sessions.doctor import check
+from stint.sessions.recording import mentions_in
 from stint.store import schema
 from stint.store.sessions import SessionFilter
-from stint.timeparse import utcnow
-from stint.tracker import Tracker, mentions_in
+from stint.tracker import Tracker
 
 
 def test_start_and_end_give_numbers_and_seed_field_names(tracker: Tracker, tmp_path: Path) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from stint.config import ConfigError, load_settings
-from stint.projection import active_seconds
-from stint.scoring import quality_indicators, score_label, score_session
-from stint.timeparse import TimeParseError, human_duration, parse_when
+from stint.model.config import ConfigError, load_settings
+from stint.model.projection import active_seconds
+from stint.model.scoring import quality_indicators, score_label, score_session
+from stint.model.timeparse import TimeParseError, human_duration, parse_when
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from stint.models import EventIn
-from stint.timeparse import utcnow
+from stint.model.timeparse import utcnow
+from stint.model.types import EventIn
 from stint.tracker import Tracker
 from stint.web import create_app
 

@@ -94,7 +94,7 @@ def test_api_token_is_required_when_configured(token_client: TestClient) -> None
 def test_server_sweeps_idle_sessions_while_running(stint_home: Path) -> None:
     from datetime import timedelta
 
-    from stint.timeparse import utcnow
+    from stint.model.timeparse import utcnow
 
     # A back-dated start counts as presence now, so the session goes idle only once the
     # (here very short) timeout has passed since it was started.

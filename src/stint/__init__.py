@@ -18,9 +18,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from stint.kinds import register_kind
-    from stint.library import SessionHandle
-    from stint.models import EventIn, Session, StintError
+    from stint.goals.handle import SessionHandle
+    from stint.goals.kinds import register_kind
+    from stint.model.types import EventIn, Session, StintError
     from stint.tracker import Tracker
 
 
@@ -31,15 +31,15 @@ def __getattr__(name: str) -> Any:
 
         return Tracker
     if name == "SessionHandle":
-        from stint.library import SessionHandle
+        from stint.goals.handle import SessionHandle
 
         return SessionHandle
     if name == "register_kind":
-        from stint.kinds import register_kind
+        from stint.goals.kinds import register_kind
 
         return register_kind
     if name in ("EventIn", "Session", "StintError"):
-        from stint import models
+        from stint.model import types as models
 
         return getattr(models, name)
     raise AttributeError(name)

@@ -11,7 +11,7 @@ FAST_COMMANDS = ("hook", "statusline")
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] in FAST_COMMANDS:
-        from stint.capture.fastpath import main as fast_main
+        from stint.capture.fastpath import main as fast_main  # the hook path: nothing heavy
 
         return fast_main(args)
     return _run_cli(args)
@@ -24,7 +24,7 @@ def _run_cli(args: list[str]) -> int:
     # the default threshold (700) runs the collector over them again and again: a tenth of
     # `stint status`. Collections still run, only less often.
     gc.set_threshold(10_000)
-    from stint.cli import cli
+    from stint.cli import cli  # deferred: click, Rich, SQLAlchemy are not for the hook path
 
     try:
         cli.main(args=args, prog_name="stint", standalone_mode=True)
@@ -44,7 +44,7 @@ def _log_crash(exc: Exception) -> None:
     import traceback
 
     try:
-        from stint.config import home_dir
+        from stint.model.config import home_dir  # deferred: only after a crash
 
         home = home_dir()
         home.mkdir(parents=True, exist_ok=True)

@@ -7,22 +7,21 @@ the results into JSON-ready dicts (see `report`, `compare`, `export`, `periods`,
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from stint.analytics import compare as cmp
 from stint.analytics import export as xp
 from stint.analytics import report
 from stint.analytics.periods import PERIOD_HELP, Period, local_zone, parse_period
-from stint.models import StintError
+from stint.model.types import StintError
+from stint.sessions.service import Sessions
 from stint.store import analytics as sa
 from stint.store import cohorts as sc
 from stint.store import transfer
 from stint.store.sessions import SessionFilter
-
-if TYPE_CHECKING:
-    from stint.tracker import Tracker
 
 __all__ = [
     "PERIOD_HELP",
@@ -43,7 +42,7 @@ def _scope(period: Period, project: str | None, tag: str | None, kind: str | Non
 
 
 def stats(
-    tracker: Tracker,
+    tracker: Sessions,
     period: str = "all",
     *,
     project: str | None = None,
@@ -65,7 +64,7 @@ def stats(
 
 
 def stats_by(
-    tracker: Tracker,
+    tracker: Sessions,
     by: str,
     period: str = "all",
     *,
@@ -83,7 +82,7 @@ def stats_by(
 
 
 def heatmap(
-    tracker: Tracker,
+    tracker: Sessions,
     period: str = "all",
     *,
     project: str | None = None,
@@ -99,12 +98,12 @@ def heatmap(
         )
 
 
-def compare(tracker: Tracker, a_ref: str | int, b_ref: str | int) -> dict[str, Any]:
+def compare(tracker: Sessions, a_ref: str | int, b_ref: str | int) -> dict[str, Any]:
     return cmp.compare_sessions(tracker.get(a_ref), tracker.get(b_ref))
 
 
 def compare_cohorts(
-    tracker: Tracker, specs: Sequence[str], period: str = "all", *, tz: str | None = None
+    tracker: Sessions, specs: Sequence[str], period: str = "all", *, tz: str | None = None
 ) -> dict[str, Any]:
     parsed = [cmp.CohortSpec.parse(spec) for spec in specs]
     if len(parsed) < 2:
@@ -142,15 +141,13 @@ def compare_cohorts(
 
 
 def export(
-    tracker: Tracker,
+    tracker: Sessions,
     table: str,
     fmt: str,
     since: datetime | None = None,
     out: IO[str] | None = None,
 ) -> int:
     """Stream `table` (or "all") to `out` in `fmt`; returns the number of rows written."""
-    import sys
-
     names = list(transfer.EXPORT_TABLES) if table == "all" else [table]
     for name in names:
         if name not in transfer.EXPORT_TABLES:
@@ -168,7 +165,7 @@ def export(
         return xp.write(out or sys.stdout, fmt, tables())
 
 
-def import_data(tracker: Tracker, stream: IO[str]) -> dict[str, Any]:
+def import_data(tracker: Sessions, stream: IO[str]) -> dict[str, Any]:
     """Load a json/jsonl export into this store under this org, ids preserved. Rows
     already present are skipped, so importing twice is harmless."""
     counts: dict[str, dict[str, int]] = {}
@@ -195,7 +192,7 @@ def import_data(tracker: Tracker, stream: IO[str]) -> dict[str, Any]:
 
 
 def accomplishments(
-    tracker: Tracker, limit: int = 5, where: SessionFilter | None = None
+    tracker: Sessions, limit: int = 5, where: SessionFilter | None = None
 ) -> list[dict[str, Any]]:
     """What the last `limit` sessions achieved: goal, outcome, tasks done, decisions,
     lines and top files, newest first."""

@@ -9,9 +9,9 @@ from typing import Any
 
 from stint.analytics.report import cost_per_outcome
 from stint.analytics.stats import mann_whitney, ratio, summary
-from stint.models import Session, StintError
+from stint.model.timeparse import human_duration
+from stint.model.types import Session, StintError
 from stint.store.cohorts import COHORT_FIGURES
-from stint.timeparse import human_duration
 
 # (name, how to read it off a session, which way is better: +1 higher, -1 lower, 0 neither)
 _FIGURES: tuple[tuple[str, int], ...] = (

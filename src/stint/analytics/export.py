@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import IO, Any
 
-from stint.models import StintError
+from stint.model.types import StintError
 
 FORMATS = ("json", "jsonl", "csv")
 FORMAT_NAME = "stint-export"

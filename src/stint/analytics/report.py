@@ -12,9 +12,9 @@ from sqlalchemy.engine import Connection
 
 from stint.analytics.periods import Period, offset_segments, zone_name
 from stint.analytics.stats import ratio
-from stint.models import Session
+from stint.model.types import Session
+from stint.model.units import plural
 from stint.store import analytics as sa
-from stint.units import plural
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 EPOCH = date(1970, 1, 1)

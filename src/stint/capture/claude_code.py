@@ -19,19 +19,17 @@ import os
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stint.capture.importer import ImportSummary, SessionBatch, import_all, parse_time
 from stint.capture.keys import event_key, mention_key, prompt_key, usage_key
-from stint.capture.pricing import PriceTable, Usage
 from stint.capture.redact import redact, text_under_policy
 from stint.capture.tools import fit_key, tool_events
-from stint.models import EventIn
-from stint.timeparse import utcnow
-from stint.tracker import mentions_in
-
-if TYPE_CHECKING:
-    from stint.tracker import Tracker
+from stint.model.timeparse import utcnow
+from stint.model.types import EventIn
+from stint.pricing.table import PriceTable, Usage
+from stint.sessions.recording import mentions_in
+from stint.sessions.service import Sessions
 
 AGENT = "claude_code"  # stint's agent name, as the hooks store it
 RECENT_GROUPS = 256  # streamed lines of one response are a few lines apart
@@ -354,7 +352,7 @@ class ClaudeParser:
 
 
 def import_paths(
-    tracker: Tracker, roots: Iterable[Path] | None = None, progress: Any = None
+    tracker: Sessions, roots: Iterable[Path] | None = None, progress: Any = None
 ) -> ImportSummary:
     """Import every transcript under `roots` (files or directories; default:
     `default_roots()`); `progress(bytes done, bytes total)` after each file."""
@@ -362,6 +360,6 @@ def import_paths(
     return import_all(tracker, files, ClaudeParser, progress)
 
 
-def import_file(tracker: Tracker, path: Path) -> dict[str, Any]:
+def import_file(tracker: Sessions, path: Path) -> dict[str, Any]:
     """Import one transcript file (incrementally); the summary as a dict."""
     return import_all(tracker, [Path(path)], ClaudeParser).to_dict()

@@ -19,8 +19,8 @@ from typing import Any
 from stint.capture import keys
 from stint.capture.redact import redact, storable, text_under_policy
 from stint.capture.tools import duration_of, file_of, fit_key, tool_events
-from stint.models import EventIn
-from stint.tracker import mentions_in
+from stint.model.types import EventIn
+from stint.sessions.recording import mentions_in
 
 AGENT = "claude_code"  # stint's agent name: sessions, keys, spool rows
 TOOL_EVENTS = ("PreToolUse", "PostToolUse", "PostToolUseFailure")

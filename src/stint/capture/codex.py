@@ -16,18 +16,16 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stint.capture.importer import ImportSummary, SessionBatch, import_all, parse_time
 from stint.capture.keys import event_key, prompt_key, tool_key
-from stint.capture.pricing import PriceTable, Usage
 from stint.capture.redact import redact, text_under_policy
 from stint.capture.tools import MAX_TEXT, fit_key
-from stint.models import EventIn
-from stint.timeparse import utcnow
-
-if TYPE_CHECKING:
-    from stint.tracker import Tracker
+from stint.model.timeparse import utcnow
+from stint.model.types import EventIn
+from stint.pricing.table import PriceTable, Usage
+from stint.sessions.service import Sessions
 
 AGENT = "codex"
 FALLBACK_MODEL = "gpt-5"  # what ccusage assumes for logs written before turn_context had one
@@ -331,7 +329,7 @@ class CodexParser:
 
 
 def import_paths(
-    tracker: Tracker, roots: Iterable[Path] | None = None, progress: Any = None
+    tracker: Sessions, roots: Iterable[Path] | None = None, progress: Any = None
 ) -> ImportSummary:
     """Import every rollout under `roots` (files or directories; default: `$CODEX_HOME`'s
     `sessions/` and `archived_sessions/`); `progress(bytes done, bytes total)`."""

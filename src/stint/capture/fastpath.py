@@ -32,7 +32,9 @@ def main(args: list[str]) -> int:
     """Entry from `stint.entry`: args[0] is `hook` or `statusline`."""
     try:
         if args and args[0] == "statusline":
-            from stint.capture.statusline import main as statusline_main
+            from stint.capture.statusline import (
+                main as statusline_main,  # the status line's own path
+            )
 
             return statusline_main(sys.stdin.buffer)
         return hook(args[1:], sys.stdin.buffer)
@@ -100,7 +102,7 @@ def mask_secrets(text: str) -> str:
     """The record with its credentials masked, so none sits in the spool file (the store
     redacts again on every write). A record with no hint of a secret is returned as is,
     without paying for `json` and the patterns."""
-    from stint import redaction
+    from stint.model import redaction
 
     if not redaction.might_hold_secret(text):
         return text

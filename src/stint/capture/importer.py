@@ -16,16 +16,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-from stint.capture.pricing import PriceTable
 from stint.capture.redact import storable
-from stint.models import OPEN_STATUSES, EventIn, Session
+from stint.model.timeparse import utcnow
+from stint.model.types import OPEN_STATUSES, EventIn, Session
+from stint.pricing.table import PriceTable
+from stint.sessions.lifecycle import finish
+from stint.sessions.service import Sessions
 from stint.store import imports
-from stint.timeparse import utcnow
-
-if TYPE_CHECKING:
-    from stint.tracker import Tracker
 
 log = logging.getLogger("stint.import")
 FLUSH_LINES = 50_000  # lines per write: memory stays bounded on huge imports
@@ -154,7 +153,7 @@ class ImportRun:
     saved in one transaction after their events — a crash in between only means lines
     are read again, and their keys are already stored."""
 
-    def __init__(self, tracker: Tracker, summary: ImportSummary) -> None:
+    def __init__(self, tracker: Sessions, summary: ImportSummary) -> None:
         self.tracker = tracker
         self.summary = summary
         self.batches: dict[tuple[str, str], SessionBatch] = {}
@@ -231,7 +230,7 @@ def count_lines(path: Path, end: int) -> int:
 
 
 def import_file(
-    tracker: Tracker, path: Path, parser_factory: ParserFactory, run: ImportRun
+    tracker: Sessions, path: Path, parser_factory: ParserFactory, run: ImportRun
 ) -> None:
     """Read what is new in one file into `run`. A file replaced since the last import
     (see `replaced`) is read again from the start, with a fresh parser state; event keys
@@ -288,7 +287,7 @@ def import_file(
     run.take(key, saved(max(size, offset)), parser, final=True)
 
 
-def apply_batch(tracker: Tracker, batch: SessionBatch, summary: ImportSummary) -> None:
+def apply_batch(tracker: Sessions, batch: SessionBatch, summary: ImportSummary) -> None:
     """Create the stint session of an agent session, or add to it. A closed session is
     re-opened only when a prompt comes after its end (the agent resumed it — the hooks'
     rule too); other lines (the tail of a transcript the hooks already ended, a late
@@ -334,13 +333,11 @@ def apply_batch(tracker: Tracker, batch: SessionBatch, summary: ImportSummary) -
     summary.events_stored += tracker.record_bulk(session.id, batch.events)
 
 
-def end_stale_sessions(tracker: Tracker, session_ids: set[int]) -> None:
+def end_stale_sessions(tracker: Sessions, session_ids: set[int]) -> None:
     """End imported sessions whose last activity is older than the inactivity timeout, at
     that last activity (status `timeout`, as the sweep would: a transcript never says the
     session ended, and no git state of today belongs to an old session). A recent one is
     left running: its agent may still be at work."""
-    from stint.lifecycle import finish
-
     idle_before = utcnow() - timedelta(seconds=tracker.settings.timeout_seconds)
     for session_id in sorted(session_ids):
         session = tracker.get(session_id)
@@ -350,7 +347,7 @@ def end_stale_sessions(tracker: Tracker, session_ids: set[int]) -> None:
 
 
 def import_all(
-    tracker: Tracker, files: list[Path], parser: ParserClass, progress: Any = None
+    tracker: Sessions, files: list[Path], parser: ParserClass, progress: Any = None
 ) -> ImportSummary:
     """Import `files` in order; `progress(bytes done, bytes total)` after each. Sessions
     are ended (when stale) only at the end, once all their files are in."""

@@ -1,7 +1,7 @@
-"""Drain the spool into the store. `Applier` maps raw hook records onto a Tracker (the web
-ingest endpoint uses it too); `drain` feeds it the local spool in order and deletes what
-was applied only after the store committed, so a crash replays records — harmlessly,
-since every event has a key.
+"""Drain the spool into the store. `Applier` maps raw hook records onto the goal service and
+its session core (the web ingest endpoint uses it too); `drain` feeds it the local spool in
+order and deletes what was applied only after the store committed, so a crash replays
+records — harmlessly, since every event has a key.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from stint.capture import spool
+from stint.capture.claude_code import import_file
 from stint.capture.claude_hooks import (
     AGENT,
     BadRecord,
@@ -30,8 +31,8 @@ from stint.capture.claude_hooks import (
 )
 from stint.capture.fastpath import DRAIN_MARKER, log
 from stint.capture.statusline import CACHE_FILE
-from stint.models import Conflict, EventIn
-from stint.tracker import Tracker
+from stint.goals.service import Goals
+from stint.model.types import Conflict, EventIn
 
 BATCH = 5000
 _TASK_ORDER = {"todo": 0, "in_progress": 1, "completed": 2}
@@ -51,9 +52,10 @@ class _Known:
 class Applier:
     """Applies hook records `(number, received_at, agent, hook_json)` in order."""
 
-    def __init__(self, tracker: Tracker) -> None:
-        self.tracker = tracker
-        self.policy = tracker.settings.capture_policy
+    def __init__(self, goals: Goals) -> None:
+        self.goals = goals
+        self.core = goals.sessions
+        self.policy = self.core.settings.capture_policy
         self._sessions: dict[str, _Known] = {}
         self._pending: list[tuple[int, EventIn]] = []
         self._tool_starts: dict[str, datetime] = {}
@@ -105,7 +107,7 @@ class Applier:
         sid = mapped.agent_session_id
         known = self._sessions.get(sid)
         if known is None:
-            found = self.tracker.find_agent_session(AGENT, sid)
+            found = self.core.find_agent_session(AGENT, sid)
             if found is not None:
                 known = _Known(found.id, found.is_open, found.ended_at, found.ai_model)
         resumed = (
@@ -116,7 +118,7 @@ class Applier:
         )
         if known is None or resumed:
             self._flush()
-            session = self.tracker.attach(
+            session = self.core.attach(
                 agent=AGENT,
                 agent_session_id=sid,
                 cwd=mapped.cwd,
@@ -127,7 +129,7 @@ class Applier:
             known = _Known(session.id, True, None, session.ai_model)
         elif mapped.model and mapped.model != known.model:
             self._flush()
-            self.tracker.update(known.id, ai_model=mapped.model)
+            self.core.update(known.id, ai_model=mapped.model)
             known.model = mapped.model
         self._sessions[sid] = known
         return known.id
@@ -136,7 +138,7 @@ class Applier:
         """PostToolUse without `duration_ms` (older Claude Code): Post time − Pre time."""
         started = self._tool_starts.get(use_id)
         if started is None:
-            started = self.tracker.event_time(tool_start_key(mapped.agent_session_id, use_id))
+            started = self.core.event_time(tool_start_key(mapped.agent_session_id, use_id))
         if started is not None:
             for event in mapped.events:
                 if event.type == "tool_call":
@@ -151,12 +153,12 @@ class Applier:
             by_session.setdefault(session_id, []).append(event)
         self._pending.clear()
         for session_id, events in by_session.items():
-            self.tracker.record_bulk(session_id, events)
+            self.core.record_bulk(session_id, events)
 
     def _interaction(self, session_id: int, mapped: Mapped) -> None:
         """The prompt as an interaction row; its `message` event already counted it."""
         with contextlib.suppress(Conflict):  # a late prompt of an ended session
-            self.tracker.add_interaction(
+            self.goals.add_interaction(
                 session_id,
                 "prompt",
                 mapped.prompt,
@@ -171,7 +173,7 @@ class Applier:
         """Tasks move forward only (todo → in progress → completed), so replaying an old
         todo list never moves a finished task back."""
         for op in mapped.tasks:
-            task = self.tracker.add_task(
+            task = self.core.add_task(
                 session_id,
                 task_title(op, self.policy),
                 status=op.status,
@@ -180,7 +182,7 @@ class Applier:
                 at=mapped.at,
             )
             if _TASK_ORDER[op.status] > _TASK_ORDER.get(task.status, 0):
-                self.tracker.set_task_status(
+                self.core.set_task_status(
                     session_id, task.id, op.status, source="hook", at=mapped.at
                 )
 
@@ -188,25 +190,23 @@ class Applier:
         if not known.open:
             return
         with contextlib.suppress(Conflict):  # another process ended it first
-            self.tracker.end(known.id, at=mapped.at, reason=mapped.end_reason)
+            self.goals.end(known.id, at=mapped.at, reason=mapped.end_reason)
         known.open, known.ended_at = False, mapped.at
 
     def _import_transcripts(self) -> None:
         """After a turn or the session ended, its transcript brings tokens and cost."""
         if not self._transcripts:
             return
-        from stint.capture.claude_code import import_file
-
         for path in self._transcripts:
             try:
-                import_file(self.tracker, Path(path))
+                import_file(self.core, Path(path))
             except Exception as exc:  # a transcript is best effort; the hooks are stored
                 log(f"drain: transcript import of {path} failed: {exc.__class__.__name__}: {exc}")
 
     def _write_statusline_cache(self) -> None:
         if not self._sessions:
             return
-        home = str(self.tracker.settings.home)
+        home = str(self.core.settings.home)
         cache_path = os.path.join(home, CACHE_FILE)
         try:
             with open(cache_path, encoding="utf-8") as cached:
@@ -215,20 +215,20 @@ class Applier:
             entries = {}
         now = time.time()
         for sid, known in self._sessions.items():
-            session = self.tracker.get(known.id)
+            session = self.core.get(known.id)
             entries[sid] = {
                 "number": session.number,
                 "started_at": session.started_at.isoformat() if session.started_at else None,
                 "active_seconds": round(session.active_seconds, 1),
                 "status": session.status,
                 "as_of": now,
-                # The status line measures the code change itself (stint.livegit).
+                # The status line measures the code change itself (stint.sessions.livegit).
                 "repo_root": session.repo_root,
                 "start_commit": session.start_commit,
             }
         newest = sorted(entries.items(), key=lambda item: -float(item[1].get("as_of") or 0))
         cache = {
-            "pulse_seconds": self.tracker.settings.pulse_seconds,
+            "pulse_seconds": self.core.settings.pulse_seconds,
             "sessions": dict(newest[:_CACHE_LIMIT]),
         }
         os.makedirs(home, exist_ok=True)
@@ -238,19 +238,19 @@ class Applier:
         os.replace(temporary, cache_path)
 
 
-def _apply_batch(tracker: Tracker, rows: list[spool.Row]) -> list[tuple[Any, str]]:
+def _apply_batch(goals: Goals, rows: list[spool.Row]) -> list[tuple[Any, str]]:
     """Apply a batch; when the store refuses it for something other than being unavailable
     (a value it cannot hold, say), apply the records one by one so the one at fault is
     moved aside instead of blocking every drain after it."""
     try:
-        return Applier(tracker).apply(rows)
+        return Applier(goals).apply(rows)
     except OperationalError:
         raise  # locked or unreachable: keep everything for the next drain
     except Exception:
         failures: list[tuple[Any, str]] = []
         for row in rows:
             try:
-                failures += Applier(tracker).apply([row])
+                failures += Applier(goals).apply([row])
             except OperationalError:
                 raise
             except Exception as exc:
@@ -262,7 +262,7 @@ def _apply_batch(tracker: Tracker, rows: list[spool.Row]) -> list[tuple[Any, str
 def _drain_lock(home: str) -> Iterator[None]:
     """One drain at a time (a command's and a background one): the second waits."""
     try:
-        import fcntl
+        import fcntl  # POSIX only
     except ImportError:  # Windows: concurrent drains stay correct through the keys
         yield
         return
@@ -274,10 +274,10 @@ def _drain_lock(home: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def drain(tracker: Tracker) -> dict[str, int]:
+def drain(goals: Goals) -> dict[str, int]:
     """Apply every spooled record; returns how many were applied and how many moved to
     the dead table."""
-    home = str(tracker.settings.home)
+    home = str(goals.sessions.settings.home)
     with contextlib.suppress(OSError):  # records spooled from now on may request a drain
         os.unlink(os.path.join(home, DRAIN_MARKER))
     conn = spool.open_existing(home)
@@ -287,7 +287,7 @@ def drain(tracker: Tracker) -> dict[str, int]:
     try:
         with _drain_lock(home):
             while rows := spool.pending(conn, BATCH):
-                failures = _apply_batch(tracker, rows)
+                failures = _apply_batch(goals, rows)
                 failed = {row[0] for row, _ in failures}
                 for row, error in failures:
                     log(f"drain: spool record {row[0]} moved to dead: {error}")

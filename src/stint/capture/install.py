@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from stint.capture import jsonedit
-from stint.mcp.install import write_atomic
+from stint.capture.mcp_install import write_atomic
 
 SCOPES = ("user", "project", "local")
 # Every event the drain maps (see stint.capture.claude_hooks).

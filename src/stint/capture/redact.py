@@ -1,5 +1,5 @@
 """Capture's text rules: prompt and tool text kept only under the `full` policy, and no
-lone surrogates (`storable`). Credentials are masked by `stint.redaction`, which the
+lone surrogates (`storable`). Credentials are masked by `stint.model.redaction`, which the
 store applies to every write; capture also redacts early, before cutting text to size."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from stint.redaction import MASK, redact, redact_value
+from stint.model.redaction import MASK, redact, redact_value
 
 # The redactor itself lives below capture so the store can run it on every write.
 __all__ = ["MASK", "redact", "redact_value", "storable", "text_under_policy"]

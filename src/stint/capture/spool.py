@@ -28,7 +28,7 @@ Row = tuple[int, float, str, str]
 
 
 def home_dir() -> str:
-    """`stint.config.home_dir` without platformdirs (not stdlib): the same answer."""
+    """`stint.model.config.home_dir` without platformdirs (not stdlib): the same answer."""
     explicit = os.environ.get("STINT_HOME")
     if explicit:
         return os.path.expanduser(explicit)

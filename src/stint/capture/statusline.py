@@ -1,7 +1,7 @@
 """`stint statusline`: one line for Claude Code's `statusLine` setting. Standard library
 only. The stint side (session number, active time, where its repository is) comes from
 `statusline.json`, a cache the drain writes; the lines come from git since the session's
-start commit (`stint.livegit`, itself cached), else from Claude Code's input, as do cost
+start commit (`stint.sessions.livegit`, itself cached), else from Claude Code's input, as do cost
 and model."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 import time
 
 from stint.capture import spool
-from stint.units import money
+from stint.model.units import money
 
 # `typing` costs milliseconds on a path with the hook's budget; mypy reads this flag.
 TYPE_CHECKING = False
@@ -61,7 +61,7 @@ def live_code(home: str, info: dict[str, Any], cache: dict[str, Any]) -> dict[st
     root, start = entry.get("repo_root"), entry.get("start_commit")
     if not isinstance(root, str) or not (start is None or isinstance(start, str)):
         return None
-    from stint.livegit import measure
+    from stint.sessions.livegit import measure
 
     return measure(home, root, start)
 
@@ -122,7 +122,7 @@ def _count(value: Any) -> int:
 
 
 def human(seconds: float) -> str:
-    """ "1h 05m", "12m", "40s" — the same shape as `stint.timeparse.human_duration`."""
+    """ "1h 05m", "12m", "40s" — the same shape as `stint.model.timeparse.human_duration`."""
     total = int(seconds)
     hours, minutes = divmod(total // 60, 60)
     if hours:

@@ -20,7 +20,7 @@ from typing import Any
 
 from stint.capture.keys import tool_key
 from stint.capture.redact import redact, redact_value, text_under_policy
-from stint.models import EventIn
+from stint.model.types import EventIn
 
 EDIT_TOOLS = frozenset({"Edit", "Write", "MultiEdit", "NotebookEdit"})
 READ_TOOLS = frozenset({"Read"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from stint.cli.common import emit_json, json_option, tracker
-from stint.units import plural
+from stint.model.units import plural
 
 
 @click.command()
@@ -19,7 +19,9 @@ from stint.units import plural
 @json_option
 def doctor(fix: bool, as_json: bool) -> None:
     """Recount every counter from the event log and report differences."""
-    from stint.doctor import check
+    from stint.sessions.doctor import (
+        check,  # deferred: the Tracker (SQLAlchemy) only when a command needs it
+    )
 
     found = check(tracker(), fix=fix)
     if as_json:

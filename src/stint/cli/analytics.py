@@ -9,7 +9,7 @@ from typing import IO, Any, TypeVar
 import click
 
 from stint.cli.common import emit_json, is_tty, json_option, tracker, when
-from stint.units import plural
+from stint.model.units import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Kept in step with stint.store.analytics.GROUPS and stint.analytics.periods.PERIOD_HELP;
@@ -93,13 +93,13 @@ def stats(
         if as_json:
             emit_json(data)
             return
-        from stint.cli.render import console
+        from stint.cli.render import console  # deferred: Rich loads only when something is printed
         from stint.cli.render_stats import stats_panel
 
         console.print(stats_panel(data, is_tty()))
         return
     if by == "weekday-hour" and kind is None and not as_json:
-        from stint.cli.render import console
+        from stint.cli.render import console  # deferred: Rich loads only when something is printed
         from stint.cli.render_stats import heatmap_grid
 
         console.print(heatmap_grid(t.heatmap(period, project=project, tag=tag, tz=tz), is_tty()))
@@ -112,7 +112,7 @@ def stats(
         else:
             emit_json(rows)
         return
-    from stint.cli.render import console
+    from stint.cli.render import console  # deferred: Rich loads only when something is printed
     from stint.cli.render_stats import groups_table
 
     if not rows:
@@ -143,7 +143,7 @@ def compare(refs: tuple[str, ...], cohorts: tuple[str, ...], period: str, as_jso
         if as_json:
             emit_json(data)
             return
-        from stint.cli.render import console
+        from stint.cli.render import console  # deferred: Rich loads only when something is printed
         from stint.cli.render_stats import cohorts_view
 
         console.print(cohorts_view(data))
@@ -154,7 +154,7 @@ def compare(refs: tuple[str, ...], cohorts: tuple[str, ...], period: str, as_jso
     if as_json:
         emit_json(data)
         return
-    from stint.cli.render import console
+    from stint.cli.render import console  # deferred: Rich loads only when something is printed
     from stint.cli.render_stats import compare_table
 
     console.print(compare_table(data))

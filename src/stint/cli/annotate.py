@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from stint.cli.common import StintGroup, at_option, emit_json, json_option, tracker, when
-from stint.models import EventIn
+from stint.model.types import EventIn
 
 session_option = click.option(
     "--session",
@@ -169,7 +169,9 @@ def decision(text: str, why: str | None, ref: str) -> None:
 @session_option
 def context(text: str, ref: str) -> None:
     """Add a context item; @path mentions count as file mentions."""
-    from stint.tracker import mentions_in
+    from stint.sessions.recording import (
+        mentions_in,  # deferred: the Tracker (SQLAlchemy) only when a command needs it
+    )
 
     tracker().add_context(ref, text)
     mentions = mentions_in(text)

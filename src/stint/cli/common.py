@@ -10,9 +10,9 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from stint.config import ConfigError
-from stint.models import StintError
-from stint.timeparse import TimeParseError, parse_when
+from stint.model.config import ConfigError
+from stint.model.timeparse import TimeParseError, parse_when
+from stint.model.types import StintError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,7 +53,7 @@ class StintGroup(click.Group):
             raise _one_line(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import OperationalError  # deferred: SQLAlchemy only once a command runs
 
         try:
             return super().invoke(ctx)
@@ -74,14 +74,14 @@ def tracker() -> Any:
     root = ctx.find_root()
     found = root.meta.get("stint.tracker")
     if found is None:
-        from stint.tracker import Tracker
+        from stint.tracker import (
+            Tracker,  # deferred: the Tracker (SQLAlchemy) only when a command needs it
+        )
 
         found = Tracker.open(root.params.get("database"))
         root.meta["stint.tracker"] = found
         root.call_on_close(found.close)
-        from stint.capture.ingest import drain
-
-        root.meta["stint.drained"] = drain(found)
+        root.meta["stint.drained"] = found.drain()
         found.sweep()
     return found
 

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from stint.cli.common import at_option, emit_json, json_option, tracker, when
+from stint.model.timeparse import as_utc, local_text, utcnow
 
 _SPAN = re.compile(r"^\s*\+?(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$", re.IGNORECASE)
 _SPAN_SECONDS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -23,8 +24,6 @@ def _span(text: str) -> timedelta:
 
 def _future(text: str) -> datetime:
     """ISO 8601 (local time when no zone is given) or a span from now (`+2d`, `1w`)."""
-    from stint.timeparse import as_utc, utcnow
-
     if _SPAN.match(text):
         return utcnow() + _span(text)
     try:
@@ -83,7 +82,7 @@ def template_add(
 @json_option
 def template_list(as_json: bool) -> None:
     """List templates."""
-    found = tracker().templates()
+    found = tracker().goals.templates()
     if as_json:
         emit_json(found)
         return
@@ -104,7 +103,7 @@ def template_list(as_json: bool) -> None:
 @json_option
 def template_show(name: str, as_json: bool) -> None:
     """Show template NAME."""
-    item = tracker().template(name)
+    item = tracker().goals.template(name)
     if as_json:
         emit_json(item)
         return
@@ -151,7 +150,7 @@ def plan(
 ) -> None:
     """Plan a chain of scheduled sessions from a template."""
     t = tracker()
-    planned = t.plan(
+    planned = t.goals.plan(
         template_name,
         count=count,
         first_at=_future(first),
@@ -163,12 +162,10 @@ def plan(
     if as_json:
         emit_json([s.to_dict() for s in planned])
         return
-    from stint.timeparse import local_text
-
     for session in planned:
         coverage = ""
         if subject:
-            links = [x for x in t.subjects(session.id) if x["key"] == subject]
+            links = [x for x in t.goals.subjects(session.id) if x["key"] == subject]
             coverage = f" [{links[0]['coverage_level']}]" if links else ""
         click.echo(
             f"Scheduled {session.ref} {session.name} at {local_text(session.scheduled_at)}"
@@ -182,7 +179,7 @@ def plan(
 @json_option
 def begin(ref: str, at: str | None, as_json: bool) -> None:
     """Start a scheduled session REF."""
-    session = tracker().start_scheduled(ref, at=when(at))
+    session = tracker().goals.start_scheduled(ref, at=when(at))
     if as_json:
         emit_json(session.to_dict())
     else:
@@ -200,7 +197,7 @@ def begin(ref: str, at: str | None, as_json: bool) -> None:
 @json_option
 def evaluate(ref: str, llm: bool | None, as_json: bool) -> None:
     """Evaluate whether session REF reached its goal, and store the result."""
-    result = tracker().evaluate(ref, llm=llm)
+    result = tracker().goals.evaluate(ref, llm=llm)
     if as_json:
         emit_json(result)
         return
@@ -216,7 +213,7 @@ def evaluate(ref: str, llm: bool | None, as_json: bool) -> None:
 @json_option
 def progress(ref: str, as_json: bool) -> None:
     """Indicator progress of session REF: met / not met / unknown, can it complete."""
-    report = tracker().progress(ref)
+    report = tracker().goals.progress(ref)
     if as_json:
         emit_json(report)
         return
@@ -240,8 +237,6 @@ def goal_lines(view: dict[str, Any]) -> list[str]:
     """The goal section of `stint show`."""
     lines = [f"Intention: {view['intention'] or '—'}"]
     if view["scheduled_at"]:
-        from stint.timeparse import local_text
-
         lines.append(
             f"Scheduled: {local_text(datetime.fromisoformat(view['scheduled_at']))}"
             + (

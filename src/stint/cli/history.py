@@ -7,7 +7,8 @@ from typing import Any
 import click
 
 from stint.cli.common import emit_json, json_option, tracker, when
-from stint.models import STATUS_ALIASES, STATUSES
+from stint.cli.goals import goal_lines
+from stint.model.types import STATUS_ALIASES, STATUSES
 
 
 @click.command("list")
@@ -40,7 +41,9 @@ def list_sessions(
     as_json: bool,
 ) -> None:
     """List sessions, newest first. `--last 5 --summary`: what did I accomplish lately?"""
-    from stint.store.sessions import SessionFilter
+    from stint.tracker import (
+        SessionFilter,  # deferred: the Tracker (SQLAlchemy) only when a command needs it
+    )
 
     where = SessionFilter(
         project=project,
@@ -59,7 +62,7 @@ def list_sessions(
         if not items:
             click.echo("No sessions found.")
             return
-        from stint.cli.render import console
+        from stint.cli.render import console  # deferred: Rich loads only when something is printed
         from stint.cli.render_stats import accomplishments_view
 
         console.print(accomplishments_view(items))
@@ -71,7 +74,10 @@ def list_sessions(
     if not sessions:
         click.echo("No sessions found.")
         return
-    from stint.cli.render import console, sessions_table
+    from stint.cli.render import (  # deferred: Rich loads only when something is printed
+        console,
+        sessions_table,
+    )
 
     console.print(sessions_table(sessions))
 
@@ -98,7 +104,11 @@ def show(ref: str, as_json: bool) -> None:
         data["goal_view"] = _goal_view(t, session.id)
         emit_json(data)
         return
-    from stint.cli.render import console, records_view, summary_panel
+    from stint.cli.render import (  # deferred: Rich loads only when something is printed
+        console,
+        records_view,
+        summary_panel,
+    )
 
     console.print(
         summary_panel(session, files, t.recent_activities(session.id, 5), t.indicators(session))
@@ -107,25 +117,27 @@ def show(ref: str, as_json: bool) -> None:
         records_view(t.tasks(session.id), t.decisions(session.id), t.context_items(session.id))
     )
     if session.cost_usd:
-        from stint.cli.render_stats import cost_line
+        from stint.cli.render_stats import (
+            cost_line,  # deferred: Rich loads only when something is printed
+        )
 
         console.print(cost_line(_cost_per_outcome(session)))
     view = _goal_view(t, session.id)
     if view is not None:
-        from rich.panel import Panel
+        from rich.panel import Panel  # deferred: Rich loads only when something is printed
         from rich.text import Text
-
-        from stint.cli.goals import goal_lines
 
         console.print(Panel(Text("\n".join(goal_lines(view))), title="Goal", title_align="left"))
 
 
 def _goal_view(t: Any, session_id: int) -> dict[str, Any] | None:
-    return t.goal_view(session_id)  # type: ignore[no-any-return]
+    return t.goals.goal_view(session_id)  # type: ignore[no-any-return]
 
 
 def _cost_per_outcome(session: Any) -> dict[str, float | None]:
-    from stint.analytics.report import session_cost_per_outcome
+    from stint.analytics.report import (
+        session_cost_per_outcome,  # deferred: the Tracker (SQLAlchemy) only when a command needs it
+    )
 
     return session_cost_per_outcome(session)
 
@@ -142,7 +154,10 @@ def timeline(ref: str, types: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         emit_json([a.to_dict() for a in activities])
         return
-    from stint.cli.render import console, timeline_table
+    from stint.cli.render import (  # deferred: Rich loads only when something is printed
+        console,
+        timeline_table,
+    )
 
     console.print(timeline_table(session, activities))
 

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from stint.cli.common import emit_json, json_option, tracker
-from stint.units import money, plural
+from stint.model.units import money, plural
 
 
 @contextmanager
@@ -20,7 +20,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     if not enabled or not sys.stderr.isatty():
         yield None
         return
-    from rich.console import Console
+    from rich.console import Console  # deferred: Rich loads only when something is printed
     from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
     with Progress(

@@ -19,7 +19,10 @@ def show_status(as_json: bool) -> None:
     if session is None:
         click.echo('No active session. Start one with: stint start --goal "…"')
         return
-    from stint.cli.render import console, status_panel
+    from stint.cli.render import (  # deferred: Rich loads only when something is printed
+        console,
+        status_panel,
+    )
 
     console.print(status_panel(session, tracker().files(session.id, limit=3)))
 
@@ -109,7 +112,10 @@ def end(
     if as_json:
         emit_json(session.to_dict())
         return
-    from stint.cli.render import console, summary_panel
+    from stint.cli.render import (  # deferred: Rich loads only when something is printed
+        console,
+        summary_panel,
+    )
 
     console.print(
         summary_panel(

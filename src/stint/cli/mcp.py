@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from stint.capture.mcp_install import install as do_install
 from stint.cli.common import emit_json, json_option, tracker
 
 
@@ -19,7 +20,7 @@ def mcp(ctx: click.Context, use_http: bool, host: str, port: int) -> None:
     """Run the stint MCP server (stdio by default) for an AI agent to connect to."""
     if ctx.invoked_subcommand is not None:
         return
-    from stint.mcp.server import build_server
+    from stint.mcp.server import build_server  # deferred: the MCP SDK only for `stint mcp`
 
     server = build_server(tracker(), "http" if use_http else "stdio")
     if use_http:
@@ -34,8 +35,6 @@ def mcp(ctx: click.Context, use_http: bool, host: str, port: int) -> None:
 @json_option
 def install(client: str, as_json: bool) -> None:
     """Add the stint server to CLIENT's MCP config (atomic, idempotent, with a backup)."""
-    from stint.mcp.install import install as do_install
-
     result = do_install(client)
     if as_json:
         emit_json(result.to_dict())

@@ -38,9 +38,9 @@ def _figures(price: Any) -> dict[str, Any]:
 def prices(model: str | None, as_json: bool) -> None:
     """Show what MODEL costs (USD per million tokens) and where the price came from;
     without MODEL, the price sources in use."""
-    from stint.capture import price_source
-    from stint.capture.pricing import PriceTable, PricingError
-    from stint.config import home_dir
+    from stint.model.config import home_dir
+    from stint.pricing import source as price_source
+    from stint.pricing.table import PriceTable, PricingError
 
     try:
         table = PriceTable.load(home_dir())

@@ -10,10 +10,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from stint.models import Activity, FileTouch, Record, Session, Task
-from stint.scoring import score_label
-from stint.timeparse import human_duration, local_text, utcnow
-from stint.units import money, plural
+from stint.model.scoring import score_label
+from stint.model.timeparse import human_duration, local_text, utcnow
+from stint.model.types import Activity, FileTouch, Record, Session, Task
+from stint.model.units import money, plural
 
 console = Console(highlight=False)
 _STATUS_STYLE = {"good": "green", "warning": "yellow", "poor": "red", "n/a": "dim"}

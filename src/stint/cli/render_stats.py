@@ -12,8 +12,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from stint.timeparse import human_duration
-from stint.units import money, plural
+from stint.model.timeparse import human_duration
+from stint.model.units import money, plural
 
 BARS = "▁▂▃▄▅▆▇█"
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -33,7 +33,7 @@ def serve(
     ctx: click.Context, host: str, port: int, database: str | None, sweep_seconds: float
 ) -> None:
     """Serve the JSON API (/api/v1) and the dashboard from one process."""
-    import uvicorn
+    import uvicorn  # deferred: uvicorn, FastAPI and the Tracker only for `stint serve`
 
     from stint.tracker import Tracker
     from stint.web import create_app

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from stint.models import Session
+from stint.model.types import Session
 from stint.tracker import Tracker
 
 AGENT_SESSION_ENV = ("STINT_AGENT_SESSION_ID", "CLAUDE_SESSION_ID")

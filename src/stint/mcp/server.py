@@ -3,24 +3,22 @@
 Every tool is a thin call into the Tracker. Recording tools act on the connection's
 session, created lazily (see `stint.mcp.connection` for the rules); read tools never
 create one. Domain errors come back as tool errors (`isError`) with the message, and the
-server keeps serving. The inactivity sweep runs before every tool call.
+server keeps serving. The inactivity sweep runs before every tool call. The recording
+tools are here; the read tools, resources and prompt in `stint.mcp.reads`.
 
 Built on the official SDK, mcp 2.x (`mcp.server.mcpserver.MCPServer`).
 """
 
 import os
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from pydantic import Field
-from sqlalchemy.exc import OperationalError
 
 from stint import __version__
+from stint.mcp.common import summary, tool_errors
 from stint.mcp.connection import (
     AGENT_SESSION_HEADER,
     Binder,
@@ -29,10 +27,9 @@ from stint.mcp.connection import (
     agent_name,
     root_path,
 )
-from stint.mcp.context import render_context, session_context
-from stint.models import Session, StintError
-from stint.store.schema import COUNTER_COLUMNS
-from stint.store.sessions import SessionFilter
+from stint.mcp.reads import register_reads
+from stint.model.types import Session, StintError
+from stint.sessions.recording import mentions_in
 from stint.tracker import Tracker
 
 INSTRUCTIONS = (
@@ -46,39 +43,6 @@ INSTRUCTIONS = (
 ROOTS_TIMEOUT_SECONDS = 3.0
 
 Text = Annotated[str, Field(description="Free text.")]
-
-
-@contextmanager
-def tool_errors() -> Iterator[None]:
-    """Domain and database errors become MCP tool errors with a one-line message."""
-    try:
-        yield
-    except StintError as exc:
-        raise ToolError(str(exc)) from exc
-    except OperationalError as exc:
-        raise ToolError(f"database error: {exc.orig}") from exc
-
-
-def summary(session: Session) -> dict[str, Any]:
-    """A compact view of a session for tool results."""
-    return {
-        "id": session.id,
-        "ref": session.ref,
-        "uuid": session.uuid,
-        "status": session.status,
-        "project": session.project,
-        "goal": session.goal,
-        "kind": session.kind,
-        "agent": session.agent,
-        "agent_version": session.agent_version,
-        "agent_session_id": session.agent_session_id,
-        "mcp_connection_id": session.mcp_connection_id,
-        "started_at": session.started_at.isoformat() if session.started_at else None,
-        "ended_at": session.ended_at.isoformat() if session.ended_at else None,
-        "duration": session.to_dict()["duration"],
-        "tags": session.tags,
-        "counters": {name: session.row.get(name) for name in COUNTER_COLUMNS},
-    }
 
 
 def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio") -> MCPServer:
@@ -294,8 +258,6 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
         ],
     ) -> dict[str, Any]:
         """Add a context item; @file mentions in it are tracked as mentioned files."""
-        from stint.tracker import mentions_in
-
         with tool_errors():
             record = tracker.add_context(await current_id(ctx), text, source="mcp")
             return {"context": record.to_dict(), "mentions": mentions_in(text)}
@@ -324,149 +286,5 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
             touch = next((f for f in tracker.files(sid) if f.path == path), None)
             return {"event_id": event, "file": touch.to_dict() if touch else None}
 
-    @server.tool()
-    async def sessions_list(
-        limit: Annotated[int, Field(ge=1, le=200, description="How many.")] = 10,
-        project: Annotated[str | None, Field(description="Only this project.")] = None,
-        tag: Annotated[str | None, Field(description="Only sessions with this tag.")] = None,
-        status: Annotated[str | None, Field(description="active, ended, timeout, …")] = None,
-    ) -> dict[str, Any]:
-        """Recent sessions, newest first."""
-        with tool_errors():
-            tracker.sweep()
-            found = tracker.sessions(SessionFilter(project=project, tag=tag, status=status), limit)
-            return {"sessions": [summary(session) for session in found]}
-
-    @server.tool()
-    async def session_show(
-        session: Annotated[
-            int | str, Field(description="Session ref: #12, 12, a uuid prefix, last or current.")
-        ] = "last",
-    ) -> dict[str, Any]:
-        """One session in full: fields, tasks, decisions, context, files, timeline."""
-        with tool_errors():
-            tracker.sweep()
-            found = tracker.get(_ref(session))
-            return {
-                "session": found.to_dict(),
-                "tasks": [task.to_dict() for task in tracker.tasks(found.id)],
-                "decisions": [record.to_dict() for record in tracker.decisions(found.id)],
-                "context": [record.to_dict() for record in tracker.context_items(found.id)],
-                "files": [touch.to_dict() for touch in tracker.files(found.id)],
-                "timeline": [a.to_dict() for a in tracker.timeline(found.id, limit=100)],
-            }
-
-    @server.tool()
-    async def sessions_stats(
-        period: Annotated[str, Field(description="today, week, month, year or all.")] = "week",
-        project: Annotated[str | None, Field(description="Only this project.")] = None,
-        tag: Annotated[str | None, Field(description="Only this tag.")] = None,
-        kind: Annotated[str | None, Field(description="Only this kind.")] = None,
-    ) -> dict[str, Any]:
-        """Statistics over sessions (totals, averages, per project)."""
-        with tool_errors():
-            tracker.sweep()
-            if hasattr(tracker, "stats"):
-                result = tracker.stats(period=period, project=project, tag=tag, kind=kind)
-                return _jsonable(result)
-            where = SessionFilter(project=project, tag=tag, kind=kind)
-            found = tracker.sessions(where, limit=200)
-            return {
-                "period": period,
-                "note": "analytics not installed: the stored counters of recent sessions",
-                "sessions": [summary(session) for session in found],
-            }
-
-    @server.tool()
-    async def sessions_compare(
-        a: Annotated[int | str, Field(description="First session ref (#12, 12, last…).")],
-        b: Annotated[int | str, Field(description="Second session ref.")],
-    ) -> dict[str, Any]:
-        """Compare two sessions side by side."""
-        with tool_errors():
-            tracker.sweep()
-            if hasattr(tracker, "compare"):
-                return _jsonable(tracker.compare(_ref(a), _ref(b)))
-            return {"a": tracker.get(_ref(a)).to_dict(), "b": tracker.get(_ref(b)).to_dict()}
-
-    # -------------------------------------------------------------- resources
-
-    def read(render: Any) -> str:
-        try:
-            return str(render())
-        except StintError as exc:
-            raise ResourceError(str(exc)) from exc
-
-    @server.resource(
-        "stint://session/current",
-        name="current_session",
-        description="The session context for AI: goal, elapsed, tasks, decisions, files, hints.",
-        mime_type="text/markdown",
-    )
-    def current_session() -> str:
-        """The current session's context (this connection's, else the open one)."""
-        ref = binder.stdio_session_id() or "current"
-        return read(lambda: render_context(session_context(tracker, ref, cwd=os.getcwd())))
-
-    @server.resource(
-        "stint://session/{ref}",
-        name="session",
-        description="Any session's context: a number (12), an id or 'last'.",
-        mime_type="text/markdown",
-    )
-    def session_resource(ref: str) -> str:
-        """One session's context by ref."""
-        return read(lambda: render_context(session_context(tracker, ref)))
-
-    @server.resource(
-        "stint://sessions/recent",
-        name="recent_sessions",
-        description="The ten most recent sessions, one line each.",
-        mime_type="text/markdown",
-    )
-    def recent_sessions() -> str:
-        """The ten most recent sessions."""
-
-        def render() -> str:
-            lines = ["# Recent sessions"]
-            for s in tracker.sessions(limit=10):
-                goal = f" — {s.goal}" if s.goal else ""
-                lines.append(
-                    f"- {s.ref} [{s.status}] {s.project} {s.to_dict()['duration']}{goal} "
-                    f"(tasks {s.tasks_completed}/{s.tasks_created})"
-                )
-            return "\n".join(lines) + "\n"
-
-        return read(render)
-
-    @server.prompt()
-    def session_review() -> str:
-        """Review the current session against its goal."""
-        return (
-            "Read the resource stint://session/current. Review this session against its "
-            "goal: what is done, what is left (open tasks), whether the decisions made "
-            "serve the goal, and which files are churning (modified many times). Then "
-            "suggest the next two or three concrete steps, and say whether the session "
-            "should end (call session_end with an outcome) or go on."
-        )
-
+    register_reads(server, tracker, binder)
     return server
-
-
-def _ref(ref: int | str) -> str:
-    """A session ref from an agent: a bare number means the session number (#12), as
-    shown everywhere, not the internal id."""
-    return str(ref)
-
-
-def _jsonable(value: Any) -> dict[str, Any]:
-    """Analytics results may be dataclasses or dicts; tools return JSON objects."""
-    import dataclasses
-    import json
-
-    if hasattr(value, "to_dict"):
-        value = value.to_dict()
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = dataclasses.asdict(value)
-    data = json.loads(json.dumps(value, default=str))
-    return data if isinstance(data, dict) else {"result": data}

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
+from stint.model.timeparse import utcnow
 from stint.store import schema
 from stint.store.engine import ensure_schema, make_engine
-from stint.timeparse import utcnow
 
 
 class Store:
@@ -54,10 +54,12 @@ class Store:
         """An INSERT that knows ON CONFLICT on both backends."""
         # Imported here: loading both dialect packages costs more than a whole query.
         if self.is_sqlite:
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+            from sqlalchemy.dialects.sqlite import (
+                insert as sqlite_insert,  # the dialect in use only
+            )
 
             return sqlite_insert(table)
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert  # the dialect in use only
 
         return pg_insert(table)
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
 
 from stint.store import schema
@@ -126,8 +126,6 @@ def insert_activities(conn: Connection, rows: Iterable[dict[str, Any]]) -> int:
 
 def _fix_sequence(conn: Connection, name: str) -> None:
     if conn.dialect.name == "postgresql":
-        from sqlalchemy import text
-
         conn.execute(
             text(
                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "

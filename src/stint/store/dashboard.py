@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
 
 from stint.store import schema
@@ -115,7 +115,5 @@ def optimize(conn: Connection) -> None:
     planner sorts every session of the org to list the newest 50 instead of walking
     the primary key back. The activity log is left out: it is the large table, and it
     is read by session."""
-    from sqlalchemy import text
-
     for table in ("sessions", "session_tags", "projects"):
         conn.execute(text(f"ANALYZE {table}"))

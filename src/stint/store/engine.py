@@ -82,7 +82,7 @@ def ensure_schema(engine: Engine) -> None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    from alembic import command
+    from alembic import command  # deferred: Alembic only to upgrade the schema
     from alembic.config import Config
 
     config = Config()
@@ -109,7 +109,7 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     if not database or database == ":memory:":
         yield
         return
-    import fcntl
+    import fcntl  # POSIX only
 
     lock_path = f"{database}.migrate.lock"
     Path(lock_path).parent.mkdir(parents=True, exist_ok=True)

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.engine import Connection
 
-from stint.models import Activity, EventIn, FileTouch
-from stint.projection import TOKEN_FIELDS, FileDelta, counter_deltas, file_deltas
+from stint.model.projection import TOKEN_FIELDS, FileDelta, counter_deltas, file_deltas
+from stint.model.timeparse import utcnow
+from stint.model.types import Activity, EventIn, FileTouch
 from stint.store import Store, schema
-from stint.timeparse import utcnow
 
 S = schema.sessions
 A = schema.activities
@@ -216,10 +216,10 @@ def file_upsert(store: Store) -> Any:
 def _dialect_insert(sqlite: bool, table: Any) -> Any:
     # Imported on first use, as in `Store.dialect_insert`.
     if sqlite:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert  # the dialect in use only
 
         return sqlite_insert(table)
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.postgresql import insert as pg_insert  # the dialect in use only
 
     return pg_insert(table)
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from stint.models import Conflict, NotFound
+from stint.model.types import Conflict, NotFound
 from stint.store import Store, schema
 
 I = schema.interactions  # noqa: E741 - the table's short alias, like S, P, T elsewhere

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from stint.models import Conflict, NotFound, Project, Record, Task
+from stint.model.types import Conflict, NotFound, Project, Record, Task
 from stint.store import Store, schema
 
 P = schema.projects

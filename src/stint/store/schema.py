@@ -2,129 +2,63 @@
 
 Every row carries `org_id`. Times are UTC with time zone; durations are seconds.
 The activity log is the source of truth; counters on `sessions` and the tallies in
-`session_files` are a projection of it (see `stint.projection`).
+`session_files` are a projection of it (see `stint.model.projection`).
+The shared column kinds are in `stint.store.columns`, the goal-oriented tables in
+`stint.store.goal_schema` (re-exported here).
 """
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
     Column,
-    DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
 
-from stint.redaction import redact, redact_value
-
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
+from stint.model.types import COUNTER_COLUMNS
+from stint.store.columns import (
+    BigId,
+    RedactedJSON,
+    RedactedString,
+    RedactedText,
+    UTCDateTime,
+    created_column,
+    metadata,
+    org_column,
 )
+from stint.store.goal_schema import artifacts as artifacts
+from stint.store.goal_schema import interactions as interactions
+from stint.store.goal_schema import notes as notes
+from stint.store.goal_schema import session_subjects as session_subjects
+from stint.store.goal_schema import subjects as subjects
 
-# SQLite has no 64-bit autoincrement type under that name; INTEGER is its rowid alias.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes in, aware UTC datetimes out, on every backend."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store; use UTC-aware datetimes")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        moment: datetime = value
-        if moment.tzinfo is None:
-            return moment.replace(tzinfo=UTC)
-        return moment.astimezone(UTC)
-
-
-class RedactedText(TypeDecorator[str]):
-    """Free text (Text): credentials masked on the way in. Every write of a column of this
-    type passes here — the CLI, MCP, the HTTP API, the library, capture, data import —
-    so no path can store a secret verbatim. Same DDL as Text: no migration."""
-
-    impl = Text
-    cache_ok = True
-
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        return None if value is None else redact(value)
-
-
-class RedactedString(TypeDecorator[str]):
-    """`RedactedText` for a bounded String column (names, tags)."""
-
-    impl = String
-    cache_ok = True
-
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        return None if value is None else redact(value)
-
-
-class RedactedJSON(TypeDecorator[Any]):
-    """JSON whose strings (nested) are redacted on the way in; keys and numbers stay."""
-
-    impl = JSON
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
-        return None if value is None else redact_value(value)
-
-
-def _org() -> Column[str]:
-    return Column("org_id", String(64), ForeignKey("orgs.id", ondelete="CASCADE"), nullable=False)
-
-
-def _created() -> Column[datetime]:
-    return Column("created_at", UTCDateTime, nullable=False)
-
+__all__ = ["COUNTER_COLUMNS", "BigId", "UTCDateTime", "metadata"]
 
 orgs = Table(
     "orgs",
     metadata,
     Column("id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
-    _created(),
+    created_column(),
 )
 
 users = Table(
     "users",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    _org(),
+    org_column(),
     Column("name", String(200), nullable=False),
     Column("email", String(320)),
-    _created(),
+    created_column(),
     UniqueConstraint("org_id", "name"),
 )
 
@@ -132,12 +66,12 @@ api_keys = Table(
     "api_keys",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    _org(),
+    org_column(),
     Column("user_id", BigId, ForeignKey("users.id", ondelete="SET NULL")),
     Column("name", String(200), nullable=False),
     Column("prefix", String(16), nullable=False),
     Column("key_hash", String(128), nullable=False, unique=True),
-    _created(),
+    created_column(),
     Column("last_used_at", UTCDateTime),
     Column("revoked_at", UTCDateTime),
 )
@@ -146,12 +80,12 @@ projects = Table(
     "projects",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    _org(),
+    org_column(),
     Column("name", RedactedString(200), nullable=False),
     Column("repo_root", Text),
     Column("remote_url", Text),
     Column("is_default", Boolean, nullable=False, default=False),
-    _created(),
+    created_column(),
     UniqueConstraint("org_id", "name"),
     Index("ix_projects_repo_root", "org_id", "repo_root"),
 )
@@ -160,10 +94,10 @@ components = Table(
     "components",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    _org(),
+    org_column(),
     Column("project_id", BigId, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(200), nullable=False),
-    _created(),
+    created_column(),
     UniqueConstraint("project_id", "name"),
 )
 
@@ -171,7 +105,7 @@ templates = Table(
     "templates",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    _org(),
+    org_column(),
     Column("name", String(200), nullable=False),
     Column("description", RedactedText),
     Column("kind", String(50)),
@@ -185,35 +119,9 @@ templates = Table(
     Column("default_state", RedactedJSON),
     Column("suggested_for", JSON),
     Column("is_active", Boolean, nullable=False, default=True),
-    _created(),
+    created_column(),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("org_id", "name"),
-)
-
-# Counters kept on each session; `stint.projection` says which event moves which.
-COUNTER_COLUMNS = (
-    "tasks_created",
-    "tasks_completed",
-    "tasks_in_progress",
-    "tasks_todo",
-    "context_items_added",
-    "decisions_made",
-    "message_count",
-    "tool_call_count",
-    "tool_failures",
-    "commands_executed",
-    "memories_used",
-    "notes_count",
-    "interactions_count",
-    "artifacts_count",
-    "subagents_started",
-    "files_mentioned",
-    "edit_lines_added",
-    "edit_lines_removed",
-    "input_tokens",
-    "output_tokens",
-    "cache_creation_tokens",
-    "cache_read_tokens",
 )
 
 sessions = Table(
@@ -221,7 +129,7 @@ sessions = Table(
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("uuid", String(36), nullable=False, unique=True),
-    _org(),
+    org_column(),
     Column("number", Integer, nullable=False),
     Column("project_id", BigId, ForeignKey("projects.id", ondelete="SET NULL")),
     Column("component_id", BigId, ForeignKey("components.id", ondelete="SET NULL")),
@@ -287,7 +195,7 @@ sessions = Table(
     Column("followup_notes", RedactedText),
     Column("next_session_suggestion", RedactedText),
     Column("evaluation", RedactedJSON),
-    _created(),
+    created_column(),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("org_id", "number"),
     UniqueConstraint("org_id", "open_key"),
@@ -322,7 +230,7 @@ session_tags = Table(
     metadata,
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
     Column("tag", RedactedString(100), primary_key=True),
-    _org(),
+    org_column(),
     Index("ix_session_tags_tag", "org_id", "tag"),
 )
 
@@ -330,7 +238,7 @@ activities = Table(
     "activities",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    _org(),
+    org_column(),
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
     Column("type", String(50), nullable=False),
     Column("description", RedactedText),
@@ -353,7 +261,7 @@ session_files = Table(
     metadata,
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
     Column("path", RedactedText, primary_key=True),
-    _org(),
+    org_column(),
     Column("times_modified", Integer, nullable=False, default=0),
     Column("lines_added", Integer, nullable=False, default=0),
     Column("lines_removed", Integer, nullable=False, default=0),
@@ -372,7 +280,7 @@ tasks = Table(
     "tasks",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    _org(),
+    org_column(),
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
     Column("project_id", BigId, ForeignKey("projects.id", ondelete="SET NULL")),
     Column("external_id", String(200)),
@@ -380,7 +288,7 @@ tasks = Table(
     Column("number", Integer, nullable=False),
     Column("title", RedactedText, nullable=False),
     Column("status", String(20), nullable=False, default="todo"),
-    _created(),
+    created_column(),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
     UniqueConstraint("session_id", "external_id"),
@@ -392,11 +300,11 @@ decisions = Table(
     "decisions",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    _org(),
+    org_column(),
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
     Column("text", RedactedText, nullable=False),
     Column("rationale", RedactedText),
-    _created(),
+    created_column(),
     Index("ix_decisions_session", "session_id"),
 )
 
@@ -404,103 +312,12 @@ context_items = Table(
     "context_items",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    _org(),
+    org_column(),
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
     Column("text", RedactedText, nullable=False),
     Column("mentions", RedactedJSON),
-    _created(),
+    created_column(),
     Index("ix_context_items_session", "session_id"),
-)
-
-interactions = Table(
-    "interactions",
-    metadata,
-    Column("id", BigId, primary_key=True, autoincrement=True),
-    _org(),
-    Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
-    Column("sequence", Integer, nullable=False),
-    Column("type", String(30), nullable=False),
-    Column("role", String(30)),
-    Column("content", RedactedText),
-    Column("response", RedactedText),
-    Column("category", String(100)),
-    Column("response_method", String(50)),
-    Column("tool_name", String(200)),
-    Column("subject_key", String(200)),
-    Column("duration_seconds", Float),
-    Column("input_tokens", BigInteger),
-    Column("output_tokens", BigInteger),
-    Column("model", String(100)),
-    Column("sentiment", String(50)),
-    Column("themes", RedactedJSON),
-    Column("people", RedactedJSON),
-    Column("places", RedactedJSON),
-    Column("payload", RedactedJSON),
-    Column("idem_key", String(300)),
-    _created(),
-    UniqueConstraint("session_id", "sequence"),
-    UniqueConstraint("org_id", "idem_key"),
-)
-
-artifacts = Table(
-    "artifacts",
-    metadata,
-    Column("id", BigId, primary_key=True, autoincrement=True),
-    _org(),
-    Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
-    Column("type", String(50), nullable=False),
-    Column("name", RedactedString(200)),
-    Column("content", RedactedText),
-    Column("data", RedactedJSON),
-    Column("subject_key", String(200)),
-    Column("is_provisional", Boolean, nullable=False, default=True),
-    Column("is_approved", Boolean, nullable=False, default=False),
-    Column("approved_at", UTCDateTime),
-    Column("included_in_synthesis", Boolean, nullable=False, default=False),
-    _created(),
-    Column("updated_at", UTCDateTime, nullable=False),
-    Index("ix_artifacts_session_type", "session_id", "type"),
-)
-
-notes = Table(
-    "notes",
-    metadata,
-    Column("id", BigId, primary_key=True, autoincrement=True),
-    _org(),
-    Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
-    Column("type", String(50), nullable=False, default="observation"),
-    Column("content", RedactedText, nullable=False),
-    Column("at_interaction", Integer),
-    Column("is_important", Boolean, nullable=False, default=False),
-    Column("requires_followup", Boolean, nullable=False, default=False),
-    Column("noted_by", String(100), nullable=False, default="user"),
-    _created(),
-    Index("ix_notes_session", "session_id"),
-)
-
-subjects = Table(
-    "subjects",
-    metadata,
-    Column("id", BigId, primary_key=True, autoincrement=True),
-    _org(),
-    Column("key", String(200), nullable=False),
-    Column("name", RedactedString(200)),
-    Column("kind", String(50)),
-    _created(),
-    UniqueConstraint("org_id", "key"),
-)
-
-session_subjects = Table(
-    "session_subjects",
-    metadata,
-    Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
-    Column("subject_id", BigId, ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True),
-    _org(),
-    Column("is_primary", Boolean, nullable=False, default=False),
-    Column("coverage_level", String(50)),
-    Column("prompts_completed", Integer, nullable=False, default=0),
-    Column("notes", RedactedText),
-    _created(),
 )
 
 token_usage = Table(
@@ -508,7 +325,7 @@ token_usage = Table(
     metadata,
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
     Column("model", String(100), primary_key=True),
-    _org(),
+    org_column(),
     Column("input_tokens", BigInteger, nullable=False, default=0),
     Column("output_tokens", BigInteger, nullable=False, default=0),
     Column("cache_creation_tokens", BigInteger, nullable=False, default=0),
@@ -521,7 +338,7 @@ commits = Table(
     metadata,
     Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
     Column("sha", String(64), primary_key=True),
-    _org(),
+    org_column(),
     Column("subject", RedactedText),
     Column("author", String(200)),
     Column("committed_at", UTCDateTime),

@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, delete, exists, func, insert, literal, or_, s
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from stint.models import OPEN_STATUSES, Conflict, NotFound, session_status
+from stint.model.types import OPEN_STATUSES, Conflict, NotFound, session_status
 from stint.store import schema
 
 S = schema.sessions

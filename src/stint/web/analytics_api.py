@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 
-from stint.timeparse import parse_when
+from stint.model.timeparse import parse_when
 from stint.web.deps import TrackerDep
 from stint.web.schemas import Analytics
 

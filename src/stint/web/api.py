@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from stint import __version__
-from stint.models import Session
-from stint.store.sessions import SessionFilter
-from stint.timeparse import parse_when
+from stint.model.timeparse import parse_when
+from stint.model.types import Session
+from stint.tracker import SessionFilter
 from stint.web import analytics_api
 from stint.web.deps import TrackerDep
 from stint.web.ingest import ingest_batch

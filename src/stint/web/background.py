@@ -14,9 +14,7 @@ log = logging.getLogger("stint.web")
 
 def housekeeping(tracker: Tracker) -> dict[str, Any]:
     """One round: drain the capture spool, then the inactivity sweep."""
-    from stint.capture.ingest import drain
-
-    drained = drain(tracker)
+    drained = tracker.drain()
     ended = tracker.sweep()
     return {"drained": drained, "ended": ended}
 
@@ -24,11 +22,7 @@ def housekeeping(tracker: Tracker) -> dict[str, Any]:
 def optimize(tracker: Tracker) -> None:
     """Refresh the database's planner statistics (SQLite), once per server start; pooled
     connections are dropped so no statement keeps a plan made without them."""
-    from stint.store import dashboard
-
-    with tracker.store.write() as conn:
-        dashboard.optimize(conn)
-    tracker.store.engine.dispose()
+    tracker.optimize()
 
 
 async def run_periodically(tracker: Tracker, interval: float) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from stint.timeparse import human_duration
+from stint.model.timeparse import human_duration
 
 MINUS = "−"  # the UI's minus sign (as in "+12 −3" lines), not a hyphen
 # Readable names of the compare and cohort figures; unknown names fall back to the key.

@@ -17,7 +17,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from stint.models import EventIn
+from stint.capture.ingest import Applier
+from stint.model.types import EventIn
 from stint.tracker import Tracker
 from stint.web.schemas import IngestBatch
 
@@ -54,8 +55,6 @@ def ingest_batch(tracker: Tracker, body: IngestBatch) -> dict[str, Any]:
 def apply_hook_records(tracker: Tracker, body: IngestBatch) -> list[dict[str, Any]]:
     """Apply raw hook records; returns the ones that could not be mapped (their index in
     the batch and why), so the sender learns of them instead of losing them silently."""
-    from stint.capture.ingest import Applier
-
     # The drain also writes the status-line cache under STINT_HOME, which a server on
     # PostgreSQL may never have created.
     tracker.settings.home.mkdir(parents=True, exist_ok=True)
@@ -63,5 +62,5 @@ def apply_hook_records(tracker: Tracker, body: IngestBatch) -> list[dict[str, An
     for number, record in enumerate(body.records):
         hook = {k: v for k, v in record.hook.items() if k != "transcript_path"}
         rows.append((number, record.received_at, record.agent, json.dumps(hook)))
-    failures = Applier(tracker).apply(rows)
+    failures = Applier(tracker.goals).apply(rows)
     return [{"index": row[0], "reason": reason} for row, reason in failures]

@@ -15,10 +15,10 @@ from fastapi.templating import Jinja2Templates
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from stint.models import STATUSES, NotFound, StintError
-from stint.store.sessions import SessionFilter
-from stint.timeparse import human_duration
-from stint.units import money
+from stint.model.timeparse import human_duration
+from stint.model.types import STATUSES, NotFound, StintError
+from stint.model.units import money
+from stint.tracker import SessionFilter
 from stint.web import figures, views
 from stint.web.deps import TrackerDep
 

@@ -13,9 +13,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException
 
-from stint.config import ConfigError
-from stint.models import Conflict, NotFound, StintError
-from stint.timeparse import TimeParseError
+from stint.model.config import ConfigError
+from stint.model.timeparse import TimeParseError
+from stint.model.types import Conflict, NotFound, StintError
 
 log = logging.getLogger("stint.web")
 

@@ -10,9 +10,8 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from stint.models import Activity, Session
-from stint.store import dashboard as db
-from stint.timeparse import human_duration, utcnow
+from stint.model.timeparse import human_duration, utcnow
+from stint.model.types import Activity, Session
 from stint.tracker import Tracker
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -52,10 +51,7 @@ def overview(tracker: Tracker, tz: tzinfo, days: int = 30) -> dict[str, Any]:
     heat_from = today - timedelta(days=89)
     since = datetime(heat_from.year, heat_from.month, heat_from.day, tzinfo=tz)
     tag_since = datetime(first_day.year, first_day.month, first_day.day, tzinfo=tz)
-    with tracker.store.read() as conn:
-        hours = db.hourly_totals(conn, tracker.org, since, by_minute=_odd_offset(tz, now))
-        tags = db.top_tags(conn, tracker.org, tag_since)
-        models = db.top_models(conn, tracker.org, tag_since)
+    hours, tags, models = tracker.dashboard_rows(since, tag_since, by_minute=_odd_offset(tz, now))
     per_day: dict[date, Counter[str]] = defaultdict(Counter)
     grid = [[0] * 24 for _ in range(7)]
     week_start = today - timedelta(days=today.weekday())
@@ -140,8 +136,7 @@ def timeline_chart(activities: list[Activity]) -> dict[str, Any]:
 def session_view(tracker: Tracker, session: Session) -> dict[str, Any]:
     """The session page: the seed summary plus everything recorded in the session."""
     activities = tracker.timeline(session.id)
-    with tracker.store.read() as conn:
-        by_model = db.tokens_by_model(conn, session.id)
+    by_model = tracker.tokens_by_model(session.id)
     return {
         "s": session,
         "d": session.to_dict(),
@@ -159,8 +154,7 @@ def session_view(tracker: Tracker, session: Session) -> dict[str, Any]:
 
 
 def filter_choices(tracker: Tracker) -> dict[str, list[str]]:
-    with tracker.store.read() as conn:
-        return db.choices(conn, tracker.org)
+    return tracker.filter_choices()
 
 
 SORTS: dict[str, tuple[str, Any]] = {

@@ -70,7 +70,7 @@ from stint.capture.otlp.records import (
     text,
     tool_key,
 )
-from stint.models import EventIn
+from stint.model.types import EventIn
 
 AGENT = "claude_code"
 PREFIX = "claude_code."

@@ -55,7 +55,7 @@ from stint.capture.otlp.records import (
     text,
     tool_key,
 )
-from stint.models import EventIn
+from stint.model.types import EventIn
 
 AGENT = "genai"
 CONVERSATION = "gen_ai.conversation.id"

@@ -4,7 +4,7 @@ keys, and metric data points that `MetricTotals` sums into per-session totals.
 
 Keys follow `stint.capture.keys` exactly (the same text for the same thing, so telemetry,
 hooks and transcript import of one session merge by key); they are spelled out here
-because this package depends only on `stint.models` — a test checks both stay equal.
+because this package depends only on `stint.model.types` — a test checks both stay equal.
 
 Metric temporality: a delta point is an increment over [start, time]; it is identified by
 its series and that interval, so a re-exported batch adds nothing twice. A cumulative point
@@ -26,7 +26,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from opentelemetry.proto.metrics.v1.metrics_pb2 import AggregationTemporality, Metric
 
 from stint.capture.otlp.decode import attributes
-from stint.models import EventIn
+from stint.model.types import EventIn
 
 SOURCE = "otlp"  # EventIn.source of everything that arrives through the receiver
 MAX_KEY = 300  # the activities.idem_key column (stint.capture.tools.MAX_KEY)

@@ -1,6 +1,6 @@
-"""Token prices per model: genai-prices' maintained data (see `price_source`), the few
-figures it lacks (`pricing_extra.toml`), and the user's `$STINT_HOME/prices.toml` over
-both; and the cost rule ccusage 20.0.24 applies (`pricing_rule`), so imported costs
+"""Token prices per model: genai-prices' maintained data (`stint.pricing.source`), the few
+figures it lacks (`extra.toml`), and the user's `$STINT_HOME/prices.toml` over
+both; and the cost rule ccusage 20.0.24 applies (`stint.pricing.rule`), so imported costs
 agree with it. ccusage also charges 10% more for Bedrock's regional endpoints (model
 names starting `us.`, `eu.`, `jp.` or `au.`; not `global.` or `apac.`), and so does stint.
 """
@@ -15,8 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from stint.capture import price_source
-from stint.capture.pricing_rule import PRICE_FIELDS, TIER_THRESHOLD, Price, Usage
+from stint.pricing import source as price_source
+from stint.pricing.rule import PRICE_FIELDS, TIER_THRESHOLD, Price, Usage
 
 __all__ = ["PRICE_FIELDS", "TIER_THRESHOLD", "Price", "PriceTable", "PricingError", "Usage"]
 
@@ -130,8 +130,8 @@ class PriceTable:
     @classmethod
     def load(cls, home: Path | None = None) -> PriceTable:
         """genai-prices and the shipped supplement, with `home/prices.toml` over them."""
-        shipped = resources.files("stint.capture").joinpath("pricing_extra.toml")
-        extra = _read_models(shipped.read_text(encoding="utf-8"), "pricing_extra.toml")
+        shipped = resources.files("stint.pricing").joinpath("extra.toml")
+        extra = _read_models(shipped.read_text(encoding="utf-8"), "extra.toml")
         override = home / "prices.toml" if home else None
         overrides: dict[str, dict[str, Any]] = {}
         if override is not None and override.exists():

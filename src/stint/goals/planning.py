@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from stint.goalops import fit, link_subject
-from stint.kinds import validate_state
-from stint.models import Conflict, Session, StintError
+from stint.goals.kinds import validate_state
+from stint.goals.records import fit, link_subject
+from stint.model.timeparse import as_utc, utcnow
+from stint.model.types import Conflict, Session, StintError
+from stint.sessions import lifecycle, opening
+from stint.sessions.service import Sessions
 from stint.store import goals as gs
-from stint.timeparse import as_utc, utcnow
-
-if TYPE_CHECKING:
-    from stint.tracker import Tracker
 
 # Goal fields `Tracker.start` takes besides the core options, and the column they fill.
 GOAL_OPTIONS = {
@@ -30,11 +29,9 @@ GOAL_OPTIONS = {
 # ------------------------------------------------------------------ starting
 
 
-def start(tracker: Tracker, options: dict[str, Any]) -> Session:
+def start(tracker: Sessions, options: dict[str, Any]) -> Session:
     """`Tracker.start` with the goal keywords: intention (the goal), indicators,
     constraints, procedure notes, scheduling, a template's defaults, subjects, state."""
-    from stint.lifecycle import start as core_start
-
     options = dict(options)
     intention = options.pop("intention", None)
     if intention is not None and options.get("goal") not in (None, intention):
@@ -86,7 +83,7 @@ def start(tracker: Tracker, options: dict[str, Any]) -> Session:
     fields.update(goal_values)
     if options.get("status", "active") not in ("active", "scheduled"):
         raise StintError("a session starts active or scheduled")
-    session = core_start(tracker, fields=fields, **options)
+    session = opening.start(tracker, fields=fields, **options)
     for subject in subjects:
         if isinstance(subject, Mapping):
             link_subject(tracker, session.id, **dict(subject))
@@ -105,7 +102,7 @@ def _string_list(value: Any, name: str) -> list[Any]:
 
 
 def add_template(
-    tracker: Tracker,
+    tracker: Sessions,
     name: str,
     *,
     description: str | None = None,
@@ -159,12 +156,12 @@ def add_template(
         return gs.template_by_name(conn, tracker.org, name.strip())
 
 
-def get_template(tracker: Tracker, name: str) -> dict[str, Any]:
+def get_template(tracker: Sessions, name: str) -> dict[str, Any]:
     with tracker.store.read() as conn:
         return gs.template_by_name(conn, tracker.org, name)
 
 
-def templates(tracker: Tracker) -> list[dict[str, Any]]:
+def templates(tracker: Sessions) -> list[dict[str, Any]]:
     with tracker.store.read() as conn:
         return gs.templates_of(conn, tracker.org)
 
@@ -181,7 +178,7 @@ def coverage_plan(count: int) -> list[str]:
 
 
 def plan(
-    tracker: Tracker,
+    tracker: Sessions,
     template: str,
     *,
     count: int = 3,
@@ -217,8 +214,6 @@ def plan(
     return planned
 
 
-def begin(tracker: Tracker, ref: str | int, at: datetime | None = None) -> Session:
+def begin(tracker: Sessions, ref: str | int, at: datetime | None = None) -> Session:
     """Start a scheduled session now (or `at`)."""
-    from stint.lifecycle import activate
-
-    return activate(tracker, tracker.resolve(ref), as_utc(at) if at else utcnow())
+    return lifecycle.activate(tracker, tracker.resolve(ref), as_utc(at) if at else utcnow())

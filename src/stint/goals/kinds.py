@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from stint.models import StintError
+from stint.model.types import StintError
 
 # A field's type: a Python type or a tuple of them (e.g. (int, float) for a number).
 FieldType = type | tuple[type, ...]

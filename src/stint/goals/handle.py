@@ -24,24 +24,25 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from stint import goalops, outcomes
-from stint.kinds import validate_state
-from stint.models import Session
-
-if TYPE_CHECKING:
-    from stint.tracker import Tracker
+from stint.goals import outcomes, planning
+from stint.goals import records as goalops
+from stint.goals.kinds import validate_state
+from stint.goals.service import Goals
+from stint.model.types import Session
+from stint.sessions import lifecycle
 
 
 class SessionHandle:
-    """One session, as an app records it. Every method writes through the Tracker, so the
-    CLI, stats and dashboard see the same data at once."""
+    """One session, as an app records it. Every method writes through the goal service and
+    the session core, so the CLI, stats and dashboard see the same data at once."""
 
-    def __init__(self, tracker: Tracker, session_id: int, *, capture: str = "full") -> None:
+    def __init__(self, goals: Goals, session_id: int, *, capture: str = "full") -> None:
         if capture not in goalops.CAPTURE:
             raise ValueError("capture must be 'full' or 'metadata'")
-        self.tracker = tracker
+        self.goals = goals
+        self.sessions = goals.sessions
         self.id = session_id
         self.capture = capture
 
@@ -53,7 +54,7 @@ class SessionHandle:
     @property
     def session(self) -> Session:
         """The session as stored now (a fresh read)."""
-        return self.tracker.get(self.id)
+        return self.sessions.get(self.id)
 
     @property
     def ref(self) -> str:
@@ -64,24 +65,24 @@ class SessionHandle:
         return str(self.session.status)
 
     def interactions(self) -> list[dict[str, Any]]:
-        return goalops.interactions(self.tracker, self.id)
+        return goalops.interactions(self.sessions, self.id)
 
     def artifacts(self) -> list[dict[str, Any]]:
-        return goalops.artifacts(self.tracker, self.id)
+        return goalops.artifacts(self.sessions, self.id)
 
     def notes(self) -> list[dict[str, Any]]:
-        return goalops.notes(self.tracker, self.id)
+        return goalops.notes(self.sessions, self.id)
 
     def subjects(self) -> list[dict[str, Any]]:
-        return goalops.subjects(self.tracker, self.id)
+        return goalops.subjects(self.sessions, self.id)
 
     def progress(self) -> dict[str, Any]:
         """Each indicator met / not met / unknown, and `can_complete`."""
-        return outcomes.progress(self.tracker, self.id)
+        return outcomes.progress(self.sessions, self.id)
 
     def summary(self) -> dict[str, Any]:
-        """What the session accomplished (see `stint.outcomes.summary`); `["text"]` reads."""
-        return outcomes.summary(self.tracker, self.id)
+        """What the session accomplished (see `stint.goals.outcomes.summary`); `["text"]` reads."""
+        return outcomes.summary(self.sessions, self.id)
 
     # ----------------------------------------------------------- recording
 
@@ -120,7 +121,7 @@ class SessionHandle:
         recognised from its text unless `is_test` says otherwise. `key` makes it
         idempotent: the same key records once. `at` back-dates it."""
         return goalops.add_interaction(
-            self.tracker,
+            self.sessions,
             self.id,
             type,
             content,
@@ -149,7 +150,7 @@ class SessionHandle:
 
     def memory_used(self, memory_id: str) -> bool:
         """A memory was retrieved; repeats of the same id count once (True when new)."""
-        return goalops.memory_used(self.tracker, self.id, memory_id)
+        return goalops.memory_used(self.sessions, self.id, memory_id)
 
     def artifact(
         self,
@@ -165,7 +166,7 @@ class SessionHandle:
         """Record an artifact (scene_capture, timeline_entry, draft_paragraph, …), provisional
         until approved; returns it with its `id`."""
         return goalops.add_artifact(
-            self.tracker,
+            self.sessions,
             self.id,
             type,
             content,
@@ -179,10 +180,10 @@ class SessionHandle:
 
     def approve(self, artifact_id: int, at: datetime | None = None) -> dict[str, Any]:
         """Provisional → approved, with the time of approval."""
-        return goalops.set_artifact(self.tracker, self.id, artifact_id, approved=True, at=at)
+        return goalops.set_artifact(self.sessions, self.id, artifact_id, approved=True, at=at)
 
     def include_in_synthesis(self, artifact_id: int) -> dict[str, Any]:
-        return goalops.set_artifact(self.tracker, self.id, artifact_id, included_in_synthesis=True)
+        return goalops.set_artifact(self.sessions, self.id, artifact_id, included_in_synthesis=True)
 
     def note(
         self,
@@ -197,7 +198,7 @@ class SessionHandle:
         """A note (observation, concern, insight, technical…); `at_interaction=-1` ties it
         to the latest interaction. One that requires follow-up flags the session."""
         return goalops.add_note(
-            self.tracker,
+            self.sessions,
             self.id,
             content,
             type=type,
@@ -221,7 +222,7 @@ class SessionHandle:
         """Link a subject (shared across sessions by key), or update the link; coverage is
         introduction, exploration, deep_dive or completion."""
         return goalops.link_subject(
-            self.tracker,
+            self.sessions,
             self.id,
             key,
             name=name,
@@ -236,7 +237,7 @@ class SessionHandle:
         """Merge values into the kind-specific state (validated against the kind)."""
         session = self.session
         state = validate_state(session.kind, {**(session.state or {}), **values})
-        self.tracker.update(self.id, state=state)
+        self.sessions.update(self.id, state=state)
         return state
 
     def followup(self, notes: str | None = None, suggestion: str | None = None) -> Session:
@@ -246,23 +247,21 @@ class SessionHandle:
             values["followup_notes"] = notes
         if suggestion is not None:
             values["next_session_suggestion"] = suggestion
-        return self.tracker.update(self.id, **values)
+        return self.sessions.update(self.id, **values)
 
     # ----------------------------------------------------------- lifecycle
 
     def start(self, at: datetime | None = None) -> SessionHandle:
         """Start a scheduled session (scheduled → active)."""
-        from stint.planning import begin
-
-        begin(self.tracker, self.id, at)
+        planning.begin(self.sessions, self.id, at)
         return self
 
     def pause(self, at: datetime | None = None) -> Session:
-        return self.tracker.pause(self.id, at=at)
+        return self.sessions.pause(self.id, at=at)
 
     def resume(self, at: datetime | None = None) -> Session:
         """paused → active; started_at stays, the paused time is not active time."""
-        return self.tracker.resume(self.id, at=at)
+        return self.sessions.resume(self.id, at=at)
 
     def complete(
         self,
@@ -310,10 +309,8 @@ class SessionHandle:
 
     def cancel(self, at: datetime | None = None) -> Session:
         """Cancel (scheduled, active or paused → cancelled)."""
-        from stint.lifecycle import check_transition
-
-        check_transition(self.session.row, "cancelled")
-        return self.tracker.cancel(self.id, at=at)
+        lifecycle.check_transition(self.session.row, "cancelled")
+        return self.goals.cancel(self.id, at=at)
 
     def _close(
         self,
@@ -327,13 +324,11 @@ class SessionHandle:
         llm: bool | None,
         **fields: Any,
     ) -> Session:
-        from stint.lifecycle import check_transition
-
-        check_transition(self.session.row, status)
+        lifecycle.check_transition(self.session.row, status)
         values = {name: value for name, value in fields.items() if value is not None}
         if values:
-            self.tracker.update(self.id, **values)
-        self.tracker.end(
+            self.sessions.update(self.id, **values)
+        self.goals.end(
             self.id,
             at=at,
             notes=notes,
@@ -343,9 +338,9 @@ class SessionHandle:
             evaluate=False,  # evaluated below, with the LLM when one is configured
         )
         if evaluate:
-            outcomes.evaluate(self.tracker, self.id, llm=llm, keep_outcome=outcome is not None)
+            outcomes.evaluate(self.sessions, self.id, llm=llm, keep_outcome=outcome is not None)
         if not fields.get("summary"):
-            self.tracker.update(self.id, summary=outcomes.summary(self.tracker, self.id)["text"])
+            self.sessions.update(self.id, summary=outcomes.summary(self.sessions, self.id)["text"])
         return self.session
 
     # ------------------------------------------------------ context manager

@@ -10,7 +10,7 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from stint.capture.pricing_rule import TIER_THRESHOLD, Price
+from stint.pricing.rule import TIER_THRESHOLD, Price
 
 # genai-prices field → stint's; a field it does not have follows the rule in `_price`.
 _FIELDS = {

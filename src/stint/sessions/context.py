@@ -9,13 +9,11 @@ the `session_status` tool); `render_context` turns it into the Markdown the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from stint.models import FileTouch, Session, Task
-from stint.timeparse import human_duration
-
-if TYPE_CHECKING:
-    from stint.tracker import Tracker
+from stint.model.timeparse import human_duration
+from stint.model.types import FileTouch, Session, Task
+from stint.sessions.service import Sessions
 
 # A file edited this many times in one session is worth a remark: it is where the
 # session is struggling (the seed's "modified auth-middleware.js 5 times" example).
@@ -24,7 +22,7 @@ LONG_SESSION_SECONDS = 2 * 3600
 
 
 def session_context(
-    tracker: Tracker, ref: str | int, recent: int = 8, cwd: str | None = None
+    tracker: Sessions, ref: str | int, recent: int = 8, cwd: str | None = None
 ) -> dict[str, Any]:
     """Everything an agent needs to know about one session, as JSON-ready data."""
     session = tracker.get(ref, cwd=cwd)

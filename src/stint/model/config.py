@@ -30,7 +30,7 @@ def home_dir() -> Path:
     explicit = os.environ.get("STINT_HOME")
     if explicit:
         return Path(explicit).expanduser()
-    from platformdirs import user_data_dir
+    from platformdirs import user_data_dir  # deferred: not needed when STINT_HOME is set (hooks)
 
     return Path(user_data_dir("stint", appauthor=False))
 
@@ -113,7 +113,7 @@ def load_settings(home: Path | None = None, **overrides: Any) -> Settings:
             raise ConfigError(f"{config_file}: {exc}") from exc
         for key, value in data.items():
             if key in _TABLES and isinstance(value, dict):
-                continue  # read by the module that owns the table (llm: stint.llm_eval)
+                continue  # read by the module that owns the table (llm: stint.goals.llm_eval)
             values[key] = _coerce(key, value)
     for env_name, key in _ENV.items():
         if os.environ.get(env_name):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from stint.models import TASK_STATUSES
+from stint.model.types import TASK_STATUSES
 
 TASK_STATUS_EVENTS = {
     "task_todo": "todo",
@@ -35,7 +35,7 @@ _SIMPLE = {
     "subagent_started": "subagents_started",
     "file_mentioned": "files_mentioned",
 }
-# An interaction (stint.goalops) also counts as a message, a tool call or a command.
+# An interaction (stint.goals.records) also counts as a message, a tool call or a command.
 _INTERACTION_COUNTER = {
     "prompt": "message_count",
     "response": "message_count",

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from stint import gitrun
+from stint.sessions import gitrun
 
 GIT_TIMEOUT = gitrun.GIT_TIMEOUT
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"

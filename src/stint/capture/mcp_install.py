@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stint.models import StintError
+from stint.model.types import StintError
 
 CLIENTS = ("claude-code", "codex", "claude-desktop")
 SERVER_NAME = "stint"

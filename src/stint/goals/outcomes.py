@@ -4,29 +4,28 @@ post-session summary of a goal-oriented session."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from stint import evaluator, goals
-from stint.kinds import get_kind
-from stint.timeparse import human_duration
-from stint.units import plural
+from stint.goals import evaluator
+from stint.goals import indicators as goals
+from stint.goals.kinds import get_kind
+from stint.model.timeparse import human_duration
+from stint.model.units import plural
+from stint.sessions.service import Sessions
 
-if TYPE_CHECKING:
-    from stint.tracker import Tracker
 
-
-def progress(tracker: Tracker, ref: str | int) -> dict[str, Any]:
+def progress(tracker: Sessions, ref: str | int) -> dict[str, Any]:
     session = tracker.get(ref)
     return goals.progress(goals.gather(tracker, session))
 
 
 def evaluate(
-    tracker: Tracker, ref: str | int, *, llm: bool | None = None, keep_outcome: bool = False
+    tracker: Sessions, ref: str | int, *, llm: bool | None = None, keep_outcome: bool = False
 ) -> dict[str, Any]:
     """Evaluate the session's goal and store the result. `llm`: True asks the configured
     LLM (falling back, and saying so, when there is none or it fails), False never asks,
     None asks when one is configured. `keep_outcome` keeps an outcome already set."""
-    from stint import llm_eval
+    from stint.goals import llm_eval  # deferred: urllib.request (http.client, ssl) only to evaluate
 
     session = tracker.get(ref)
     facts = goals.gather(tracker, session)
@@ -54,7 +53,7 @@ def evaluate(
     return result
 
 
-def summary(tracker: Tracker, ref: str | int) -> dict[str, Any]:
+def summary(tracker: Sessions, ref: str | int) -> dict[str, Any]:
     """What the session accomplished, for an app or a person (seed 004's post-session
     summary): counters for its kind, interactions by type, artifacts, notes, subjects,
     indicator progress, outcome and follow-ups, plus the same as text."""
@@ -125,7 +124,7 @@ def _text(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def goal_view(tracker: Tracker, ref: str | int) -> dict[str, Any] | None:
+def goal_view(tracker: Sessions, ref: str | int) -> dict[str, Any] | None:
     """The goal section of `stint show`, or None for a session without goal data."""
     session = tracker.get(ref)
     has_goal_data = (

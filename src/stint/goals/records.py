@@ -1,28 +1,27 @@
-"""Goal-oriented recording on a Tracker: interactions (numbered per session, under the
+"""Goal-oriented recording on the session core: interactions (numbered per session, under the
 capture policy), memories, artifacts, notes and subjects.
 
-The Tracker's goals section calls these; SQL stays in `stint.store.goals`.
+`stint.goals.service.Goals` and the handle call these; SQL stays in `stint.store.goals`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from stint.models import OPEN_STATUSES, Conflict, EventIn, StintError
-from stint.redaction import redact
+from stint.model.redaction import redact
+from stint.model.timeparse import as_utc, utcnow
+from stint.model.types import OPEN_STATUSES, Conflict, EventIn, StintError
+from stint.sessions.service import Sessions
 from stint.store import events as ev
 from stint.store import goals as gs
 from stint.store import sessions as ss
-from stint.timeparse import as_utc, utcnow
 
-if TYPE_CHECKING:
-    from stint.tracker import Tracker
-
-log = logging.getLogger("stint.goalops")
+log = logging.getLogger("stint.goals.records")
 INTERACTION_TYPES = (
     "prompt",
     "response",
@@ -51,7 +50,7 @@ def _stored(text: str | None, capture: str) -> tuple[str | None, dict[str, Any]]
 
 
 def add_interaction(
-    tracker: Tracker,
+    tracker: Sessions,
     session_id: int,
     type: str,
     content: str | None = None,
@@ -171,11 +170,11 @@ def add_interaction(
 
 
 def _cost(
-    tracker: Tracker, model: str | None, input_tokens: int | None, output_tokens: int | None
+    tracker: Sessions, model: str | None, input_tokens: int | None, output_tokens: int | None
 ) -> float:
     """USD for tokens recorded by hand, priced like imported ones (0 for an unknown model,
     which is logged once)."""
-    from stint.capture.pricing import PricingError, Usage, shared_table
+    from stint.pricing.table import PricingError, Usage, shared_table
 
     usage = Usage(input=input_tokens or 0, output=output_tokens or 0)
     try:
@@ -185,9 +184,19 @@ def _cost(
         return 0.0
 
 
-def _is_test(content: str | None) -> bool:
-    from stint.goals import is_test_command
+_TEST_COMMAND = re.compile(
+    r"\b(pytest|py\.test|unittest|tox|nox|jest|vitest|mocha|rspec|phpunit|ctest|"
+    r"(?:go|cargo|npm|pnpm|yarn|mix|dotnet|make|gradle|mvn)\s+(?:run\s+)?test\w*)\b",
+    re.IGNORECASE,
+)
 
+
+def is_test_command(text: str | None) -> bool:
+    """Whether a shell command runs tests (pytest, npm test, go test, …)."""
+    return bool(text and _TEST_COMMAND.search(text))
+
+
+def _is_test(content: str | None) -> bool:
     return is_test_command(content)
 
 
@@ -207,7 +216,7 @@ def short_key(*parts: Any) -> str:
     return key if len(key) <= 200 else "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
-def _require_recordable(conn: Any, tracker: Tracker, session_id: int) -> None:
+def _require_recordable(conn: Any, tracker: Sessions, session_id: int) -> None:
     row = ss.session_row(conn, tracker.org, session_id)
     if row["status"] not in OPEN_STATUSES:
         hint = " (start it first)" if row["status"] == "scheduled" else ""
@@ -216,7 +225,9 @@ def _require_recordable(conn: Any, tracker: Tracker, session_id: int) -> None:
         )
 
 
-def memory_used(tracker: Tracker, session_id: int, memory_id: str, source: str = "library") -> bool:
+def memory_used(
+    tracker: Sessions, session_id: int, memory_id: str, source: str = "library"
+) -> bool:
     """A memory was retrieved; each memory counts once per session (seed 003's unique
     memories). True when this memory was new to the session."""
     if not str(memory_id).strip():
@@ -235,7 +246,7 @@ def memory_used(tracker: Tracker, session_id: int, memory_id: str, source: str =
 
 
 def add_artifact(
-    tracker: Tracker,
+    tracker: Sessions,
     session_id: int,
     type: str,
     content: str | None = None,
@@ -280,7 +291,7 @@ def add_artifact(
 
 
 def set_artifact(
-    tracker: Tracker,
+    tracker: Sessions,
     session_id: int,
     artifact_id: int,
     *,
@@ -310,7 +321,7 @@ def set_artifact(
 
 
 def add_note(
-    tracker: Tracker,
+    tracker: Sessions,
     session_id: int,
     content: str,
     *,
@@ -340,7 +351,7 @@ def add_note(
 
 
 def link_subject(
-    tracker: Tracker,
+    tracker: Sessions,
     session_id: int,
     key: str,
     *,
@@ -380,21 +391,21 @@ def link_subject(
 # ------------------------------------------------------------------- reading
 
 
-def interactions(tracker: Tracker, session_id: int) -> list[dict[str, Any]]:
+def interactions(tracker: Sessions, session_id: int) -> list[dict[str, Any]]:
     with tracker.store.read() as conn:
         return gs.interactions_of(conn, session_id)
 
 
-def artifacts(tracker: Tracker, session_id: int) -> list[dict[str, Any]]:
+def artifacts(tracker: Sessions, session_id: int) -> list[dict[str, Any]]:
     with tracker.store.read() as conn:
         return gs.artifacts_of(conn, session_id)
 
 
-def notes(tracker: Tracker, session_id: int) -> list[dict[str, Any]]:
+def notes(tracker: Sessions, session_id: int) -> list[dict[str, Any]]:
     with tracker.store.read() as conn:
         return gs.notes_of(conn, session_id)
 
 
-def subjects(tracker: Tracker, session_id: int) -> list[dict[str, Any]]:
+def subjects(tracker: Sessions, session_id: int) -> list[dict[str, Any]]:
     with tracker.store.read() as conn:
         return gs.subjects_of(conn, session_id)

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stint.evaluator import decide, evidence
-from stint.goals import Facts
-from stint.timeparse import utcnow
+from stint.goals.evaluator import decide, evidence
+from stint.goals.indicators import Facts
+from stint.model.timeparse import utcnow
 
 _SYSTEM = (
     "You evaluate whether a recorded session met its goal. You get the session's intention, "

@@ -1,5 +1,5 @@
 """The code changed so far in an open session, measured as `end` will measure it (committed,
-staged, unstaged and untracked, since the start commit, through `stint.gitstats`), for
+staged, unstaged and untracked, since the start commit, through `stint.sessions.gitstats`), for
 `stint status`, the status line and the dashboard's live card.
 
 Standard library only and no `typing`: the status line calls this. The figure is cached in
@@ -15,7 +15,7 @@ import json
 import os
 import time
 
-from stint.gitrun import git
+from stint.sessions.gitrun import git
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def _save(home: str, cache: dict[str, Any]) -> None:
 
 def measure(home: str, root: str | None, start_commit: str | None) -> dict[str, Any] | None:
     """Lines added / removed, changed paths and commits in the work tree at `root` since
-    `start_commit`, exactly as `stint.gitstats.diff_since` counts them; None when `root` is
+    `start_commit`, exactly as `stint.sessions.gitstats.diff_since` counts them; None when `root` is
     not a work tree. Cached in `home` until the work tree's fingerprint changes."""
     if not root or not os.path.isdir(root):
         return None
@@ -116,7 +116,7 @@ def measure(home: str, root: str | None, start_commit: str | None) -> dict[str, 
     hit = cache.get(slot)
     if isinstance(hit, dict) and hit.get("key") == key and isinstance(hit.get("figures"), dict):
         return dict(hit["figures"])
-    from stint.gitstats import diff_since
+    from stint.sessions.gitstats import diff_since
 
     # The tree may change during the diff; the figure is then newer than `key`, and the next
     # call sees a different fingerprint and measures again, so nothing stale is served.

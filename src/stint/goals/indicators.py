@@ -10,7 +10,7 @@ check over the session's own data, one line of the form `METRIC [OP VALUE]`:
     notes[important] == 0                   duration_minutes <= 30
 
 (an indicator may also be a mapping `{"text": "...", "check": "..."}`: a label with a
-check). Free text is `unknown` here; the LLM evaluator (`stint.llm_eval`) can judge it.
+check). Free text is `unknown` here; the LLM evaluator (`stint.goals.llm_eval`) can judge it.
 Everything in this module is a pure function of `Facts`; `gather` builds them.
 """
 
@@ -20,13 +20,12 @@ import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from stint.goals import records as goalops
+from stint.model.types import Session
+from stint.sessions.service import Sessions
 from stint.store.schema import COUNTER_COLUMNS
-
-if TYPE_CHECKING:
-    from stint.models import Session
-    from stint.tracker import Tracker
 
 _CHECK = re.compile(
     r"^\s*(?P<metric>[a-z_][a-z0-9_.]*)(?:\[(?P<filters>[^\]]*)\])?"
@@ -43,11 +42,6 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt,
     "<": operator.lt,
 }
-_TEST_COMMAND = re.compile(
-    r"\b(pytest|py\.test|unittest|tox|nox|jest|vitest|mocha|rspec|phpunit|ctest|"
-    r"(?:go|cargo|npm|pnpm|yarn|mix|dotnet|make|gradle|mvn)\s+(?:run\s+)?test\w*)\b",
-    re.IGNORECASE,
-)
 # Row lists a filter in brackets can select from, and the flags each understands.
 _FLAGS = {
     "artifacts": {
@@ -84,11 +78,6 @@ _ROW_NUMBERS = frozenset(
     )
 )
 _FIELD_ALIASES = {"coverage": "coverage_level", "by": "noted_by", "subject": "subject_key"}
-
-
-def is_test_command(text: str | None) -> bool:
-    """Whether a shell command runs tests (pytest, npm test, go test, …)."""
-    return bool(text and _TEST_COMMAND.search(text))
 
 
 @dataclass
@@ -141,9 +130,7 @@ def _succeeded(payload: Mapping[str, Any]) -> bool | None:
     return None
 
 
-def gather(tracker: Tracker, session: Session) -> Facts:
-    from stint import goalops
-
+def gather(tracker: Sessions, session: Session) -> Facts:
     return Facts(
         row=dict(session.row),
         duration_seconds=session.duration_seconds,

@@ -1,18 +1,16 @@
 """`stint doctor`: rebuild every counter from the event log and compare with the stored,
-incrementally maintained ones (the same merge rule, `stint.projection`, drives both)."""
+incrementally maintained ones (the same merge rule, `stint.model.projection`, drives both)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from stint.projection import counter_deltas, file_deltas
+from stint.model.projection import counter_deltas, file_deltas
+from stint.sessions.service import Sessions
 from stint.store import events as ev
 from stint.store import rebuild
-
-if TYPE_CHECKING:
-    from stint.tracker import Tracker
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,7 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def check(tracker: Tracker, fix: bool = False) -> list[Mismatch]:
+def check(tracker: Sessions, fix: bool = False) -> list[Mismatch]:
     """Every difference between the stored projection and a fresh fold of the log."""
     counters: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     files: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))

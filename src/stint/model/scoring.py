@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from stint.config import DEFAULT_WEIGHTS
+from stint.model.config import DEFAULT_WEIGHTS
 
 
 @dataclass(frozen=True)

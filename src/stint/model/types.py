@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from stint.timeparse import human_duration
+from stint.model.timeparse import human_duration
 
 OPEN_STATUSES = ("active", "paused")
 # Sources through which the agent itself acts (its hooks, its MCP calls, its transcript):
@@ -49,7 +49,7 @@ class EventIn:
     """One thing that happened in a session, as a capture source reports it.
 
     `key` makes recording idempotent: an event whose key was already stored is ignored.
-    `payload` carries type-specific figures (see `stint.projection` for the ones that move
+    `payload` carries type-specific figures (see `stint.model.projection` for the ones that move
     counters: `added`/`removed` for `file_modified`, `success` for `tool_call`, token counts
     and `model` for `tokens`, `mentions` for `context_added`, …).
     """
@@ -225,3 +225,30 @@ class Session:
             commit_hash=self.row["start_commit"],
         )
         return data
+
+
+# Counters kept on each session; `stint.model.projection` says which event moves which.
+COUNTER_COLUMNS = (
+    "tasks_created",
+    "tasks_completed",
+    "tasks_in_progress",
+    "tasks_todo",
+    "context_items_added",
+    "decisions_made",
+    "message_count",
+    "tool_call_count",
+    "tool_failures",
+    "commands_executed",
+    "memories_used",
+    "notes_count",
+    "interactions_count",
+    "artifacts_count",
+    "subagents_started",
+    "files_mentioned",
+    "edit_lines_added",
+    "edit_lines_removed",
+    "input_tokens",
+    "output_tokens",
+    "cache_creation_tokens",
+    "cache_read_tokens",
+)

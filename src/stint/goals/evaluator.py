@@ -1,15 +1,15 @@
 """The deterministic goal evaluator: outcome achieved / partial / not_achieved from the
 structured indicators and the session's evidence, with the reasons listed. It never calls
-out, so it works offline; `stint.llm_eval` builds on it for free-text indicators."""
+out, so it works offline; `stint.goals.llm_eval` builds on it for free-text indicators."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from stint.goals import Facts, progress
-from stint.timeparse import utcnow
-from stint.units import plural
+from stint.goals.indicators import Facts, progress
+from stint.model.timeparse import utcnow
+from stint.model.units import plural
 
 
 def evidence(facts: Facts) -> tuple[dict[str, Any], list[str], list[str]]:

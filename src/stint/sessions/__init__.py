@@ -1,0 +1,1 @@
+"""The coding-session core: reading, recording, lifecycle, git metrics, the AI digest."""

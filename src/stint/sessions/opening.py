@@ -1,0 +1,289 @@
+"""Opening sessions: starting one (project from the repository, the agent's provider,
+one open session per agent session) and attaching an agent's session to its one stint
+session (found, re-opened or created). Moves between statuses are `stint.sessions.lifecycle`'s."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from stint.model.timeparse import utcnow
+from stint.model.types import (
+    AGENT_SOURCES,
+    OPEN_STATUSES,
+    Conflict,
+    EventIn,
+    Project,
+    Session,
+    StintError,
+)
+from stint.sessions import gitstats
+from stint.sessions.gitstats import RepoState
+from stint.sessions.reading import SessionReader
+from stint.store import events as ev
+from stint.store import records as rec
+from stint.store import sessions as ss
+
+# Where a session runs (seeds 000 and 002); anything else is refused with one line.
+ENVIRONMENTS = ("local", "vscode", "ci", "development", "staging", "production")
+# A start (or end) this far before now is back-dated: its git start is the commit HEAD
+# was at then.
+BACKDATED = timedelta(minutes=1)
+
+
+def check_environment(environment: str | None) -> str | None:
+    """The environment, lower-cased, or a one-line error naming the known ones."""
+    if environment is None:
+        return None
+    cleaned = environment.strip().lower()
+    if cleaned not in ENVIRONMENTS:
+        raise StintError(
+            f"unknown environment {environment!r}: use one of {', '.join(ENVIRONMENTS)}"
+        )
+    return cleaned
+
+
+def _repo(cwd: str | None) -> RepoState | None:
+    if not cwd or not os.path.isdir(cwd):
+        return None
+    return gitstats.repo_state(cwd)
+
+
+def assign_project(
+    tracker: SessionReader, conn: Connection, cwd: str | None, repo: RepoState | None, at: datetime
+) -> Project:
+    """The project for a new session when none is named: the git repository's; else the
+    one worked on in the last 24 h; else the default; else the newest; else a new one
+    named after the directory."""
+    store, org = tracker.store, tracker.org
+    if repo is not None:
+        project = rec.project_by_repo(conn, org, repo.root)
+        if project is not None:
+            return project
+        name = repo.name
+        existing = rec.project_by_name(conn, org, name)
+        if existing is not None and existing.repo_root not in (None, repo.root):
+            name = f"{Path(repo.root).parent.name}/{repo.name}"
+        return rec.ensure_project(store, conn, org, name, at, repo.root, repo.remote_url)
+    for found in (
+        rec.recent_session_project(conn, org, at - timedelta(hours=24)),
+        rec.default_project(conn, org),
+        rec.newest_project(conn, org),
+    ):
+        if found is not None:
+            return found
+    name = Path(cwd).name if cwd else "default"
+    return rec.ensure_project(store, conn, org, name or "default", at)
+
+
+def start(
+    tracker: SessionReader,
+    *,
+    project: str | None = None,
+    goal: str | None = None,
+    tags: Sequence[str] = (),
+    kind: str = "coding",
+    agent: str | None = None,
+    agent_session_id: str | None = None,
+    model: str | None = None,
+    provider: str | None = None,
+    environment: str | None = None,
+    component: str | None = None,
+    name: str | None = None,
+    at: datetime | None = None,
+    cwd: str | None = None,
+    source: str = "cli",
+    status: str = "active",
+    fields: dict[str, Any] | None = None,
+) -> Session:
+    """Start a session. `cwd` (default: the process's) decides the project and git state.
+    `component`: the part of the project worked on (created on first use). A start
+    back-dated with `at` keeps its times as given, records the commit HEAD was at then,
+    and counts as presence now for the inactivity sweep (the person is here)."""
+    now = utcnow()
+    at = at or now
+    if at > now + timedelta(minutes=1):
+        raise StintError("a session cannot start in the future")
+    if not kind or not kind.replace("_", "").isalnum():
+        raise StintError(f"bad session kind {kind!r}")
+    environment = check_environment(environment)
+    cwd = os.path.realpath(cwd or os.getcwd())
+    repo = _repo(cwd)
+    start_commit = repo.head if repo else None
+    if repo is not None and at < now - BACKDATED:
+        start_commit = gitstats.head_before(repo.root, at)
+    with tracker.store.write() as conn:
+        if project:
+            # Naming a project inside a repository maps the repository to it (once).
+            chosen = rec.ensure_project(
+                tracker.store,
+                conn,
+                tracker.org,
+                project,
+                at,
+                repo.root if repo else None,
+                repo.remote_url if repo else None,
+            )
+        else:
+            chosen = assign_project(tracker, conn, cwd, repo, at)
+        values: dict[str, Any] = {
+            "project_id": chosen.id,
+            "component_id": rec.ensure_component(
+                tracker.store, conn, tracker.org, chosen.id, component.strip(), now
+            )
+            if component and component.strip()
+            else None,
+            "kind": kind,
+            "name": name,
+            "goal": goal.strip() if goal else None,
+            "status": status,
+            "open_key": ss.open_key(chosen.id, agent, agent_session_id)
+            if status in OPEN_STATUSES
+            else None,
+            "agent": agent,
+            "agent_session_id": agent_session_id,
+            "ai_model": model,
+            "ai_provider": provider or _provider_of(model),
+            "environment": environment or ("ci" if os.environ.get("CI") else "local"),
+            "cwd": cwd,
+            "started_at": at if status in OPEN_STATUSES else None,
+            "last_activity_at": at,
+            "seen_at": now,
+            "repo_root": repo.root if repo else None,
+            "branch": repo.branch if repo else None,
+            "start_commit": start_commit,
+            "created_at": now,
+            "updated_at": now,
+            **(fields or {}),
+        }
+        try:
+            session_id = ss.insert_session(conn, tracker.org, values)
+        except Conflict:
+            raise _open_conflict(tracker, chosen, agent, agent_session_id) from None
+        ss.add_tags(conn, tracker.store, tracker.org, session_id, [t for t in tags if t])
+        if status in OPEN_STATUSES:
+            description = f"Session started in {chosen.name}" + (f": {goal}" if goal else "")
+            ev.append(
+                tracker.store,
+                conn,
+                tracker.org,
+                session_id,
+                EventIn(
+                    "session_started",
+                    description=description,
+                    source=source,
+                    ai_involved=source in AGENT_SOURCES,
+                ),
+                at,
+            )
+    return tracker.get(session_id)
+
+
+def _provider_of(model: str | None) -> str | None:
+    if not model:
+        return None
+    lowered = model.lower()
+    for marker, provider in (
+        ("claude", "anthropic"),
+        ("gpt", "openai"),
+        ("o3", "openai"),
+        ("o4", "openai"),
+        ("codex", "openai"),
+        ("gemini", "google"),
+    ):
+        if marker in lowered:
+            return provider
+    return None
+
+
+def _open_conflict(
+    tracker: SessionReader, project: Project, agent: str | None, agent_session_id: str | None
+) -> Conflict:
+    key = ss.open_key(project.id, agent, agent_session_id)
+    for session in tracker.sessions(ss.SessionFilter(project=project.name), limit=50):
+        if session.open_key == key:
+            return Conflict(
+                f"session {session.ref} is already {session.status} in project "
+                f"{project.name!r}; end it first (stint end) or name another --project"
+            )
+    return Conflict(f"a session is already open in project {project.name!r}")
+
+
+def attach(
+    tracker: SessionReader,
+    agent: str,
+    agent_session_id: str,
+    *,
+    cwd: str | None,
+    model: str | None,
+    at: datetime | None,
+    source: str,
+) -> Session:
+    at = at or utcnow()
+    with tracker.store.read() as conn:
+        found = ss.find_by_agent_session(conn, tracker.org, agent, agent_session_id)
+    if found is None:
+        try:
+            return start(
+                tracker,
+                agent=agent,
+                agent_session_id=agent_session_id,
+                model=model,
+                at=min(at, utcnow()),
+                # A directory that no longer exists (an old imported transcript) is
+                # still where the session ran: never fall back to this process's cwd.
+                cwd=cwd or None,
+                source=source,
+            )
+        except Conflict:
+            with tracker.store.read() as conn:
+                found = ss.find_by_agent_session(conn, tracker.org, agent, agent_session_id)
+            if found is None:
+                raise
+    session_id = int(found["id"])
+    if found["status"] not in OPEN_STATUSES:
+        reopen(tracker, session_id, at, source)
+    if model:
+        with tracker.store.write() as conn:
+            ss.update_session(conn, tracker.org, session_id, {"ai_model": model})
+    return tracker.get(session_id)
+
+
+def reopen(tracker: SessionReader, session_id: int, at: datetime, source: str) -> None:
+    """An agent session resumed after it was ended or timed out: the same stint session
+    goes on (the time it was closed is an idle gap, not active time)."""
+    with tracker.store.write() as conn:
+        row = ss.session_row(conn, tracker.org, session_id)
+        if row["status"] in OPEN_STATUSES:
+            return
+        ss.update_session(
+            conn,
+            tracker.org,
+            session_id,
+            {
+                "status": "active",
+                "ended_at": None,
+                "end_reason": None,
+                "open_key": ss.open_key(row["project_id"], row["agent"], row["agent_session_id"]),
+                "productivity_score": None,
+                "updated_at": utcnow(),
+            },
+        )
+        ev.append(
+            tracker.store,
+            conn,
+            tracker.org,
+            session_id,
+            EventIn(
+                "session_resumed",
+                description="Session re-attached",
+                source=source,
+                ai_involved=source in AGENT_SOURCES,
+            ),
+            at,
+        )

@@ -1,0 +1,222 @@
+"""Reading sessions back: one org's sessions in one store, as `Session` records with
+their live figures (duration, active time, score), plus their events, files, tasks and
+records. The base of `stint.sessions.service.Sessions`; SQL stays in `stint.store`."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from stint.model.config import Settings
+from stint.model.projection import active_seconds
+from stint.model.scoring import quality_indicators, score_session
+from stint.model.timeparse import utcnow
+from stint.model.types import (
+    OPEN_STATUSES,
+    Activity,
+    FileTouch,
+    Project,
+    Record,
+    Session,
+    StintError,
+    Task,
+)
+from stint.store import Store, schema
+from stint.store import dashboard as db
+from stint.store import events as ev
+from stint.store import records as rec
+from stint.store import sessions as ss
+
+
+class SessionReader:
+    """Sessions of one org in one store, read back."""
+
+    def __init__(self, store: Store, settings: Settings, org_id: str | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.org = org_id or settings.org_id
+
+    def _session(self, conn: Connection, session_id: int, now: datetime | None = None) -> Session:
+        row = ss.session_row(conn, self.org, session_id)
+        tags = ss.tags_of(conn, [session_id])[session_id]
+        return self._build(conn, row, tags, now or utcnow())
+
+    def _build(
+        self, conn: Connection, row: dict[str, Any], tags: list[str], now: datetime
+    ) -> Session:
+        project = row.pop("project_name", None)
+        duration = self._duration(row, now)
+        if row["status"] in OPEN_STATUSES:
+            until = row["paused_at"] if row["status"] == "paused" else now
+            active = active_seconds(ev.moments(conn, row["id"]), self.settings.pulse_seconds, until)
+        else:
+            active = float(row["active_seconds"] or 0.0)
+        if row["productivity_score"] is not None and row["status"] not in OPEN_STATUSES:
+            score, breakdown = row["productivity_score"], row["score_breakdown"]
+        elif row["started_at"] is not None:
+            figures = {**row, "duration_minutes": duration / 60}
+            computed = score_session(figures, self.settings.score_weights)
+            score, breakdown = computed.value, computed.breakdown
+        else:
+            score, breakdown = None, None
+        return Session(row, project, tags, duration, active, score, breakdown)
+
+    @staticmethod
+    def _duration(row: dict[str, Any], now: datetime) -> float:
+        """Wall time from start to end (or now), less paused time."""
+        started = row["started_at"]
+        if started is None:
+            return 0.0
+        end = row["ended_at"] or now
+        paused = float(row["paused_seconds"] or 0.0)
+        if row["status"] == "paused" and row["paused_at"] is not None:
+            paused += max(0.0, (now - row["paused_at"]).total_seconds())
+        return float(max(0.0, (end - started).total_seconds() - paused))
+
+    def _current_id(self, conn: Connection, cwd: str | None = None) -> int | None:
+        """The open session to act on: the one whose directory holds `cwd`, else the one
+        with the most recent activity."""
+        candidates = ss.open_sessions(conn, self.org)
+        if not candidates:
+            return None
+        if cwd and len(candidates) > 1:
+            found = self._holding(conn, candidates, cwd)
+            if found is not None:
+                return found
+        return int(candidates[0]["id"])
+
+    def _holding(self, conn: Connection, candidates: list[dict[str, Any]], cwd: str) -> int | None:
+        """The most recently active of `candidates` whose repository or directory holds
+        `cwd`."""
+        where = os.path.realpath(cwd)
+        for candidate in candidates:
+            row = ss.session_row(conn, self.org, candidate["id"])
+            for root in (row["repo_root"], row["cwd"]):
+                if root and (where == root or where.startswith(root.rstrip("/") + "/")):
+                    return int(candidate["id"])
+        return None
+
+    def open_session_in(self, cwd: str) -> Session | None:
+        """The open session whose repository or directory holds `cwd` (no fallback to
+        sessions elsewhere, unlike `current`)."""
+        with self.store.read() as conn:
+            found = self._holding(conn, ss.open_sessions(conn, self.org), cwd)
+            return None if found is None else self._session(conn, found)
+
+    def _resolve_in(self, conn: Connection, ref: str | int, cwd: str | None = None) -> int:
+        return ss.resolve(conn, self.org, ref, lambda: self._current_id(conn, cwd))
+
+    def resolve(self, ref: str | int = "current", cwd: str | None = None) -> int:
+        with self.store.read() as conn:
+            return self._resolve_in(conn, ref, cwd)
+
+    def current(self, cwd: str | None = None) -> Session | None:
+        with self.store.read() as conn:
+            session_id = self._current_id(conn, cwd)
+            return None if session_id is None else self._session(conn, session_id)
+
+    def get(self, ref: str | int = "current", cwd: str | None = None) -> Session:
+        with self.store.read() as conn:
+            session_id = self._resolve_in(conn, ref, cwd)
+            return self._session(conn, session_id)
+
+    def sessions(
+        self,
+        where: ss.SessionFilter | None = None,
+        limit: int = 20,
+        before_id: int | None = None,
+    ) -> list[Session]:
+        if limit < 1:
+            raise StintError("limit must be at least 1")
+        now = utcnow()
+        with self.store.read() as conn:
+            rows = ss.list_rows(conn, self.org, where or ss.SessionFilter(), limit, before_id)
+            tags = ss.tags_of(conn, [row["id"] for row in rows])
+            return [self._build(conn, row, tags[row["id"]], now) for row in rows]
+
+    def timeline(self, ref: str | int = "current", limit: int | None = None) -> list[Activity]:
+        with self.store.read() as conn:
+            session_id = self._resolve_in(conn, ref)
+            return ev.activities_of(conn, session_id, limit)
+
+    def recent_activities(self, ref: str | int, limit: int = 5) -> list[Activity]:
+        with self.store.read() as conn:
+            session_id = self._resolve_in(conn, ref)
+            return ev.activities_of(conn, session_id, limit, newest_first=True)
+
+    def files(self, ref: str | int = "current", limit: int | None = None) -> list[FileTouch]:
+        with self.store.read() as conn:
+            session_id = self._resolve_in(conn, ref)
+            return ev.files_of(conn, session_id, limit)
+
+    def tasks(self, ref: str | int = "current") -> list[Task]:
+        with self.store.read() as conn:
+            session_id = self._resolve_in(conn, ref)
+            return rec.tasks_of(conn, session_id)
+
+    def decisions(self, ref: str | int = "current") -> list[Record]:
+        return self._records(schema.decisions, ref)
+
+    def context_items(self, ref: str | int = "current") -> list[Record]:
+        return self._records(schema.context_items, ref)
+
+    def _records(self, table: Any, ref: str | int) -> list[Record]:
+        with self.store.read() as conn:
+            session_id = self._resolve_in(conn, ref)
+            return rec.records_of(conn, table, session_id)
+
+    def commits(self, ref: str | int = "current") -> list[dict[str, Any]]:
+        with self.store.read() as conn:
+            session_id = self._resolve_in(conn, ref)
+            return rec.commits_of(conn, session_id)
+
+    def file_edits(self, session_id: int) -> int:
+        with self.store.read() as conn:
+            return ev.file_edit_count(conn, session_id)
+
+    def indicators(self, session: Session) -> dict[str, dict[str, Any]]:
+        """The quality indicators of a session (completion, focus, churn, decisions/hour)."""
+        figures = {
+            **session.row,
+            "duration_minutes": session.duration_seconds / 60,
+            "file_edits": self.file_edits(session.id),
+        }
+        return quality_indicators(figures)
+
+    def projects(self) -> list[Project]:
+        with self.store.read() as conn:
+            return rec.list_projects(conn, self.org)
+
+    def event_time(self, key: str) -> datetime | None:
+        """When the event stored under idempotency `key` happened (None: never stored)."""
+        with self.store.read() as conn:
+            return ev.time_of(conn, self.org, key)
+
+    def find_agent_session(self, agent: str, agent_session_id: str) -> Session | None:
+        """The newest stint session of an agent's session (open or not), or None."""
+        with self.store.read() as conn:
+            found = ss.find_by_agent_session(conn, self.org, agent, agent_session_id)
+            return None if found is None else self._session(conn, int(found["id"]))
+
+    def dashboard_rows(
+        self, since: datetime, tag_since: datetime, *, by_minute: bool = False
+    ) -> tuple[list[dict[str, Any]], list[tuple[str, int]], list[tuple[str, int]]]:
+        """The overview page's rows in one read: hourly totals since `since`, the top
+        tags and models since `tag_since`."""
+        with self.store.read() as conn:
+            hours = db.hourly_totals(conn, self.org, since, by_minute=by_minute)
+            tags = db.top_tags(conn, self.org, tag_since)
+            models = db.top_models(conn, self.org, tag_since)
+        return hours, tags, models
+
+    def tokens_by_model(self, session_id: int) -> list[dict[str, Any]]:
+        with self.store.read() as conn:
+            return db.tokens_by_model(conn, session_id)
+
+    def filter_choices(self) -> dict[str, list[str]]:
+        """The projects, tags, models… the session list can be filtered by."""
+        with self.store.read() as conn:
+            return db.choices(conn, self.org)
