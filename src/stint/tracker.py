@@ -19,19 +19,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from stint import analytics
-from stint.capture import claude_code, codex
 from stint.capture import ingest as spool_ingest
 from stint.goals.handle import SessionHandle, library_options
 from stint.goals.service import Goals
 from stint.model.config import Settings, load_settings
 from stint.model.types import Session, StintError
-from stint.sessions.context import session_context
 from stint.sessions.service import Sessions
 from stint.store import Store
 from stint.store.sessions import SessionFilter
 
 __all__ = ["SessionFilter", "Tracker"]
+
+# The analytics, the transcript importers and the AI digest are imported by the methods
+# that use them: a read command such as `stint status` loads none of them (start-up
+# imports were most of its time).
 
 
 class Tracker(Sessions):
@@ -133,6 +134,8 @@ class Tracker(Sessions):
         """Import an agent's transcripts (`claude-code` or `codex`) from `paths` (files or
         directories; default: the agent's own data directories), incrementally. Returns
         the summary (files, bytes, sessions, events, tokens, cost, warnings)."""
+        from stint.capture import claude_code, codex  # deferred: only to import transcripts
+
         importers = {
             "claude-code": claude_code.import_paths,
             "claude_code": claude_code.import_paths,
@@ -155,6 +158,8 @@ class Tracker(Sessions):
         tz: str | None = None,
     ) -> dict[str, Any]:
         """The statistics panel for a period (see `stint.analytics.periods` for names)."""
+        from stint import analytics  # deferred: see the note at the top
+
         return analytics.stats(self, period, project=project, tag=tag, kind=kind, tz=tz)
 
     def stats_by(
@@ -168,6 +173,8 @@ class Tracker(Sessions):
         tz: str | None = None,
     ) -> list[dict[str, Any]]:
         """One dict of figures per group (day, week, weekday, hour, weekday-hour, tag, …)."""
+        from stint import analytics  # deferred: see the note at the top
+
         return analytics.stats_by(self, by, period, project=project, tag=tag, kind=kind, tz=tz)
 
     def heatmap(
@@ -179,30 +186,42 @@ class Tracker(Sessions):
         tz: str | None = None,
     ) -> dict[str, Any]:
         """Weekday × hour cells and the plain-words pattern with its sample size."""
+        from stint import analytics  # deferred: see the note at the top
+
         return analytics.heatmap(self, period, project=project, tag=tag, tz=tz)
 
     def compare(self, a_ref: str | int, b_ref: str | int) -> dict[str, Any]:
         """Two sessions side by side: each figure, B − A, which is better, what differed."""
+        from stint import analytics  # deferred: see the note at the top
+
         return analytics.compare(self, a_ref, b_ref)
 
     def compare_cohorts(self, specs: list[str], period: str = "all") -> dict[str, Any]:
         """Distributions per cohort ("model=…", "tag=…") and Mann–Whitney tests."""
+        from stint import analytics  # deferred: see the note at the top
+
         return analytics.compare_cohorts(self, specs, period)
 
     def export(
         self, table: str, fmt: str, since: datetime | None = None, out: IO[str] | None = None
     ) -> int:
         """Stream a table ("all" for every one) as json, jsonl or csv; returns rows written."""
+        from stint import analytics  # deferred: see the note at the top
+
         return analytics.export(self, table, fmt, since, out)
 
     def import_data(self, stream: IO[str]) -> dict[str, Any]:
         """Load a json/jsonl export, ids preserved; idempotent."""
+        from stint import analytics  # deferred: see the note at the top
+
         return analytics.import_data(self, stream)
 
     def accomplishments(
         self, limit: int = 5, *, where: SessionFilter | None = None
     ) -> list[dict[str, Any]]:
         """What the last `limit` sessions achieved (goal, outcome, tasks done, files…)."""
+        from stint import analytics  # deferred: see the note at the top
+
         return analytics.accomplishments(self, limit, where)
 
     # -------------------------------------------------------------------- digest
@@ -210,4 +229,6 @@ class Tracker(Sessions):
     def session_context(self, ref: str | int = "current") -> dict[str, Any]:
         """The "session context for AI" digest: goal, elapsed, tasks, decisions, files,
         recent activity, tags and hints (see `stint.sessions.context`)."""
+        from stint.sessions.context import session_context  # deferred: see the note at the top
+
         return session_context(self, ref)

@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from stint.capture import spool
-from stint.capture.claude_code import import_file
 from stint.capture.claude_hooks import (
     AGENT,
     BadRecord,
@@ -197,6 +196,10 @@ class Applier:
         """After a turn or the session ended, its transcript brings tokens and cost."""
         if not self._transcripts:
             return
+        # Deferred: the transcript importer only when a hook named a transcript, not on
+        # every read command's drain of an empty spool.
+        from stint.capture.claude_code import import_file
+
         for path in self._transcripts:
             try:
                 import_file(self.core, Path(path))

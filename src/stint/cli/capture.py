@@ -12,7 +12,6 @@ from typing import Any
 
 import click
 
-from stint.capture import install as inst
 from stint.capture import spool
 from stint.cli.common import emit_json, json_option, tracker
 from stint.model.config import home_dir
@@ -76,6 +75,8 @@ def hooks_install(
     as_json: bool,
 ) -> None:
     """Register stint as an async hook for every Claude Code event it records."""
+    from stint.capture import install as inst  # deferred: only the hooks commands edit settings
+
     path = inst.settings_path(scope, project_dir)
     try:
         change = inst.install(
@@ -95,6 +96,8 @@ def hooks_install(
 @json_option
 def hooks_uninstall(agent: str, scope: str, project_dir: Path | None, as_json: bool) -> None:
     """Remove stint's hooks (and status line) from the settings file; nothing else."""
+    from stint.capture import install as inst  # deferred: only the hooks commands edit settings
+
     try:
         change = inst.uninstall(inst.settings_path(scope, project_dir))
     except inst.InstallError as exc:
@@ -108,6 +111,8 @@ def hooks_uninstall(agent: str, scope: str, project_dir: Path | None, as_json: b
 @json_option
 def hooks_status(agent: str, project_dir: Path | None, as_json: bool) -> None:
     """Where the hooks are installed, when the last event arrived, what is pending."""
+    from stint.capture import install as inst  # deferred: only the hooks commands edit settings
+
     scopes = {s: inst.installed(inst.settings_path(s, project_dir)) for s in inst.SCOPES}
     queue = spool.status(str(home_dir()))
     last = queue["last_received_at"]

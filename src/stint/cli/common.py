@@ -53,8 +53,6 @@ class StintGroup(click.Group):
             raise _one_line(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
-        from sqlalchemy.exc import OperationalError  # deferred: SQLAlchemy only once a command runs
-
         try:
             return super().invoke(ctx)
         except OneLineUsageError:
@@ -63,8 +61,18 @@ class StintGroup(click.Group):
             raise _one_line(exc) from None
         except (StintError, TimeParseError, ConfigError) as exc:
             raise click.ClickException(str(exc)) from None
-        except OperationalError as exc:
-            raise click.ClickException(f"database error: {exc.orig}") from None
+        except Exception as exc:
+            if _is_database_error(exc):
+                raise click.ClickException(f"database error: {exc.orig}") from None  # type: ignore[attr-defined]
+            raise
+
+
+def _is_database_error(exc: Exception) -> bool:
+    """SQLAlchemy's OperationalError, without importing SQLAlchemy to ask: a command that
+    never loaded it (`--help`, `--version`, a bare-sqlite3 read) cannot have raised it, and
+    importing it here would cost more than the command."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(exc, errors.OperationalError)
 
 
 def tracker() -> Any:

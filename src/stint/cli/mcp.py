@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import click
 
-from stint.capture.mcp_install import install as do_install
 from stint.cli.common import emit_json, json_option, tracker
 
 
@@ -35,6 +34,8 @@ def mcp(ctx: click.Context, use_http: bool, host: str, port: int) -> None:
 @json_option
 def install(client: str, as_json: bool) -> None:
     """Add the stint server to CLIENT's MCP config (atomic, idempotent, with a backup)."""
+    from stint.capture.mcp_install import install as do_install  # deferred: only this command
+
     result = do_install(client)
     if as_json:
         emit_json(result.to_dict())
