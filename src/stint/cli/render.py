@@ -162,7 +162,7 @@ def records_view(
 def sessions_table(sessions: Sequence[Session]) -> Table:
     """`stint list`: when narrow, tags, then score, lines, tasks and project give way; the
     goal wraps; numbers and times are never cut."""
-    from stint.cli.fit import Col, fitted_table
+    from stint.cli.fit import Col, fitted_table  # deferred: Rich only when printing
 
     cols = [
         Col("#", justify="right"),

@@ -174,7 +174,7 @@ def _cost(
 ) -> float:
     """USD for tokens recorded by hand, priced like imported ones (0 for an unknown model,
     which is logged once)."""
-    from stint.pricing.table import PricingError, Usage, shared_table
+    from stint.pricing.table import PricingError, Usage, shared_table  # deferred: genai-prices
 
     usage = Usage(input=input_tokens or 0, output=output_tokens or 0)
     try:

@@ -116,7 +116,7 @@ def measure(home: str, root: str | None, start_commit: str | None) -> dict[str, 
     hit = cache.get(slot)
     if isinstance(hit, dict) and hit.get("key") == key and isinstance(hit.get("figures"), dict):
         return dict(hit["figures"])
-    from stint.sessions.gitstats import diff_since
+    from stint.sessions.gitstats import diff_since  # deferred: the status line hits the cache
 
     # The tree may change during the diff; the figure is then newer than `key`, and the next
     # call sees a different fingerprint and measures again, so nothing stale is served.
