@@ -32,7 +32,7 @@ from opentelemetry.trace import Status, StatusCode
 
 from stint.capture import keys as stint_keys
 from stint.capture.claude_hooks import map_record
-from stint.capture.otlp import claude, genai, receive
+from stint.capture.otlp import claude, claude_metrics, genai, receive
 from stint.capture.otlp.decode import (
     OtlpDecodeError,
     OtlpError,
@@ -567,7 +567,7 @@ def export_claude_metrics(collector: Collector, temporality: AggregationTemporal
 def metric_requests(collector: Collector) -> list[Mapped]:
     found = collector.bodies("/v1/metrics")
     assert len(found) >= 2
-    return [claude.map_metrics(decode_metrics(body_of(c), c.content_type)) for c in found]
+    return [claude_metrics.map_metrics(decode_metrics(body_of(c), c.content_type)) for c in found]
 
 
 def session_totals(mapped: list[Mapped], sid: str) -> dict[str, float]:

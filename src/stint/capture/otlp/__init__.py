@@ -16,7 +16,7 @@ from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
 )
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from stint.capture.otlp import claude, genai
+from stint.capture.otlp import claude, claude_metrics, genai
 from stint.capture.otlp.decode import (
     DEFAULT_MAX_BYTES,
     OtlpDecodeError,
@@ -64,7 +64,7 @@ def map_message(
         return claude.map_logs(cast(ExportLogsServiceRequest, message))
     if signal == "metrics":
         metrics = cast(ExportMetricsServiceRequest, message)
-        return merge(claude.map_metrics(metrics), genai.map_metrics(metrics))
+        return merge(claude_metrics.map_metrics(metrics), genai.map_metrics(metrics))
     return genai.map_spans(cast(ExportTraceServiceRequest, message), conversations)
 
 
