@@ -4,9 +4,13 @@ Tracker (docs/architecture.md)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from stint.team.keys import AuthError, ExpiredKey, InvalidKey, Principal, RevokedKey
 from stint.team.roles import ROLES, SCOPES
-from stint.team.service import Team
+
+if TYPE_CHECKING:
+    from stint.team.service import Team
 
 __all__ = [
     "ROLES",
@@ -18,3 +22,12 @@ __all__ = [
     "RevokedKey",
     "Team",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # `Team` brings the store (SQLAlchemy); the CLI reads roles and scopes without it.
+    if name == "Team":
+        from stint.team.service import Team
+
+        return Team
+    raise AttributeError(name)
