@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import io
 import json
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
-from conftest import run_stint
+from conftest import STINT, run_stint
 from stint.model.config import load_settings
 from stint.model.timeparse import utcnow
 from stint.model.types import EventIn, NotFound, StintError
@@ -20,6 +27,8 @@ from stint.store import Store, schema
 from stint.store.engine import SCHEMA_REVISION, make_engine, upgrade
 from stint.team import ExpiredKey, InvalidKey, RevokedKey, Team
 from stint.tracker import Tracker
+from stint.web import create_app
+from stint.web.auth import required_scope
 
 
 @pytest.fixture
@@ -312,3 +321,139 @@ def test_admin_cli_bootstraps_and_manages_orgs_users_keys(stint_home: Path) -> N
     assert bad.returncode == 1 and "no org 'Nope'" in bad.stderr
     # The doctor (the old `admin` command) is still there.
     assert run_stint("doctor").returncode == 0
+
+
+# -------------------------------------------------------------------- the HTTP API
+
+
+@pytest.fixture
+def team_api(database_url: str) -> Iterator[tuple[TestClient, dict[str, str], Tracker]]:
+    """A server over one database with two orgs; a key per role of org A, an owner's of B."""
+    tracker = Tracker.open(database_url)
+    team = tracker.team
+    tokens: dict[str, str] = {}
+    for org_name in ("A", "B"):
+        org = team.create_org(org_name)["id"]
+        for role in ("owner", "admin", "member", "viewer"):
+            team.create_user(org, role, role=role)
+            tokens[f"{org_name}-{role}"] = team.create_key(org, role)["token"]
+    client = TestClient(create_app(tracker, housekeeping_seconds=None))
+    yield client, tokens, tracker
+    tracker.close()
+
+
+def _as(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_keys_of_two_orgs_never_reach_each_others_sessions(
+    team_api: tuple[TestClient, dict[str, str], Tracker],
+) -> None:
+    client, tokens, _ = team_api
+    made = client.post(
+        "/api/v1/sessions", json={"project": "a-proj"}, headers=_as(tokens["A-member"])
+    )
+    assert made.status_code == 201, made.text
+    a_id = made.json()["id"]
+    for role in ("owner", "admin", "member", "viewer"):
+        mine = client.get("/api/v1/sessions", headers=_as(tokens[f"A-{role}"]))
+        assert [s["id"] for s in mine.json()["items"]] == [a_id]
+        theirs = client.get("/api/v1/sessions", headers=_as(tokens[f"B-{role}"]))
+        assert theirs.status_code == 200 and theirs.json()["items"] == []
+        assert (
+            client.get(f"/api/v1/sessions/{a_id}", headers=_as(tokens[f"B-{role}"])).status_code
+            == 404
+        )
+    b = _as(tokens["B-owner"])
+    for method, path, body in [
+        ("patch", f"/api/v1/sessions/{a_id}", {"notes": "from B"}),
+        ("post", f"/api/v1/sessions/{a_id}/tasks", {"title": "from B"}),
+        ("post", f"/api/v1/sessions/{a_id}/end", {}),
+        ("delete", f"/api/v1/sessions/{a_id}", None),
+    ]:
+        answer = client.request(method, path, json=body, headers=b)
+        assert answer.status_code == 404, (method, path, answer.text)
+    a_view = client.get(f"/api/v1/sessions/{a_id}", headers=_as(tokens["A-viewer"])).json()
+    assert a_view["status"] == "active" and a_view["tasks_created"] == 0
+    assert client.get("/api/v1/current", headers=b).json().get("session") is None
+
+
+def test_scopes_and_refusals(
+    team_api: tuple[TestClient, dict[str, str], Tracker],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    client, tokens, tracker = team_api
+    viewer = client.post("/api/v1/sessions", json={"project": "p"}, headers=_as(tokens["A-viewer"]))
+    assert viewer.status_code == 403 and "'ingest' scope" in viewer.json()["detail"]
+    assert client.get("/api/v1/stats", headers=_as(tokens["A-viewer"])).status_code == 200
+    for token in ("stint_nonsense-not-a-key", "plainly-wrong", ""):
+        denied = client.get("/api/v1/sessions", headers=_as(token) if token else {})
+        assert denied.status_code == 401 and denied.headers["WWW-Authenticate"] == "Bearer"
+    org_a = tracker.team.org_id("A")
+    (revoked,) = [k for k in tracker.team.keys(org_a) if k["user"] == "admin"]
+    tracker.team.revoke_key(org_a, revoked["id"])
+    with caplog.at_level("WARNING", logger="stint.web.auth"):
+        gone = client.get("/api/v1/sessions", headers=_as(tokens["A-admin"]))
+    assert gone.status_code == 401 and "revoked" in gone.json()["detail"]
+    assert any(
+        "refused GET /api/v1/sessions" in r.message and "revoked" in r.message
+        for r in caplog.records
+    )
+    assert client.get("/api/v1/health").status_code == 200  # health stays open
+    assert required_scope("GET", "/api/v1/admin/keys") == "admin"
+    assert required_scope("POST", "/api/v1/ingest") == "ingest"
+    # The dashboard takes a team key at sign-in, as a cookie.
+    signed = client.post(
+        "/login",
+        content=f"token={tokens['A-viewer']}",
+        follow_redirects=False,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert signed.status_code == 303
+    assert (
+        client.post(
+            "/login",
+            content="token=stint_wrong",
+            follow_redirects=False,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ).status_code
+        == 401
+    )
+
+
+def test_stint_serve_answers_team_keys_over_real_http(stint_home: Path) -> None:
+    made = _json("admin", "init", "--org", "Acme", "--owner", "ada")
+    assert isinstance(made, dict)
+    token = made["key"]["token"]
+    port = _free_port()
+    process = subprocess.Popen(
+        [STINT, "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{base}/health").close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        request = urllib.request.Request(f"{base}/sessions", headers=_as(token))
+        with urllib.request.urlopen(request) as answer:
+            assert json.loads(answer.read())["items"] == []
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{base}/sessions")
+        assert refused.value.code == 401 and refused.value.headers["WWW-Authenticate"] == "Bearer"
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+    assert "refused GET /api/v1/sessions" in (process.stderr.read() if process.stderr else "")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -138,6 +138,10 @@ def revoke_key(conn: Connection, org_id: str, key_id: int, at: datetime) -> bool
     return True
 
 
+def any_key(conn: Connection) -> bool:
+    return conn.execute(select(api_keys.c.id).limit(1)).first() is not None
+
+
 def keys_by_prefix(conn: Connection, prefix: str) -> list[dict[str, Any]]:
     """The keys a token of this prefix could be, with their hash and the holder's role in
     the key's org (None once the user left it)."""

@@ -153,6 +153,11 @@ class Team:
             if not st.revoke_key(conn, org_id, key_id, now or utcnow()):
                 raise NotFound(f"no key {key_id} in org {org_ref!r}")
 
+    def has_keys(self) -> bool:
+        """Whether any API key was ever made: a server then refuses requests without one."""
+        with self.store.read() as conn:
+            return st.any_key(conn)
+
     def authenticate(self, token: str, *, now: datetime | None = None) -> tokens.Principal:
         """The principal of a bearer token. `InvalidKey` when no key has it, `RevokedKey`
         or `ExpiredKey` when it did once; last_used_at is kept within a minute."""
