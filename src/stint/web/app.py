@@ -1,5 +1,5 @@
 """The FastAPI application: API under /api/v1, dashboard pages, static files, problem
-errors, the optional bearer token and the periodic housekeeping task."""
+errors, authentication (`stint.web.auth`) and the periodic housekeeping task."""
 
 from __future__ import annotations
 

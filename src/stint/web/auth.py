@@ -61,14 +61,17 @@ class Access:
         self._team = False
         self._checked = 0.0
 
-    def team_mode(self) -> bool:
-        if not self._team and time.monotonic() - self._checked > _TEAM_RECHECK_SECONDS:
+    def stale(self) -> bool:
+        """Whether `needed` would ask the database (the middleware then asks off the loop)."""
+        return not self._team and time.monotonic() - self._checked > _TEAM_RECHECK_SECONDS
+
+    def needed(self) -> bool:
+        if self.shared:
+            return True
+        if self.stale():
             self._team = self.tracker.team.has_keys()
             self._checked = time.monotonic()
         return self._team
-
-    def needed(self) -> bool:
-        return bool(self.shared) or self.team_mode()
 
     def principal(self, token: str) -> Principal:
         return self.tracker.team.authenticate(token)
@@ -106,7 +109,8 @@ def middleware(access: Access) -> Callable[..., Awaitable[Response]]:
             return await call_next(request)
         if access.is_shared(token):
             return await call_next(request)
-        if await run_in_threadpool(access.needed):
+        needed = await run_in_threadpool(access.needed) if access.stale() else access.needed()
+        if needed:
             reason = "wrong API token" if token else "send Authorization: Bearer <token>"
             return _refuse(request, 401, reason)
         return await call_next(request)
