@@ -6,7 +6,8 @@ library use. It composes the services and adds nothing of its own:
 * `tracker.goals` (`stint.goals.service.Goals`: goal keywords, templates, evaluation,
   interactions, artifacts, subjects), with `start`, `end`, `cancel`, the library handles
   and `add_template` kept at the top as documented,
-* the analytics (`stint.analytics`) and capture (`stint.capture`) calls.
+* the analytics (`stint.analytics`) and capture (`stint.capture`) calls,
+* `tracker.team` (`stint.team.service.Team`: orgs, users, API keys, `authenticate`).
 
 Dependencies point one way: faces → Tracker → services → sessions → store → model
 (docs/architecture.md; the import-linter contract in pyproject.toml keeps it so).
@@ -27,6 +28,7 @@ from stint.model.types import Session, StintError
 from stint.sessions.service import Sessions
 from stint.store import Store
 from stint.store.sessions import SessionFilter
+from stint.team import Team
 
 __all__ = ["SessionFilter", "Tracker"]
 
@@ -41,6 +43,8 @@ class Tracker(Sessions):
     def __init__(self, store: Store, settings: Settings, org_id: str | None = None) -> None:
         super().__init__(store, settings, org_id)
         self.goals = Goals(self)
+        # Orgs, users and keys of the whole store (not only this org): admin and auth.
+        self.team = Team(store)
 
     @classmethod
     def open(cls, url: str | None = None, *, home: Path | None = None, **overrides: Any) -> Tracker:

@@ -40,11 +40,13 @@ def serve(
 
     url = database or ctx.find_root().params.get("database")
     tracker = Tracker.open(url)
-    if not is_loopback(host) and not tracker.settings.api_token:
+    # Auth is configured by a shared token or by team keys (`stint admin init`).
+    if not is_loopback(host) and not tracker.settings.api_token and not tracker.team.has_keys():
         tracker.close()
         raise click.ClickException(
             f"refusing to listen on {host}, which is not a loopback address, without an API "
-            "token: set api_token in config.toml or STINT_API_TOKEN"
+            "token: set api_token in config.toml or STINT_API_TOKEN, or make team keys "
+            "with `stint admin init`"
         )
     app = create_app(tracker, housekeeping_seconds=sweep_seconds)
     shown = f"[{host}]" if ":" in host else host

@@ -175,7 +175,7 @@ class SessionReader:
 
     def file_edits(self, session_id: int) -> int:
         with self.store.read() as conn:
-            return ev.file_edit_count(conn, session_id)
+            return ev.file_edit_count(conn, self.org, session_id)
 
     def indicators(self, session: Session) -> dict[str, dict[str, Any]]:
         """The quality indicators of a session (completion, focus, churn, decisions/hour)."""
@@ -214,7 +214,7 @@ class SessionReader:
 
     def tokens_by_model(self, session_id: int) -> list[dict[str, Any]]:
         with self.store.read() as conn:
-            return db.tokens_by_model(conn, session_id)
+            return db.tokens_by_model(conn, self.org, session_id)
 
     def filter_choices(self) -> dict[str, list[str]]:
         """The projects, tags, models… the session list can be filtered by."""

@@ -193,6 +193,7 @@ class SessionRecorder(SessionReader):
         """Append events in one transaction; returns how many were new."""
         stored = 0
         with self.store.write() as conn:
+            ss.require_in_org(conn, self.org, session_id)
             for event in events:
                 at = event.occurred_at or utcnow()
                 if ev.append(self.store, conn, self.org, session_id, event, at) is not None:
@@ -365,4 +366,5 @@ class SessionRecorder(SessionReader):
         now = utcnow()
         batch = [(event, event.occurred_at or now) for event in events]
         with self.store.write() as conn:
+            ss.require_in_org(conn, self.org, session_id)
             return ev.append_many(self.store, conn, self.org, session_id, batch)

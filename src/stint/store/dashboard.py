@@ -96,7 +96,7 @@ def choices(conn: Connection, org_id: str, limit: int = 200) -> dict[str, list[s
     return found
 
 
-def tokens_by_model(conn: Connection, session_id: int) -> list[dict[str, Any]]:
+def tokens_by_model(conn: Connection, org_id: str, session_id: int) -> list[dict[str, Any]]:
     U = schema.token_usage
     query = select(
         U.c.model,
@@ -105,7 +105,7 @@ def tokens_by_model(conn: Connection, session_id: int) -> list[dict[str, Any]]:
         U.c.cache_creation_tokens,
         U.c.cache_read_tokens,
         U.c.cost_usd,
-    ).where(U.c.session_id == session_id)
+    ).where(U.c.org_id == org_id, U.c.session_id == session_id)
     return [dict(row) for row in conn.execute(query.order_by(U.c.model)).mappings()]
 
 

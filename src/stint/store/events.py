@@ -358,11 +358,11 @@ def files_of(conn: Connection, session_id: int, limit: int | None = None) -> lis
     ]
 
 
-def file_edit_count(conn: Connection, session_id: int) -> int:
+def file_edit_count(conn: Connection, org_id: str, session_id: int) -> int:
     return int(
         conn.execute(
             select(func.coalesce(func.sum(F.c.times_modified), 0)).where(
-                F.c.session_id == session_id
+                F.c.org_id == org_id, F.c.session_id == session_id
             )
         ).scalar_one()
     )

@@ -71,9 +71,41 @@ api_keys = Table(
     Column("name", String(200), nullable=False),
     Column("prefix", String(16), nullable=False),
     Column("key_hash", String(128), nullable=False, unique=True),
+    # What the key may do: a JSON list of "ingest", "read", "admin" (stint.team.roles).
+    Column("scopes", JSON, nullable=False),
     created_column(),
+    Column("expires_at", UTCDateTime),
     Column("last_used_at", UTCDateTime),
     Column("revoked_at", UTCDateTime),
+    # The prefix is what a request's token is looked up by (see stint.team.keys).
+    Index("ix_api_keys_prefix", "prefix"),
+)
+
+# A user's role in an org: owner, admin, member or viewer. A user belongs to the org it was
+# created in (users.org_id) and may be a member of others.
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("org_id", String(64), ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(20), nullable=False),
+    created_column(),
+    Index("ix_memberships_user", "user_id"),
+)
+
+# A laptop that syncs to a server: `uuid` is the machine's own stable id (generated once,
+# kept in its config dir), unique within an org; `name` is what people read.
+machines = Table(
+    "machines",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    org_column(),
+    Column("uuid", String(36), nullable=False),
+    Column("user_id", BigId, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("name", String(200), nullable=False),
+    created_column(),
+    Column("last_seen_at", UTCDateTime),
+    UniqueConstraint("org_id", "uuid"),
 )
 
 projects = Table(

@@ -46,6 +46,14 @@ def insert_session(conn: Connection, org_id: str, values: dict[str, Any]) -> int
     raise Conflict("could not allocate a session number; try again")
 
 
+def require_in_org(conn: Connection, org_id: str, session_id: int) -> None:
+    """NotFound unless session `session_id` is the org's: the writes handed a bare id (a
+    drain, an ingest batch) check it, so no caller can write into another org's session."""
+    found = conn.execute(select(S.c.id).where(S.c.org_id == org_id, S.c.id == session_id))
+    if found.first() is None:
+        raise NotFound(f"no session with id {session_id}")
+
+
 def session_row(conn: Connection, org_id: str, session_id: int) -> dict[str, Any]:
     row = (
         conn.execute(

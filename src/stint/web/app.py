@@ -1,13 +1,12 @@
 """The FastAPI application: API under /api/v1, dashboard pages, static files, problem
-errors, the optional bearer token and the periodic housekeeping task."""
+errors, authentication (`stint.web.auth`) and the periodic housekeeping task."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -15,26 +14,17 @@ from urllib.parse import parse_qs
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from stint import __version__
+from stint.team.keys import AuthError
 from stint.tracker import Tracker
-from stint.web import api, pages, problems
+from stint.web import api, auth, pages, problems
 from stint.web.background import optimize, run_periodically
 
 HERE = Path(__file__).parent
 log = logging.getLogger("stint.web")
-COOKIE = "stint_token"
-# Reachable without the token: health checks, static assets and the login form.
-_OPEN_PATHS = ("/api/v1/health", "/static/", "/login")
-
-
-def _authorised(request: Request, token: str) -> bool:
-    header = request.headers.get("authorization", "")
-    scheme, _, given = header.partition(" ")
-    if scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token):
-        return True
-    cookie = request.cookies.get(COOKIE, "")
-    return bool(cookie) and hmac.compare_digest(cookie, token)
+COOKIE = auth.COOKIE
 
 
 def create_app(
@@ -81,22 +71,10 @@ def create_app(
     )
     app.state.tracker = tracker
     problems.install(app)
-    token = tracker.settings.api_token
-
-    async def require_token(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        path = request.url.path
-        if path.startswith(_OPEN_PATHS) or _authorised(request, token):
-            return await call_next(request)
-        if path.startswith("/api/"):
-            return problems.problem(
-                401, "send Authorization: Bearer <token>", {"WWW-Authenticate": "Bearer"}
-            )
-        return RedirectResponse("/login", status_code=303)
-
-    if token:  # the check costs every request a middleware hop: only when it is needed
-        app.middleware("http")(require_token)
+    app.state.org_trackers = {}
+    access = auth.Access(tracker)
+    # Always on: team keys can be made while the server runs (`stint admin key create`).
+    app.middleware("http")(auth.middleware(access))
 
     @app.get("/login", include_in_schema=False, response_model=None)
     def login_form() -> Response:
@@ -108,7 +86,7 @@ def create_app(
         # no multipart dependency is needed for one field.
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
         given = (form.get("token") or [""])[0]
-        if not token or not given or not hmac.compare_digest(given, token):
+        if not given or not await run_in_threadpool(_accepted, access, given):
             return HTMLResponse(_LOGIN_FORM, status_code=401)
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(COOKIE, given, httponly=True, samesite="strict")
@@ -119,6 +97,17 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _document_problems(app)
     return app
+
+
+def _accepted(access: auth.Access, token: str) -> bool:
+    """Whether the sign-in form's token is the shared one or a valid team key."""
+    if access.is_shared(token):
+        return True
+    try:
+        access.principal(token)
+    except AuthError:
+        return False
+    return True
 
 
 def _document_problems(app: FastAPI) -> None:

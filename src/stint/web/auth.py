@@ -1,0 +1,118 @@
+"""Who a request is, decided once per request before any route runs.
+
+Three modes, so the single-user ones keep working:
+
+* a team key (`Authorization: Bearer stint_…`, or the sign-in cookie holding one) resolves
+  to a `Principal` (`Team.authenticate`); the route's Tracker is then bound to the
+  principal's org by `deps.get_tracker`, the one place trackers are handed out;
+* the shared token of one person (`api_token` / `STINT_API_TOKEN`) means the local org;
+* nothing at all is accepted only while neither a shared token nor any team key exists
+  (a laptop's own dashboard on loopback).
+
+A key needs the scope of what it asks: `admin` under /api/v1/admin, `ingest` for any
+write, `read` for the rest. A wrong, expired or revoked key is a 401 with
+`WWW-Authenticate: Bearer`, a missing scope a 403; each refusal is logged in one line.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from stint.team.keys import TOKEN_PREFIX, AuthError, Principal
+from stint.tracker import Tracker
+from stint.web import problems
+
+log = logging.getLogger("stint.web.auth")
+COOKIE = "stint_token"
+# Reachable without a token: health checks, static assets and the sign-in form.
+OPEN_PATHS = ("/api/v1/health", "/static/", "/login")
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+# "No key exists" is re-checked this often (keys are made by `stint admin` in another
+# process); once one exists the server stays in team mode.
+_TEAM_RECHECK_SECONDS = 2.0
+
+
+def given_token(request: Request) -> str:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.cookies.get(COOKIE, "")
+
+
+def required_scope(method: str, path: str) -> str:
+    if path.startswith("/api/v1/admin"):
+        return "admin"
+    return "read" if method.upper() in _READS else "ingest"
+
+
+class Access:
+    """The app's authentication state: its tracker, the shared token, team mode."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+        self.shared = tracker.settings.api_token or ""
+        self._team = False
+        self._checked = 0.0
+
+    def stale(self) -> bool:
+        """Whether `needed` would ask the database (the middleware then asks off the loop)."""
+        return not self._team and time.monotonic() - self._checked > _TEAM_RECHECK_SECONDS
+
+    def needed(self) -> bool:
+        if self.shared:
+            return True
+        if self.stale():
+            self._team = self.tracker.team.has_keys()
+            self._checked = time.monotonic()
+        return self._team
+
+    def principal(self, token: str) -> Principal:
+        return self.tracker.team.authenticate(token)
+
+    def is_shared(self, token: str) -> bool:
+        return bool(self.shared) and hmac.compare_digest(token, self.shared)
+
+
+def _refuse(request: Request, status: int, reason: str) -> Response:
+    client = request.client.host if request.client else "-"
+    log.warning("refused %s %s from %s: %s", request.method, request.url.path, client, reason)
+    if status == 401 and not request.url.path.startswith("/api/"):
+        return RedirectResponse("/login", status_code=303)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return problems.problem(status, reason, headers)
+
+
+def middleware(access: Access) -> Callable[..., Awaitable[Response]]:
+    async def authenticate(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        path = request.url.path
+        if path.startswith(OPEN_PATHS):
+            return await call_next(request)
+        token = given_token(request)
+        if token.startswith(TOKEN_PREFIX) and not access.is_shared(token):
+            try:
+                principal = await run_in_threadpool(access.principal, token)
+            except AuthError as exc:
+                return _refuse(request, 401, str(exc))
+            scope = required_scope(request.method, path)
+            if not principal.can(scope):
+                return _refuse(request, 403, f"this key lacks the {scope!r} scope")
+            request.state.principal = principal
+            return await call_next(request)
+        if access.is_shared(token):
+            return await call_next(request)
+        needed = await run_in_threadpool(access.needed) if access.stale() else access.needed()
+        if needed:
+            reason = "wrong API token" if token else "send Authorization: Bearer <token>"
+            return _refuse(request, 401, reason)
+        return await call_next(request)
+
+    return authenticate
