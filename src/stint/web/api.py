@@ -14,14 +14,13 @@ from stint.tracker import SessionFilter
 from stint.web import analytics_api
 from stint.web.deps import TrackerDep
 from stint.web.ingest import ingest_batch
+from stint.web.ingest_schemas import IngestBatch, IngestResult
 from stint.web.schemas import (
     ActivityOut,
     CommitOut,
     CurrentOut,
     FileOut,
     Health,
-    IngestBatch,
-    IngestResult,
     Problem,
     RecordIn,
     RecordOut,

@@ -20,7 +20,7 @@ from typing import Any
 from stint.capture.ingest import Applier
 from stint.model.types import EventIn
 from stint.tracker import Tracker
-from stint.web.schemas import IngestBatch
+from stint.web.ingest_schemas import IngestBatch
 
 
 def ingest_batch(tracker: Tracker, body: IngestBatch) -> dict[str, Any]:
