@@ -184,8 +184,9 @@ class SessionRecorder(SessionReader):
 
     def record(self, ref: str | int, event: EventIn) -> int | None:
         """Append one event; returns its id, or None when its key was seen before."""
-        session_id = self.resolve(ref)
+        # Resolved in the write's own transaction: one round trip to the store, not two.
         with self.store.write() as conn:
+            session_id = self._resolve_in(conn, ref)
             at = event.occurred_at or utcnow()
             return ev.append(self.store, conn, self.org, session_id, event, at)
 

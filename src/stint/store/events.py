@@ -9,7 +9,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from stint.model.projection import TOKEN_FIELDS, FileDelta, counter_deltas, file_deltas
@@ -47,15 +47,22 @@ def append(
     store: Store, conn: Connection, org_id: str, session_id: int, event: EventIn, at: datetime
 ) -> int | None:
     """Store one event and move its counters; None when its key was already stored."""
-    statement = store.dialect_insert(A).values(_row(org_id, session_id, event, at))
-    if event.key is not None:
-        statement = statement.on_conflict_do_nothing(index_elements=["org_id", "idem_key"])
-    result = conn.execute(statement.returning(A.c.id))
-    activity_id = result.scalar_one_or_none()
+    statement = _activity_insert(store.is_sqlite, event.key is not None)
+    activity_id = conn.execute(statement, _row(org_id, session_id, event, at)).scalar_one_or_none()
     if activity_id is None:
         return None
     _project(store, conn, org_id, session_id, [(event, at)])
     return int(activity_id)
+
+
+@functools.cache
+def _activity_insert(sqlite: bool, keyed: bool) -> Any:
+    # Built once and executed with each row's parameters: building and hashing a fresh
+    # `insert().values(...)` cost more than the insert itself on the one-event path.
+    statement = _dialect_insert(sqlite, A)
+    if keyed:
+        statement = statement.on_conflict_do_nothing(index_elements=["org_id", "idem_key"])
+    return statement.returning(A.c.id)
 
 
 # Rows per multi-row INSERT: large batches (an import) go in chunks of this many.
@@ -155,7 +162,24 @@ def apply_counters(
     """One UPDATE: counters += deltas, effective lines follow the edits unless git measured
     them, and last_activity_at moves forward (never back, events may arrive late);
     `seen` moves the wall-clock presence the inactivity sweep reads."""
-    values: dict[str, Any] = {name: S.c[name] + value for name, value in deltas.items()}
+    if not deltas and at is None and seen is None:
+        return
+    statement = _counter_update(tuple(sorted(deltas)), at is not None, seen is not None)
+    params: dict[str, Any] = {f"d_{name}": value for name, value in deltas.items()}
+    params["p_session"] = session_id
+    if at is not None:
+        params["p_at"] = at
+    if seen is not None:
+        params["p_seen"] = seen
+    conn.execute(statement, params)
+
+
+@functools.cache
+def _counter_update(names: tuple[str, ...], moves_time: bool, moves_seen: bool) -> Any:
+    """The counter UPDATE for one set of moved counters, with the deltas, the event time
+    and the presence time as parameters: built once per shape instead of per event."""
+    deltas: dict[str, Any] = {name: bindparam(f"d_{name}") for name in names}
+    values: dict[str, Any] = {name: S.c[name] + deltas[name] for name in names}
     if "edit_lines_added" in deltas:
         values["loc_added"] = func.coalesce(
             S.c.git_lines_added, S.c.edit_lines_added + deltas["edit_lines_added"]
@@ -164,18 +188,19 @@ def apply_counters(
         values["loc_removed"] = func.coalesce(
             S.c.git_lines_removed, S.c.edit_lines_removed + deltas["edit_lines_removed"]
         )
-    if at is not None:
+    if moves_time:
+        at = bindparam("p_at", type_=S.c.last_activity_at.type)
         values["last_activity_at"] = case(
             (or_(S.c.last_activity_at.is_(None), S.c.last_activity_at < at), at),
             else_=S.c.last_activity_at,
         )
         values["updated_at"] = at
-    if seen is not None:
+    if moves_seen:
+        seen = bindparam("p_seen", type_=S.c.seen_at.type)
         values["seen_at"] = case(
             (or_(S.c.seen_at.is_(None), S.c.seen_at < seen), seen), else_=S.c.seen_at
         )
-    if values:
-        conn.execute(update(S).where(S.c.id == session_id).values(**values))
+    return update(S).where(S.c.id == bindparam("p_session")).values(**values)
 
 
 def upsert_file(

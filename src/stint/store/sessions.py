@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import uuid as uuidlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -150,9 +163,7 @@ def resolve(
     """Turn `#48`, `48`, a uuid prefix, `last` or `current` into a session id. `current`
     is asked only when the reference is `current`."""
     if isinstance(ref, int):
-        found = conn.execute(
-            select(S.c.id).where(S.c.org_id == org_id, S.c.id == ref)
-        ).scalar_one_or_none()
+        found = conn.execute(_by_id(), {"p_org": org_id, "p_id": ref}).scalar_one_or_none()
         if found is None:
             raise NotFound(f"no session with id {ref}")
         return int(found)
@@ -190,6 +201,12 @@ def resolve(
     if number_text.isdigit() and len(number_text) < 9:
         raise NotFound(f"no session #{number_text}")
     raise NotFound(f"no session {text!r} (use #number, a uuid prefix, 'last' or 'current')")
+
+
+@functools.cache
+def _by_id() -> Any:
+    # Built once: an event recorded by id resolves its session on every call.
+    return select(S.c.id).where(S.c.org_id == bindparam("p_org"), S.c.id == bindparam("p_id"))
 
 
 def open_sessions(conn: Connection, org_id: str) -> list[dict[str, Any]]:
