@@ -12,7 +12,14 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.engine import Connection
 
-from stint.model.projection import TOKEN_FIELDS, FileDelta, counter_deltas, file_deltas
+from stint.model.projection import (
+    TOKEN_FIELDS,
+    FileDelta,
+    Pulse,
+    counter_deltas,
+    file_deltas,
+    pulse_of,
+)
 from stint.model.timeparse import utcnow
 from stint.model.types import Activity, EventIn, FileTouch
 from stint.store import Store, schema
@@ -138,7 +145,13 @@ def _project(
     # spool, not an import) is presence now, whatever time the event itself carries.
     live = any(event.source in LIVE_SOURCES for event, _ in events)
     apply_counters(
-        conn, session_id, counters, max(at for _, at in events), utcnow() if live else None
+        conn,
+        session_id,
+        counters,
+        max(at for _, at in events),
+        utcnow() if live else None,
+        _pulse(store, conn, session_id, events),
+        store.pulse_seconds,
     )
     if files:
         rows = [
@@ -152,21 +165,62 @@ def _project(
         upsert_token_usage(store, conn, org_id, session_id, totals)
 
 
+def _pulse(
+    store: Store, conn: Connection, session_id: int, events: Sequence[tuple[EventIn, datetime]]
+) -> Pulse:
+    """The session's pulse state with `events` (already inserted) added: carried forward
+    from the row when they are no earlier than its latest event, else (back-dated or
+    imported events, a row from before the state was kept, another pulse) folded once
+    from all its events. Read under the row's lock so that concurrent writers queue."""
+    pulse = store.pulse_seconds
+    row = conn.execute(_pulse_select(conn.dialect.name), {"p_session": session_id}).first()
+    ordered = sorted(events, key=lambda item: item[1])
+    if row is not None and row.pulse_seconds == pulse and row.pulse_last_at is not None:
+        state = Pulse(
+            float(row.pulse_active_seconds or 0.0), row.pulse_last_at, bool(row.pulse_paused)
+        )
+        if ordered[0][1] >= row.pulse_last_at:
+            for event, at in ordered:
+                state = state.after(at, event.type, pulse)
+            return state
+    return pulse_of(moments(conn, session_id), pulse)
+
+
+@functools.cache
+def _pulse_select(dialect: str) -> Any:
+    query = select(
+        S.c.pulse_active_seconds, S.c.pulse_last_at, S.c.pulse_paused, S.c.pulse_seconds
+    ).where(S.c.id == bindparam("p_session"))
+    # FOR UPDATE on PostgreSQL (the counter UPDATE would lock the row anyway, only later);
+    # SQLite's writer holds the database lock already.
+    return query.with_for_update() if dialect == "postgresql" else query
+
+
 def apply_counters(
     conn: Connection,
     session_id: int,
     deltas: dict[str, float],
     at: datetime | None,
     seen: datetime | None = None,
+    pulse: Pulse | None = None,
+    pulse_seconds: float = 0.0,
 ) -> None:
     """One UPDATE: counters += deltas, effective lines follow the edits unless git measured
     them, and last_activity_at moves forward (never back, events may arrive late);
-    `seen` moves the wall-clock presence the inactivity sweep reads."""
-    if not deltas and at is None and seen is None:
+    `seen` moves the wall-clock presence the inactivity sweep reads; `pulse` is the
+    session's new pulse state, kept with `pulse_seconds`."""
+    if not deltas and at is None and seen is None and pulse is None:
         return
-    statement = _counter_update(tuple(sorted(deltas)), at is not None, seen is not None)
+    statement = _counter_update(
+        tuple(sorted(deltas)), at is not None, seen is not None, pulse is not None
+    )
     params: dict[str, Any] = {f"d_{name}": value for name, value in deltas.items()}
     params["p_session"] = session_id
+    if pulse is not None:
+        params["p_pulse_active"] = pulse.active
+        params["p_pulse_last"] = pulse.last_at
+        params["p_pulse_paused"] = pulse.paused
+        params["p_pulse_seconds"] = pulse_seconds
     if at is not None:
         params["p_at"] = at
     if seen is not None:
@@ -175,7 +229,9 @@ def apply_counters(
 
 
 @functools.cache
-def _counter_update(names: tuple[str, ...], moves_time: bool, moves_seen: bool) -> Any:
+def _counter_update(
+    names: tuple[str, ...], moves_time: bool, moves_seen: bool, moves_pulse: bool
+) -> Any:
     """The counter UPDATE for one set of moved counters, with the deltas, the event time
     and the presence time as parameters: built once per shape instead of per event."""
     deltas: dict[str, Any] = {name: bindparam(f"d_{name}") for name in names}
@@ -200,6 +256,13 @@ def _counter_update(names: tuple[str, ...], moves_time: bool, moves_seen: bool) 
         values["seen_at"] = case(
             (or_(S.c.seen_at.is_(None), S.c.seen_at < seen), seen), else_=S.c.seen_at
         )
+    if moves_pulse:
+        values["pulse_active_seconds"] = bindparam(
+            "p_pulse_active", type_=S.c.pulse_active_seconds.type
+        )
+        values["pulse_last_at"] = bindparam("p_pulse_last", type_=S.c.pulse_last_at.type)
+        values["pulse_paused"] = bindparam("p_pulse_paused", type_=S.c.pulse_paused.type)
+        values["pulse_seconds"] = bindparam("p_pulse_seconds", type_=S.c.pulse_seconds.type)
     return update(S).where(S.c.id == bindparam("p_session")).values(**values)
 
 
@@ -323,7 +386,8 @@ def moments(conn: Connection, session_id: int) -> list[tuple[datetime, str]]:
     rows = conn.execute(
         select(A.c.occurred_at, A.c.type)
         .where(A.c.session_id == session_id)
-        .order_by(A.c.occurred_at)
+        # Ties in arrival order: a pause and a resume at one instant mean what they did.
+        .order_by(A.c.occurred_at, A.c.id)
     )
     return [(row[0], row[1]) for row in rows]
 
