@@ -228,3 +228,31 @@ def test_a_row_from_before_the_state_was_kept_is_recomputed_then_carried(
     assert row.pulse_seconds == tracker.settings.pulse_seconds
     assert row.pulse_active_seconds == pytest.approx(expected, abs=1e-6)
     assert before <= row.active_seconds
+
+
+def test_a_state_kept_with_another_pulse_is_not_misread(tmp_path: Path) -> None:
+    """The pulse is a setting: a row kept under 15 minutes is recomputed by a reader
+    configured with 6 minutes, and that reader's next write keeps the state with its own."""
+    url = f"sqlite:///{tmp_path / 'pulse.db'}"
+    wide = Tracker.open(url)
+    start = utcnow() - timedelta(hours=2)
+    session = wide.start(goal="g", cwd=str(tmp_path), at=start)
+    for minutes in (5, 10, 40):  # gaps of 5, 5 and 30 minutes after the start
+        wide.record(
+            session.id,
+            EventIn("tool_call", source="library", occurred_at=start + timedelta(minutes=minutes)),
+        )
+    assert wide.get(session.id).active_seconds == pytest.approx(600)
+    narrow = Tracker.open(url, pulse_minutes=6.0)
+    try:
+        assert narrow.get(session.id).active_seconds == pytest.approx(600)
+        narrow.record(
+            session.id,
+            EventIn("tool_call", source="library", occurred_at=start + timedelta(minutes=44)),
+        )
+        row = narrow.get(session.id)
+        assert row.pulse_seconds == 360 and row.active_seconds == pytest.approx(840)
+        assert wide.get(session.id).active_seconds == pytest.approx(840)
+    finally:
+        narrow.close()
+        wide.close()
