@@ -256,3 +256,24 @@ def test_a_state_kept_with_another_pulse_is_not_misread(tmp_path: Path) -> None:
     finally:
         narrow.close()
         wide.close()
+
+
+def test_recording_by_id_checks_the_session_in_the_same_read(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """`record` by id reads the session's pulse state and its existence in the org in one
+    statement: an unknown id, or another org's session, is still "no session"."""
+    from stint.model.types import NotFound
+
+    mine = tracker.start(goal="g", cwd=str(tmp_path))
+    other = Tracker(tracker.store, tracker.settings, org_id="other-org")
+    tracker.store.ensure_org("other-org")
+    theirs = other.start(goal="h", cwd=str(tmp_path))
+    with pytest.raises(NotFound, match=rf"^no session with id {theirs.id + 100}$"):
+        tracker.record(theirs.id + 100, EventIn("tool_call", source="library"))
+    with pytest.raises(NotFound, match=rf"^no session with id {theirs.id}$"):
+        tracker.record(theirs.id, EventIn("tool_call", source="library"))
+    assert tracker.record(mine.id, EventIn("tool_call", source="library", key="k")) is not None
+    assert tracker.record(mine.id, EventIn("tool_call", source="library", key="k")) is None
+    assert tracker.get(mine.id).tool_call_count == 1
+    assert [a.type for a in other.timeline(theirs.id)] == ["session_started"]

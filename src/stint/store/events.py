@@ -21,7 +21,7 @@ from stint.model.projection import (
     pulse_of,
 )
 from stint.model.timeparse import utcnow
-from stint.model.types import Activity, EventIn, FileTouch
+from stint.model.types import Activity, EventIn, FileTouch, NotFound
 from stint.store import Store, schema
 
 S = schema.sessions
@@ -72,6 +72,25 @@ def _activity_insert(sqlite: bool, keyed: bool) -> Any:
     return statement.returning(A.c.id)
 
 
+def append_by_id(
+    store: Store, conn: Connection, org_id: str, session_id: int, event: EventIn, at: datetime
+) -> int | None:
+    """`append` to a session named by its id (`Tracker.record`'s common case): the
+    session's existence in the org is checked by the same read that fetches its pulse
+    state, one statement fewer per event."""
+    state = conn.execute(
+        _pulse_select(conn.dialect.name, True), {"p_session": session_id, "p_org": org_id}
+    ).first()
+    if state is None:
+        raise NotFound(f"no session with id {session_id}")
+    statement = _activity_insert(store.is_sqlite, event.key is not None)
+    activity_id = conn.execute(statement, _row(org_id, session_id, event, at)).scalar_one_or_none()
+    if activity_id is None:
+        return None
+    _project(store, conn, org_id, session_id, [(event, at)], state)
+    return int(activity_id)
+
+
 # Rows per multi-row INSERT: large batches (an import) go in chunks of this many.
 CHUNK = 2000
 
@@ -116,9 +135,11 @@ def _project(
     org_id: str,
     session_id: int,
     events: Sequence[tuple[EventIn, datetime]],
+    state: Any = None,
 ) -> None:
     """Move the counters, file tallies and token usage that new events cause, summed per
-    counter, per path and per model."""
+    counter, per path and per model. `state`: the session's pulse columns, when the
+    caller has read them already."""
     if not events:
         return
     counters: dict[str, float] = {}
@@ -150,7 +171,7 @@ def _project(
         counters,
         max(at for _, at in events),
         utcnow() if live else None,
-        _pulse(store, conn, session_id, events),
+        _pulse(store, conn, session_id, events, state),
         store.pulse_seconds,
     )
     if files:
@@ -166,14 +187,21 @@ def _project(
 
 
 def _pulse(
-    store: Store, conn: Connection, session_id: int, events: Sequence[tuple[EventIn, datetime]]
+    store: Store,
+    conn: Connection,
+    session_id: int,
+    events: Sequence[tuple[EventIn, datetime]],
+    row: Any = None,
 ) -> Pulse:
     """The session's pulse state with `events` (already inserted) added: carried forward
     from the row when they are no earlier than its latest event, else (back-dated or
     imported events, a row from before the state was kept, another pulse) folded once
     from all its events. Read under the row's lock so that concurrent writers queue."""
     pulse = store.pulse_seconds
-    row = conn.execute(_pulse_select(conn.dialect.name), {"p_session": session_id}).first()
+    if row is None:
+        row = conn.execute(
+            _pulse_select(conn.dialect.name, False), {"p_session": session_id}
+        ).first()
     ordered = sorted(events, key=lambda item: item[1])
     if row is not None and row.pulse_seconds == pulse and row.pulse_last_at is not None:
         state = Pulse(
@@ -187,10 +215,12 @@ def _pulse(
 
 
 @functools.cache
-def _pulse_select(dialect: str) -> Any:
+def _pulse_select(dialect: str, in_org: bool) -> Any:
     query = select(
         S.c.pulse_active_seconds, S.c.pulse_last_at, S.c.pulse_paused, S.c.pulse_seconds
     ).where(S.c.id == bindparam("p_session"))
+    if in_org:
+        query = query.where(S.c.org_id == bindparam("p_org"))
     # FOR UPDATE on PostgreSQL (the counter UPDATE would lock the row anyway, only later);
     # SQLite's writer holds the database lock already.
     return query.with_for_update() if dialect == "postgresql" else query
