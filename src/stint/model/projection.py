@@ -156,3 +156,43 @@ def active_seconds(
             paused = False
         previous = max(previous, moment) if previous else moment
     return total
+
+
+@dataclass(frozen=True)
+class Pulse:
+    """What the pulse rule needs of a session's events so far, kept on the session as
+    events arrive so that a read computes active time from one row: the active time up
+    to the latest event, that event's time, and whether a pause is in force after it.
+    `active_seconds(moments, pulse, until)` equals `pulse_of(moments, pulse).until(...)`."""
+
+    active: float = 0.0
+    last_at: datetime | None = None
+    paused: bool = False
+
+    def after(self, moment: datetime, event_type: str, pulse_seconds: float) -> Pulse:
+        """The state once an event at `moment`, no earlier than `last_at`, is added (an
+        earlier one needs `pulse_of` over all moments: it may split a counted gap)."""
+        active = self.active
+        if self.last_at is not None and not self.paused:
+            gap = (moment - self.last_at).total_seconds()
+            if 0 < gap <= pulse_seconds:
+                active += gap
+        paused = True if event_type == PAUSE else False if event_type == RESUME else self.paused
+        last = moment if self.last_at is None else max(self.last_at, moment)
+        return Pulse(active, last, paused)
+
+    def until(self, until: datetime, pulse_seconds: float) -> float:
+        """Active time with the last gap closed at `until` (the end, now, or the pause)."""
+        if self.last_at is None or self.paused:
+            return self.active
+        gap = (until - self.last_at).total_seconds()
+        return self.active + gap if 0 < gap <= pulse_seconds else self.active
+
+
+def pulse_of(moments: Iterable[tuple[datetime, str]], pulse_seconds: float) -> Pulse:
+    """The pulse state of all of a session's events (in time order; ties keep the order
+    given, as `active_seconds` does)."""
+    state = Pulse()
+    for moment, event_type in sorted(moments, key=lambda item: item[0]):
+        state = state.after(moment, event_type, pulse_seconds)
+    return state

@@ -163,8 +163,8 @@ def start(
         }
         try:
             session_id = ss.insert_session(conn, tracker.org, values)
-        except Conflict:
-            raise _open_conflict(tracker, chosen, agent, agent_session_id) from None
+        except ss.OpenSessionExists as exc:
+            raise _open_conflict(conn, tracker.org, chosen, exc.key) from None
         ss.add_tags(conn, tracker.store, tracker.org, session_id, [t for t in tags if t])
         if status in OPEN_STATUSES:
             description = f"Session started in {chosen.name}" + (f": {goal}" if goal else "")
@@ -201,17 +201,19 @@ def _provider_of(model: str | None) -> str | None:
     return None
 
 
-def _open_conflict(
-    tracker: SessionReader, project: Project, agent: str | None, agent_session_id: str | None
-) -> Conflict:
-    key = ss.open_key(project.id, agent, agent_session_id)
-    for session in tracker.sessions(ss.SessionFilter(project=project.name), limit=50):
-        if session.open_key == key:
-            return Conflict(
-                f"session {session.ref} is already {session.status} in project "
-                f"{project.name!r}; end it first (stint end) or name another --project"
-            )
-    return Conflict(f"a session is already open in project {project.name!r}")
+def _open_conflict(conn: Connection, org_id: str, project: Project, key: str) -> Conflict:
+    """The one-line error of a genuine conflict: the open session holding the same
+    project and agent session, named (read in the start's own transaction, so it is the
+    row the insert met)."""
+    holder = ss.session_by_open_key(conn, org_id, key)
+    if holder is not None:
+        return Conflict(
+            f"session #{holder['number']} is already {holder['status']} in project "
+            f"{project.name!r}; end it first (stint end) or name another --project"
+        )
+    return Conflict(
+        f"an open session for this agent session already exists in project {project.name!r}"
+    )
 
 
 def attach(

@@ -184,9 +184,12 @@ class SessionRecorder(SessionReader):
 
     def record(self, ref: str | int, event: EventIn) -> int | None:
         """Append one event; returns its id, or None when its key was seen before."""
-        session_id = self.resolve(ref)
+        # Resolved in the write's own transaction: one transaction per event, not two.
         with self.store.write() as conn:
             at = event.occurred_at or utcnow()
+            if isinstance(ref, int):
+                return ev.append_by_id(self.store, conn, self.org, ref, event, at)
+            session_id = self._resolve_in(conn, ref)
             return ev.append(self.store, conn, self.org, session_id, event, at)
 
     def record_many(self, session_id: int, events: Iterable[EventIn]) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
+from stint.model.config import Settings
 from stint.model.timeparse import utcnow
 from stint.store import schema
 from stint.store.engine import ensure_schema, make_engine
@@ -23,6 +24,10 @@ class Store:
         self.engine = make_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self._writer = make_engine(url, immediate=True) if self.is_sqlite else self.engine
+        # The pulse the projection keeps each session's active time with as events
+        # arrive; the session service sets its own settings' (a row kept with another
+        # pulse is recomputed, never misread).
+        self.pulse_seconds: float = Settings.pulse_minutes * 60
 
     @classmethod
     def open(cls, url: str, org_id: str = "local") -> Store:

@@ -9,12 +9,19 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.engine import Connection
 
-from stint.model.projection import TOKEN_FIELDS, FileDelta, counter_deltas, file_deltas
+from stint.model.projection import (
+    TOKEN_FIELDS,
+    FileDelta,
+    Pulse,
+    counter_deltas,
+    file_deltas,
+    pulse_of,
+)
 from stint.model.timeparse import utcnow
-from stint.model.types import Activity, EventIn, FileTouch
+from stint.model.types import Activity, EventIn, FileTouch, NotFound
 from stint.store import Store, schema
 
 S = schema.sessions
@@ -47,14 +54,40 @@ def append(
     store: Store, conn: Connection, org_id: str, session_id: int, event: EventIn, at: datetime
 ) -> int | None:
     """Store one event and move its counters; None when its key was already stored."""
-    statement = store.dialect_insert(A).values(_row(org_id, session_id, event, at))
-    if event.key is not None:
-        statement = statement.on_conflict_do_nothing(index_elements=["org_id", "idem_key"])
-    result = conn.execute(statement.returning(A.c.id))
-    activity_id = result.scalar_one_or_none()
+    statement = _activity_insert(store.is_sqlite, event.key is not None)
+    activity_id = conn.execute(statement, _row(org_id, session_id, event, at)).scalar_one_or_none()
     if activity_id is None:
         return None
     _project(store, conn, org_id, session_id, [(event, at)])
+    return int(activity_id)
+
+
+@functools.cache
+def _activity_insert(sqlite: bool, keyed: bool) -> Any:
+    # Built once and executed with each row's parameters: building and hashing a fresh
+    # `insert().values(...)` cost more than the insert itself on the one-event path.
+    statement = _dialect_insert(sqlite, A)
+    if keyed:
+        statement = statement.on_conflict_do_nothing(index_elements=["org_id", "idem_key"])
+    return statement.returning(A.c.id)
+
+
+def append_by_id(
+    store: Store, conn: Connection, org_id: str, session_id: int, event: EventIn, at: datetime
+) -> int | None:
+    """`append` to a session named by its id (`Tracker.record`'s common case): the
+    session's existence in the org is checked by the same read that fetches its pulse
+    state, one statement fewer per event."""
+    state = conn.execute(
+        _pulse_select(conn.dialect.name, True), {"p_session": session_id, "p_org": org_id}
+    ).first()
+    if state is None:
+        raise NotFound(f"no session with id {session_id}")
+    statement = _activity_insert(store.is_sqlite, event.key is not None)
+    activity_id = conn.execute(statement, _row(org_id, session_id, event, at)).scalar_one_or_none()
+    if activity_id is None:
+        return None
+    _project(store, conn, org_id, session_id, [(event, at)], state)
     return int(activity_id)
 
 
@@ -102,9 +135,11 @@ def _project(
     org_id: str,
     session_id: int,
     events: Sequence[tuple[EventIn, datetime]],
+    state: Any = None,
 ) -> None:
     """Move the counters, file tallies and token usage that new events cause, summed per
-    counter, per path and per model."""
+    counter, per path and per model. `state`: the session's pulse columns, when the
+    caller has read them already."""
     if not events:
         return
     counters: dict[str, float] = {}
@@ -131,7 +166,13 @@ def _project(
     # spool, not an import) is presence now, whatever time the event itself carries.
     live = any(event.source in LIVE_SOURCES for event, _ in events)
     apply_counters(
-        conn, session_id, counters, max(at for _, at in events), utcnow() if live else None
+        conn,
+        session_id,
+        counters,
+        max(at for _, at in events),
+        utcnow() if live else None,
+        _pulse(store, conn, session_id, events, state),
+        store.pulse_seconds,
     )
     if files:
         rows = [
@@ -145,17 +186,86 @@ def _project(
         upsert_token_usage(store, conn, org_id, session_id, totals)
 
 
+def _pulse(
+    store: Store,
+    conn: Connection,
+    session_id: int,
+    events: Sequence[tuple[EventIn, datetime]],
+    row: Any = None,
+) -> Pulse:
+    """The session's pulse state with `events` (already inserted) added: carried forward
+    from the row when they are no earlier than its latest event, else (back-dated or
+    imported events, a row from before the state was kept, another pulse) folded once
+    from all its events. Read under the row's lock so that concurrent writers queue."""
+    pulse = store.pulse_seconds
+    if row is None:
+        row = conn.execute(
+            _pulse_select(conn.dialect.name, False), {"p_session": session_id}
+        ).first()
+    ordered = sorted(events, key=lambda item: item[1])
+    if row is not None and row.pulse_seconds == pulse and row.pulse_last_at is not None:
+        state = Pulse(
+            float(row.pulse_active_seconds or 0.0), row.pulse_last_at, bool(row.pulse_paused)
+        )
+        if ordered[0][1] >= row.pulse_last_at:
+            for event, at in ordered:
+                state = state.after(at, event.type, pulse)
+            return state
+    return pulse_of(moments(conn, session_id), pulse)
+
+
+@functools.cache
+def _pulse_select(dialect: str, in_org: bool) -> Any:
+    query = select(
+        S.c.pulse_active_seconds, S.c.pulse_last_at, S.c.pulse_paused, S.c.pulse_seconds
+    ).where(S.c.id == bindparam("p_session"))
+    if in_org:
+        query = query.where(S.c.org_id == bindparam("p_org"))
+    # FOR UPDATE on PostgreSQL (the counter UPDATE would lock the row anyway, only later);
+    # SQLite's writer holds the database lock already.
+    return query.with_for_update() if dialect == "postgresql" else query
+
+
 def apply_counters(
     conn: Connection,
     session_id: int,
     deltas: dict[str, float],
     at: datetime | None,
     seen: datetime | None = None,
+    pulse: Pulse | None = None,
+    pulse_seconds: float = 0.0,
 ) -> None:
     """One UPDATE: counters += deltas, effective lines follow the edits unless git measured
     them, and last_activity_at moves forward (never back, events may arrive late);
-    `seen` moves the wall-clock presence the inactivity sweep reads."""
-    values: dict[str, Any] = {name: S.c[name] + value for name, value in deltas.items()}
+    `seen` moves the wall-clock presence the inactivity sweep reads; `pulse` is the
+    session's new pulse state, kept with `pulse_seconds`."""
+    if not deltas and at is None and seen is None and pulse is None:
+        return
+    statement = _counter_update(
+        tuple(sorted(deltas)), at is not None, seen is not None, pulse is not None
+    )
+    params: dict[str, Any] = {f"d_{name}": value for name, value in deltas.items()}
+    params["p_session"] = session_id
+    if pulse is not None:
+        params["p_pulse_active"] = pulse.active
+        params["p_pulse_last"] = pulse.last_at
+        params["p_pulse_paused"] = pulse.paused
+        params["p_pulse_seconds"] = pulse_seconds
+    if at is not None:
+        params["p_at"] = at
+    if seen is not None:
+        params["p_seen"] = seen
+    conn.execute(statement, params)
+
+
+@functools.cache
+def _counter_update(
+    names: tuple[str, ...], moves_time: bool, moves_seen: bool, moves_pulse: bool
+) -> Any:
+    """The counter UPDATE for one set of moved counters, with the deltas, the event time
+    and the presence time as parameters: built once per shape instead of per event."""
+    deltas: dict[str, Any] = {name: bindparam(f"d_{name}") for name in names}
+    values: dict[str, Any] = {name: S.c[name] + deltas[name] for name in names}
     if "edit_lines_added" in deltas:
         values["loc_added"] = func.coalesce(
             S.c.git_lines_added, S.c.edit_lines_added + deltas["edit_lines_added"]
@@ -164,18 +274,26 @@ def apply_counters(
         values["loc_removed"] = func.coalesce(
             S.c.git_lines_removed, S.c.edit_lines_removed + deltas["edit_lines_removed"]
         )
-    if at is not None:
+    if moves_time:
+        at = bindparam("p_at", type_=S.c.last_activity_at.type)
         values["last_activity_at"] = case(
             (or_(S.c.last_activity_at.is_(None), S.c.last_activity_at < at), at),
             else_=S.c.last_activity_at,
         )
         values["updated_at"] = at
-    if seen is not None:
+    if moves_seen:
+        seen = bindparam("p_seen", type_=S.c.seen_at.type)
         values["seen_at"] = case(
             (or_(S.c.seen_at.is_(None), S.c.seen_at < seen), seen), else_=S.c.seen_at
         )
-    if values:
-        conn.execute(update(S).where(S.c.id == session_id).values(**values))
+    if moves_pulse:
+        values["pulse_active_seconds"] = bindparam(
+            "p_pulse_active", type_=S.c.pulse_active_seconds.type
+        )
+        values["pulse_last_at"] = bindparam("p_pulse_last", type_=S.c.pulse_last_at.type)
+        values["pulse_paused"] = bindparam("p_pulse_paused", type_=S.c.pulse_paused.type)
+        values["pulse_seconds"] = bindparam("p_pulse_seconds", type_=S.c.pulse_seconds.type)
+    return update(S).where(S.c.id == bindparam("p_session")).values(**values)
 
 
 def upsert_file(
@@ -298,7 +416,8 @@ def moments(conn: Connection, session_id: int) -> list[tuple[datetime, str]]:
     rows = conn.execute(
         select(A.c.occurred_at, A.c.type)
         .where(A.c.session_id == session_id)
-        .order_by(A.c.occurred_at)
+        # Ties in arrival order: a pause and a resume at one instant mean what they did.
+        .order_by(A.c.occurred_at, A.c.id)
     )
     return [(row[0], row[1]) for row in rows]
 

@@ -202,6 +202,12 @@ sessions = Table(
     Column("paused_at", UTCDateTime),
     Column("paused_seconds", Float, nullable=False, default=0.0),
     Column("active_seconds", Float),
+    # The pulse state the projection keeps as events arrive (migration 0007): active
+    # time up to the latest event, its time, a pause in force, and the pulse used.
+    Column("pulse_active_seconds", Float),
+    Column("pulse_last_at", UTCDateTime),
+    Column("pulse_paused", Boolean),
+    Column("pulse_seconds", Float),
     Column("repo_root", Text),
     Column("branch", String(250)),
     Column("start_commit", String(64)),

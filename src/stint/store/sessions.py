@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import uuid as uuidlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -16,18 +29,53 @@ from stint.model.types import OPEN_STATUSES, Conflict, NotFound, session_status
 from stint.store import schema
 
 S = schema.sessions
-_MAX_NUMBER_RETRIES = 20
 
 
 def open_key(project_id: int | None, agent: str | None, agent_session_id: str | None) -> str:
     return f"{project_id or 0}|{agent or ''}|{agent_session_id or ''}"
 
 
+class OpenSessionExists(Conflict):
+    """The one open session of this project and agent session exists already (the
+    `open_key` guard): a genuine conflict, never a lost race for a number."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__("an open session already exists for this project and agent session")
+        self.key = key
+
+
+# The class half of the PostgreSQL advisory lock that serialises number allocation per
+# org (the other half is the org id's hash); distinct from the migration lock's key.
+_NUMBER_LOCK_CLASS = 7405472
+
+
+def _lock_numbers(conn: Connection, org_id: str) -> None:
+    """Hold the org's session-number lock until this transaction ends, so concurrent
+    starts take turns at max+1 instead of colliding on it. SQLite needs none: its writers
+    hold the database's write lock from BEGIN IMMEDIATE."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(_NUMBER_LOCK_CLASS, func.hashtext(org_id))))
+
+
+def _violated(exc: IntegrityError) -> str:
+    """Which unique guard of `sessions` an insert hit: 'open_key', 'number', 'uuid' or ''.
+    PostgreSQL names the constraint (uq_sessions_org_id_open_key), SQLite the columns
+    (sessions.org_id, sessions.open_key); both carry the column name."""
+    message = str(exc.orig)
+    for guard in ("open_key", "number", "uuid"):
+        if guard in message:
+            return guard
+    return ""
+
+
 def insert_session(conn: Connection, org_id: str, values: dict[str, Any]) -> int:
-    """Insert with the next per-org number; a concurrent insert that took the same number
-    makes this one retry with the next. A clash on `open_key` means another open session
-    exists for the same project and agent session: that raises Conflict."""
-    for _ in range(_MAX_NUMBER_RETRIES):
+    """Insert with the next per-org number. Allocation never gives up: starts take turns
+    under the org's number lock, and a number still taken by a writer that skips the lock
+    (a bulk import) only means trying the next one. A clash on `open_key` means another
+    open session exists for the same project and agent session: that raises
+    OpenSessionExists. Any other integrity error is the caller's bad input and propagates."""
+    _lock_numbers(conn, org_id)
+    while True:
         number = conn.execute(
             select(func.coalesce(func.max(S.c.number), 0) + 1).where(S.c.org_id == org_id)
         ).scalar_one()
@@ -38,12 +86,26 @@ def insert_session(conn: Connection, org_id: str, values: dict[str, Any]) -> int
             )
         except IntegrityError as exc:
             savepoint.rollback()
-            if "open_key" in str(exc.orig):
-                raise Conflict("an open session already exists for this project") from None
-            continue
+            guard = _violated(exc)
+            if guard == "open_key":
+                raise OpenSessionExists(str(values.get("open_key"))) from None
+            if guard in ("number", "uuid"):
+                continue
+            raise
         savepoint.commit()
         return int(result.inserted_primary_key[0])  # type: ignore[index]
-    raise Conflict("could not allocate a session number; try again")
+
+
+def session_by_open_key(conn: Connection, org_id: str, key: str) -> dict[str, Any] | None:
+    """The open session holding `key` (number and status), if any."""
+    row = (
+        conn.execute(
+            select(S.c.id, S.c.number, S.c.status).where(S.c.org_id == org_id, S.c.open_key == key)
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row else None
 
 
 def require_in_org(conn: Connection, org_id: str, session_id: int) -> None:
@@ -109,9 +171,7 @@ def resolve(
     """Turn `#48`, `48`, a uuid prefix, `last` or `current` into a session id. `current`
     is asked only when the reference is `current`."""
     if isinstance(ref, int):
-        found = conn.execute(
-            select(S.c.id).where(S.c.org_id == org_id, S.c.id == ref)
-        ).scalar_one_or_none()
+        found = conn.execute(_by_id(), {"p_org": org_id, "p_id": ref}).scalar_one_or_none()
         if found is None:
             raise NotFound(f"no session with id {ref}")
         return int(found)
@@ -149,6 +209,12 @@ def resolve(
     if number_text.isdigit() and len(number_text) < 9:
         raise NotFound(f"no session #{number_text}")
     raise NotFound(f"no session {text!r} (use #number, a uuid prefix, 'last' or 'current')")
+
+
+@functools.cache
+def _by_id() -> Any:
+    # Built once: an event recorded by id resolves its session on every call.
+    return select(S.c.id).where(S.c.org_id == bindparam("p_org"), S.c.id == bindparam("p_id"))
 
 
 def open_sessions(conn: Connection, org_id: str) -> list[dict[str, Any]]:
