@@ -8,8 +8,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from stint.cli.common import StintGroup, emit_json, is_tty, json_option, tracker
 from stint.model.timeparse import as_utc, local_text, utcnow
@@ -98,6 +96,9 @@ def _table(rows: list[dict[str, Any]], columns: list[str]) -> None:
         for line in [columns, *cells]:
             click.echo("\t".join(line))
         return
+    from rich.console import Console  # deferred: Rich loads only when something is printed
+    from rich.table import Table
+
     table = Table(*columns)
     for line in cells:
         table.add_row(*line)
