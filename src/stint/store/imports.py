@@ -27,6 +27,27 @@ class Offset:
     inode: int | None = None
     # Lines before `offset` (None: not counted yet), to name a bad line by its number.
     lines: int | None = None
+    # The file's modification time (ns) as stat saw it before the read: the same size,
+    # inode and mtime mean unchanged, without opening the file. Kept inside the `state`
+    # column under MTIME_KEY (no schema change); None on older rows.
+    mtime_ns: int | None = None
+
+
+MTIME_KEY = "_mtime_ns"
+
+
+def _offset(row: Any) -> Offset:
+    state = dict(row.state or {})
+    mtime = state.pop(MTIME_KEY, None)
+    return Offset(
+        int(row.size),
+        int(row.offset),
+        state,
+        row.fingerprint,
+        None if row.inode is None else int(row.inode),
+        None if row.lines is None else int(row.lines),
+        mtime if isinstance(mtime, int) else None,
+    )
 
 
 def get_offset(conn: Connection, org_id: str, path: str) -> Offset:
@@ -35,29 +56,53 @@ def get_offset(conn: Connection, org_id: str, path: str) -> Offset:
             T.c.org_id == org_id, T.c.path == path
         )
     ).first()
-    if row is None:
-        return Offset()
-    return Offset(
-        int(row.size),
-        int(row.offset),
-        dict(row.state or {}),
-        row.fingerprint,
-        None if row.inode is None else int(row.inode),
-        None if row.lines is None else int(row.lines),
+    return Offset() if row is None else _offset(row)
+
+
+def all_offsets(conn: Connection, org_id: str) -> dict[str, Offset]:
+    """Every file's offset of the org in one query (a re-import reads them all anyway)."""
+    rows = conn.execute(
+        select(
+            T.c.path, T.c.size, T.c.offset, T.c.state, T.c.fingerprint, T.c.inode, T.c.lines
+        ).where(T.c.org_id == org_id)
     )
+    return {row.path: _offset(row) for row in rows}
 
 
-def set_offset(
-    store: Store, conn: Connection, org_id: str, path: str, offset: Offset, at: datetime
-) -> None:
-    values = {
+def _values(offset: Offset, at: datetime) -> dict[str, Any]:
+    state = offset.state
+    if offset.mtime_ns is not None:
+        state = {**state, MTIME_KEY: offset.mtime_ns}
+    return {
         "size": offset.size,
         "offset": offset.offset,
-        "state": offset.state,
+        "state": state,
         "fingerprint": offset.fingerprint,
         "inode": offset.inode,
         "lines": offset.lines,
         "updated_at": at,
     }
-    statement = store.dialect_insert(T).values(org_id=org_id, path=path, **values)
-    conn.execute(statement.on_conflict_do_update(index_elements=["org_id", "path"], set_=values))
+
+
+def set_offset(
+    store: Store, conn: Connection, org_id: str, path: str, offset: Offset, at: datetime
+) -> None:
+    set_offsets(store, conn, org_id, {path: offset}, at)
+
+
+def set_offsets(
+    store: Store, conn: Connection, org_id: str, offsets: dict[str, Offset], at: datetime
+) -> None:
+    """Upsert many files' offsets with one executemany."""
+    if not offsets:
+        return
+    statement = store.dialect_insert(T)
+    excluded = statement.excluded
+    names = ("size", "offset", "state", "fingerprint", "inode", "lines", "updated_at")
+    upsert = statement.on_conflict_do_update(
+        index_elements=["org_id", "path"], set_={name: excluded[name] for name in names}
+    )
+    rows = [
+        {"org_id": org_id, "path": path, **_values(offset, at)} for path, offset in offsets.items()
+    ]
+    conn.execute(upsert, rows)

@@ -1,0 +1,105 @@
+"""The transcript import's bulk paths: a re-import with nothing new reads every offset
+in one query and opens no file; writes go in batches; stale sessions are found in one
+read; JSON is decoded fast with the old fallback for odd lines. Same results."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from stint.capture import importer
+from stint.tracker import Tracker
+from transcripts import Transcript
+
+SID = "0b5f7a52-2222-4c2e-9d1a-5a0c2a4a7e0{}"
+
+
+def run(tracker: Tracker, *paths: Path) -> dict[str, Any]:
+    return tracker.import_transcripts("claude-code", list(paths))
+
+
+def corpus(root: Path, sessions: int = 3) -> Path:
+    projects = root / "claude" / "projects" / "-home-u-app"
+    for n in range(sessions):
+        t = Transcript(SID.format(n), str(root))
+        t.prompt(f"task {n}")
+        t.response(f"msg_{n}", usage=(3, 200 + n, 1500, 11442), partial_outputs=(10,))
+        t.write(projects / f"{SID.format(n)}.jsonl")
+    return root / "claude"
+
+
+@contextmanager
+def statements(tracker: Tracker) -> Iterator[list[str]]:
+    """The SQL sent to the database (both engines) while inside."""
+    seen: list[str] = []
+
+    def hook(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    engines = {id(e): e for e in (tracker.store.engine, tracker.store._writer)}.values()
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", hook)
+    try:
+        yield seen
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", hook)
+
+
+def test_reimport_of_unchanged_files_reads_offsets_once_and_opens_no_file(
+    tracker: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = corpus(tmp_path)
+    first = run(tracker, root)
+    assert first["files_read"] == 3
+
+    def never(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("an unchanged file was opened")
+
+    monkeypatch.setattr(importer, "fingerprint", never)
+    monkeypatch.setattr(importer, "new_lines", never)
+    with statements(tracker) as seen:
+        again = run(tracker, root)
+    assert again["files_skipped"] == 3 and again["files_read"] == 0
+    assert again["events_stored"] == 0
+    offset_reads = [s for s in seen if "import_offsets" in s]
+    assert len(offset_reads) == 1, offset_reads
+    # nothing changed: no session is read, swept or written
+    assert not [s for s in seen if "sessions" in s], seen
+
+
+def test_a_touched_file_is_checked_by_fingerprint_then_trusted_by_stat(
+    tracker: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = corpus(tmp_path, sessions=1)
+    run(tracker, root)
+    path = next(root.rglob("*.jsonl"))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    again = run(tracker, root)  # same bytes, new mtime: the fingerprint says unchanged
+    assert again["files_skipped"] == 1 and again["files_replaced"] == 0
+
+    def never(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("opened although stat says unchanged")
+
+    monkeypatch.setattr(importer, "fingerprint", never)
+    assert run(tracker, root)["files_skipped"] == 1
+
+
+def test_same_size_rewrite_with_a_new_mtime_is_still_seen(tracker: Tracker, tmp_path: Path) -> None:
+    root = corpus(tmp_path, sessions=1)
+    run(tracker, root)
+    path = next(root.rglob("*.jsonl"))
+    data = path.read_bytes()
+    stat = path.stat()
+    # the same length, other bytes (a digit of the prompt changed), a later mtime
+    path.write_bytes(data.replace(b"task 0", b"task 9"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    again = run(tracker, root)
+    assert again["files_replaced"] == 1
