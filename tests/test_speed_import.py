@@ -103,3 +103,53 @@ def test_same_size_rewrite_with_a_new_mtime_is_still_seen(tracker: Tracker, tmp_
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     again = run(tracker, root)
     assert again["files_replaced"] == 1
+
+
+def test_stale_sessions_are_found_in_one_read_not_one_per_session(
+    tracker: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = corpus(tmp_path, sessions=4)
+    ended: list[int] = []
+    sent: list[str] = []
+    real_end = importer.end_stale_sessions
+
+    def end(core: Any, session_ids: set[int]) -> None:
+        with statements(tracker) as seen:
+            real_end(core, session_ids)
+        sent.extend(seen)
+
+    monkeypatch.setattr(importer, "finish", lambda core, sid, **kw: ended.append(sid))
+    monkeypatch.setattr(importer, "end_stale_sessions", end)
+    summary = run(tracker, root)
+    assert summary["sessions_created"] == 4
+    assert len(ended) == 4  # every old session is stale
+    assert len([s for s in sent if s.lstrip().upper().startswith("SELECT")]) == 1, sent
+    monkeypatch.undo()
+    real_end(tracker, set(ended))
+    for n in range(4):
+        session = tracker.find_agent_session("claude_code", SID.format(n))
+        assert session is not None and session.status == "timeout"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b'{"a": 1}', {"a": 1}),
+        (b'{"a": NaN}', "nan"),  # orjson refuses, json takes it: as before
+        (b'{"a": 123456789012345678901234567890}', {"a": 123456789012345678901234567890}),
+        (b'{"t": "\\ud83d"}', {"t": "\ud83d"}),  # a lone surrogate
+        (b"\xef\xbb\xbf" + b'{"a": 2}', {"a": 2}),  # a byte-order mark
+    ],
+)
+def test_decode_agrees_with_the_standard_library(raw: bytes, expected: Any) -> None:
+    got = importer.decode(raw)
+    if expected == "nan":
+        assert got["a"] != got["a"]
+    else:
+        assert got == expected
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b'{"a": 1', b"\xff\xfe{}", b""])
+def test_decode_refuses_what_both_refuse(raw: bytes) -> None:
+    with pytest.raises(ValueError):
+        importer.decode(raw)

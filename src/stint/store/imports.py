@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from stint.model.types import OPEN_STATUSES
 from stint.store import Store, schema
 
 T = schema.import_offsets
@@ -106,3 +107,25 @@ def set_offsets(
         {"org_id": org_id, "path": path, **_values(offset, at)} for path, offset in offsets.items()
     ]
     conn.execute(upsert, rows)
+
+
+def stale_open_sessions(
+    conn: Connection, org_id: str, session_ids: set[int], idle_before: datetime
+) -> list[int]:
+    """Of `session_ids`, the open ones whose last activity is before `idle_before`, in id
+    order: one query for an import's sessions instead of reading each one back."""
+    S = schema.sessions
+    found: list[int] = []
+    ids = sorted(session_ids)
+    for start in range(0, len(ids), 500):  # bounded IN lists
+        rows = conn.execute(
+            select(S.c.id).where(
+                S.c.org_id == org_id,
+                S.c.id.in_(ids[start : start + 500]),
+                S.c.status.in_(sorted(OPEN_STATUSES)),
+                S.c.last_activity_at.is_not(None),
+                S.c.last_activity_at < idle_before,
+            )
+        )
+        found.extend(int(row.id) for row in rows)
+    return sorted(found)
