@@ -25,13 +25,20 @@ def run(tracker: Tracker, *paths: Path) -> dict[str, Any]:
 
 
 def corpus(root: Path, sessions: int = 3) -> Path:
-    projects = root / "claude" / "projects" / "-home-u-app"
     for n in range(sessions):
-        t = Transcript(SID.format(n), str(root))
-        t.prompt(f"task {n}")
-        t.response(f"msg_{n}", usage=(3, 200 + n, 1500, 11442), partial_outputs=(10,))
-        t.write(projects / f"{SID.format(n)}.jsonl")
+        transcript(root, n).write(file_of(root, n))
     return root / "claude"
+
+
+def transcript(root: Path, n: int) -> Transcript:
+    t = Transcript(SID.format(n), str(root))
+    t.prompt(f"task {n}")
+    t.response(f"msg_{n}", usage=(3, 200 + n, 1500, 11442), partial_outputs=(10,))
+    return t
+
+
+def file_of(root: Path, n: int) -> Path:
+    return root / "claude" / "projects" / "-home-u-app" / f"{SID.format(n)}.jsonl"
 
 
 @contextmanager
@@ -103,6 +110,43 @@ def test_same_size_rewrite_with_a_new_mtime_is_still_seen(tracker: Tracker, tmp_
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     again = run(tracker, root)
     assert again["files_replaced"] == 1
+
+
+def test_new_lines_of_many_sessions_are_written_in_one_transaction(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    root = corpus(tmp_path, sessions=3)
+    run(tracker, root)
+    before = {n: tracker.find_agent_session("claude_code", SID.format(n)) for n in range(3)}
+    for n in range(3):  # a later response in each: no prompt, so nothing is re-opened
+        t = transcript(tmp_path, n)
+        t.response(f"more_{n}", usage=(4, 50, 0, 900))
+        t.write(file_of(tmp_path, n))
+    writes: list[int] = []
+    writer = tracker.store._writer
+
+    def began(conn: Any) -> None:
+        writes.append(1)
+
+    event.listen(writer, "begin", began)
+    try:
+        with statements(tracker) as seen:
+            again = run(tracker, root)
+    finally:
+        event.remove(writer, "begin", began)
+    assert again["files_read"] == 3 and again["sessions_updated"] == 3
+    assert again["events_stored"] == 3 and again["output_tokens"] == 150
+    if tracker.store.is_sqlite:  # PostgreSQL reads and writes on one engine
+        assert len(writes) == 1, "one write transaction for the whole batch"
+    session_reads = [
+        s for s in seen if s.lstrip().upper().startswith("SELECT") and "FROM sessions" in s
+    ]
+    assert len(session_reads) == 2, session_reads  # the sessions of the batch; the stale check
+    for n in range(3):
+        after = tracker.find_agent_session("claude_code", SID.format(n))
+        assert after is not None and before[n] is not None
+        assert after.output_tokens == before[n].output_tokens + 50
+        assert after.status == before[n].status == "timeout"
 
 
 def test_stale_sessions_are_found_in_one_read_not_one_per_session(

@@ -24,11 +24,13 @@ import orjson
 
 from stint.capture.redact import storable
 from stint.model.timeparse import utcnow
-from stint.model.types import OPEN_STATUSES, EventIn, Session
+from stint.model.types import OPEN_STATUSES, EventIn
 from stint.pricing.table import PriceTable
 from stint.sessions.lifecycle import finish
 from stint.sessions.service import Sessions
+from stint.store import events as ev
 from stint.store import imports
+from stint.store import sessions as ss
 
 log = logging.getLogger("stint.import")
 FLUSH_LINES = 50_000  # lines per write: memory stays bounded on huge imports
@@ -102,9 +104,9 @@ class ImportSummary:
     unknown_models: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)
-    # agent session id → its stint session as last seen by this run (saves re-reading it
-    # for every subagent file of one session)
-    known: dict[str, Session] = field(default_factory=dict)
+    # (agent, agent session id) → its stint session's `imports.KNOWN_COLUMNS` as last
+    # seen by this run (saves re-reading it for every flush)
+    known: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
     def count_tokens(self, event: EventIn) -> None:
         payload = event.payload
@@ -208,13 +210,33 @@ class ImportRun:
             self.flush()
 
     def flush(self) -> None:
-        for batch in self.batches.values():
-            apply_batch(self.tracker, batch, self.summary)
-        if self.offsets:
-            with self.tracker.store.write() as conn:
-                imports.set_offsets(
-                    self.tracker.store, conn, self.tracker.org, self.offsets, utcnow()
-                )
+        """Sessions first (found in one read, created or re-opened where needed), then
+        one write transaction for every session's events and fields and the offsets."""
+        tracker, summary = self.tracker, self.summary
+        batches = list(self.batches.values())
+        unknown: dict[str, list[str]] = {}
+        for batch in batches:
+            if (batch.agent, batch.agent_session_id) not in summary.known:
+                unknown.setdefault(batch.agent, []).append(batch.agent_session_id)
+        if unknown:
+            with tracker.store.read() as conn:
+                for agent, ids in unknown.items():
+                    rows = imports.agent_sessions(conn, tracker.org, agent, ids)
+                    summary.known.update({(agent, sid): row for sid, row in rows.items()})
+        writes = [(batch, *session_for(tracker, batch, summary)) for batch in batches]
+        now = utcnow()
+        if writes or self.offsets:
+            with tracker.store.write() as conn:
+                for batch, session_id, fields in writes:
+                    if fields:
+                        ss.update_session(
+                            conn, tracker.org, session_id, {**fields, "updated_at": now}
+                        )
+                    events = [(event, event.occurred_at or now) for event in batch.events]
+                    summary.events_stored += ev.append_many(
+                        tracker.store, conn, tracker.org, session_id, events
+                    )
+                imports.set_offsets(tracker.store, conn, tracker.org, self.offsets, now)
         if self.stored is not None:
             self.stored.update(self.offsets)
         self.batches, self.offsets, self.lines = {}, {}, 0
@@ -340,16 +362,19 @@ def import_file(
     run.take(key, saved(max(size, offset)), parser, final=True)
 
 
-def apply_batch(tracker: Sessions, batch: SessionBatch, summary: ImportSummary) -> None:
-    """Create the stint session of an agent session, or add to it. A closed session is
-    re-opened only when a prompt comes after its end (the agent resumed it — the hooks'
-    rule too); other lines (the tail of a transcript the hooks already ended, a late
-    subagent file) just add their events."""
+def session_for(
+    tracker: Sessions, batch: SessionBatch, summary: ImportSummary
+) -> tuple[int, dict[str, Any]]:
+    """The stint session of an agent session — created, or re-opened, or as it is — and
+    the fields the batch changes on it. A closed session is re-opened only when a prompt
+    comes after its end (the agent resumed it — the hooks' rule too); other lines (the
+    tail of a transcript the hooks already ended, a late subagent file) just add their
+    events. `summary.known` holds what this run knows of the session already."""
     agent = batch.agent
-    found = summary.known.get(batch.agent_session_id)
-    if found is None:
-        found = tracker.find_agent_session(agent, batch.agent_session_id)
-    ended = found.ended_at if found is not None and found.status not in OPEN_STATUSES else None
+    found = summary.known.get((agent, batch.agent_session_id))
+    ended = (
+        found["ended_at"] if found is not None and found["status"] not in OPEN_STATUSES else None
+    )
     resumed = ended is not None and any(
         e.type == "message" and e.occurred_at is not None and e.occurred_at > ended
         for e in batch.events
@@ -365,25 +390,25 @@ def apply_batch(tracker: Sessions, batch: SessionBatch, summary: ImportSummary) 
         )
         if found is None:
             summary.sessions_created += 1
+        row: dict[str, Any] = {name: session.row.get(name) for name in imports.KNOWN_COLUMNS}
     else:
-        session = found
-    if found is not None and session.id not in summary.touched:
+        row = found
+    session_id = int(row["id"])
+    if found is not None and session_id not in summary.touched:
         summary.sessions_updated += 1
-    summary.touched.add(session.id)
+    summary.touched.add(session_id)
     fields: dict[str, Any] = {}
-    if batch.branch and batch.branch != session.branch:
+    if batch.branch and batch.branch != row["branch"]:
         fields["branch"] = batch.branch
-    if batch.model and batch.model != session.ai_model:
+    if batch.model and batch.model != row["ai_model"]:
         fields["ai_model"] = batch.model
-    if batch.version and not session.agent_version:
+    if batch.version and not row["agent_version"]:
         fields["agent_version"] = batch.version
-    if fields:
-        session = tracker.update(session.id, **fields)
-    summary.known[batch.agent_session_id] = session
+    summary.known[(agent, batch.agent_session_id)] = {**row, **fields}
     for event in batch.events:
         if event.type == "tokens":
             summary.count_tokens(event)
-    summary.events_stored += tracker.record_bulk(session.id, batch.events)
+    return session_id, fields
 
 
 def end_stale_sessions(tracker: Sessions, session_ids: set[int]) -> None:

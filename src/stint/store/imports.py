@@ -129,3 +129,29 @@ def stale_open_sessions(
         )
         found.extend(int(row.id) for row in rows)
     return sorted(found)
+
+
+# What an import needs to know of an agent session's stint session to add to it.
+KNOWN_COLUMNS = ("id", "status", "ended_at", "branch", "ai_model", "agent_version")
+
+
+def agent_sessions(
+    conn: Connection, org_id: str, agent: str, agent_session_ids: list[str]
+) -> dict[str, dict[str, Any]]:
+    """The newest stint session (KNOWN_COLUMNS) of each agent session, in one query per
+    500 ids instead of one read per session."""
+    S = schema.sessions
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(agent_session_ids), 500):
+        rows = conn.execute(
+            select(S.c.agent_session_id, *(S.c[name] for name in KNOWN_COLUMNS))
+            .where(
+                S.c.org_id == org_id,
+                S.c.agent == agent,
+                S.c.agent_session_id.in_(agent_session_ids[start : start + 500]),
+            )
+            .order_by(S.c.id)
+        ).mappings()
+        for row in rows:  # ascending ids: the newest one is kept
+            found[row["agent_session_id"]] = {name: row[name] for name in KNOWN_COLUMNS}
+    return found
