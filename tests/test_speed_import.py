@@ -197,3 +197,10 @@ def test_decode_agrees_with_the_standard_library(raw: bytes, expected: Any) -> N
 def test_decode_refuses_what_both_refuse(raw: bytes) -> None:
     with pytest.raises(ValueError):
         importer.decode(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [(b'"\\ud83d"', True), (b'"\\uD83D"', True), (b'"\\u00e9"', False)]
+)
+def test_surrogate_escapes_are_seen_in_either_case(raw: bytes, expected: bool) -> None:
+    assert importer._surrogate(raw) is expected

@@ -13,7 +13,6 @@ import dataclasses
 import hashlib
 import json
 import logging
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -40,7 +39,11 @@ FINGERPRINT_BYTES = 4096  # hashed at a file's start and just before its offset
 # figures stored for recent responses: a response first stored half-streamed must grow
 # by its difference, which a fresh state would drop as a duplicate of its first key.
 STORED_STATE = ("usage",)
-_LONG_DIGITS = re.compile(rb"[0-9]{19}")  # may not fit 64 bits: orjson would make a float
+# A run of 19 digits may not fit 64 bits, which orjson would read as a float: found by
+# mapping every digit to "0" and anything else to " " (C speed; a regex is ten times
+# slower over tool output).
+_DIGITS_ONLY = bytes(48 if 48 <= code <= 57 else 32 for code in range(256))
+_LONG_RUN = b"0" * 19
 PROBLEMS_KEPT = 10  # bad lines named one by one; the rest are only counted
 
 
@@ -137,12 +140,16 @@ def decode(raw: bytes) -> Any:
     it always did, and what both refuse raises ValueError — a bad line. orjson reads an
     integer beyond 64 bits as a float, so a line with a run of 19+ digits (rare: ids,
     hashes in text) goes to the standard library whole."""
-    if _LONG_DIGITS.search(raw) is None:
+    if _LONG_RUN not in raw.translate(_DIGITS_ONLY):
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:
             pass
     return json.loads(raw)
+
+
+def _surrogate(raw: bytes) -> bool:
+    return b"\\ud" in raw or b"\\uD" in raw
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -351,7 +358,9 @@ def import_file(
         else:
             if not isinstance(line, dict):
                 problem = f"a JSON {_JSON_TYPES.get(type(line), 'value')}, not an object"
-            elif not parser.feed(storable(line) if b"\\ud" in raw.lower() else line):
+            # a surrogate escape (`\ud800`…; JSON's `\u` is always lower case, so only
+            # the hex digit's case varies): without copying the line to lower case
+            elif not parser.feed(storable(line) if _surrogate(raw) else line):
                 problem = "not a transcript line (no record type)"
         if problem is not None:
             if before is None:
