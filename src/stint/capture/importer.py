@@ -9,6 +9,7 @@ in a JSON-able `state` stored with the file's offset.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -18,13 +19,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+import orjson
+
 from stint.capture.redact import storable
 from stint.model.timeparse import utcnow
-from stint.model.types import OPEN_STATUSES, EventIn, Session
+from stint.model.types import OPEN_STATUSES, EventIn
 from stint.pricing.table import PriceTable
 from stint.sessions.lifecycle import finish
 from stint.sessions.service import Sessions
+from stint.store import events as ev
 from stint.store import imports
+from stint.store import sessions as ss
 
 log = logging.getLogger("stint.import")
 FLUSH_LINES = 50_000  # lines per write: memory stays bounded on huge imports
@@ -34,6 +39,11 @@ FINGERPRINT_BYTES = 4096  # hashed at a file's start and just before its offset
 # figures stored for recent responses: a response first stored half-streamed must grow
 # by its difference, which a fresh state would drop as a duplicate of its first key.
 STORED_STATE = ("usage",)
+# A run of 19 digits may not fit 64 bits, which orjson would read as a float: found by
+# mapping every digit to "0" and anything else to " " (C speed; a regex is ten times
+# slower over tool output).
+_DIGITS_ONLY = bytes(48 if 48 <= code <= 57 else 32 for code in range(256))
+_LONG_RUN = b"0" * 19
 PROBLEMS_KEPT = 10  # bad lines named one by one; the rest are only counted
 
 
@@ -97,9 +107,9 @@ class ImportSummary:
     unknown_models: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)
-    # agent session id → its stint session as last seen by this run (saves re-reading it
-    # for every subagent file of one session)
-    known: dict[str, Session] = field(default_factory=dict)
+    # (agent, agent session id) → its stint session's `imports.KNOWN_COLUMNS` as last
+    # seen by this run (saves re-reading it for every flush)
+    known: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
     def count_tokens(self, event: EventIn) -> None:
         payload = event.payload
@@ -122,6 +132,24 @@ class ImportSummary:
         data["unknown_models"] = sorted(self.unknown_models)
         data["cost_usd"] = round(self.cost_usd, 6)
         return data
+
+
+def decode(raw: bytes) -> Any:
+    """One line's JSON: orjson for speed; what it refuses and the standard library takes
+    (lone surrogates, NaN, integers beyond 64 bits, a byte-order mark) still decodes as
+    it always did, and what both refuse raises ValueError — a bad line. orjson reads an
+    integer beyond 64 bits as a float, so a line with a run of 19+ digits (rare: ids,
+    hashes in text) goes to the standard library whole."""
+    if _LONG_RUN not in raw.translate(_DIGITS_ONLY):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(raw)
+
+
+def _surrogate(raw: bytes) -> bool:
+    return b"\\ud" in raw or b"\\uD" in raw
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -159,6 +187,19 @@ class ImportRun:
         self.batches: dict[tuple[str, str], SessionBatch] = {}
         self.offsets: dict[str, imports.Offset] = {}
         self.lines = 0
+        # Every file's stored offset, read in one query at the start of the run (None:
+        # not read yet, each file then reads its own).
+        self.stored: dict[str, imports.Offset] | None = None
+
+    def load_offsets(self) -> None:
+        with self.tracker.store.read() as conn:
+            self.stored = imports.all_offsets(conn, self.tracker.org)
+
+    def offset_of(self, key: str) -> imports.Offset:
+        if self.stored is not None:
+            return self.stored.get(key) or imports.Offset()
+        with self.tracker.store.read() as conn:
+            return imports.get_offset(conn, self.tracker.org, key)
 
     def take(self, key: str, offset: imports.Offset, parser: Parser, *, final: bool) -> None:
         for batch in parser.take(final):
@@ -176,13 +217,35 @@ class ImportRun:
             self.flush()
 
     def flush(self) -> None:
-        for batch in self.batches.values():
-            apply_batch(self.tracker, batch, self.summary)
-        with self.tracker.store.write() as conn:
-            for key, offset in self.offsets.items():
-                imports.set_offset(
-                    self.tracker.store, conn, self.tracker.org, key, offset, utcnow()
-                )
+        """Sessions first (found in one read, created or re-opened where needed), then
+        one write transaction for every session's events and fields and the offsets."""
+        tracker, summary = self.tracker, self.summary
+        batches = list(self.batches.values())
+        unknown: dict[str, list[str]] = {}
+        for batch in batches:
+            if (batch.agent, batch.agent_session_id) not in summary.known:
+                unknown.setdefault(batch.agent, []).append(batch.agent_session_id)
+        if unknown:
+            with tracker.store.read() as conn:
+                for agent, ids in unknown.items():
+                    rows = imports.agent_sessions(conn, tracker.org, agent, ids)
+                    summary.known.update({(agent, sid): row for sid, row in rows.items()})
+        writes = [(batch, *session_for(tracker, batch, summary)) for batch in batches]
+        now = utcnow()
+        if writes or self.offsets:
+            with tracker.store.write() as conn:
+                for batch, session_id, fields in writes:
+                    if fields:
+                        ss.update_session(
+                            conn, tracker.org, session_id, {**fields, "updated_at": now}
+                        )
+                    events = [(event, event.occurred_at or now) for event in batch.events]
+                    summary.events_stored += ev.append_many(
+                        tracker.store, conn, tracker.org, session_id, events
+                    )
+                imports.set_offsets(tracker.store, conn, tracker.org, self.offsets, now)
+        if self.stored is not None:
+            self.stored.update(self.offsets)
         self.batches, self.offsets, self.lines = {}, {}, 0
 
 
@@ -215,6 +278,19 @@ def replaced(path: Path, known: imports.Offset, size: int, inode: int) -> bool:
     return known.fingerprint is not None and fingerprint(path, known.offset) != known.fingerprint
 
 
+def unchanged(known: imports.Offset, size: int, inode: int, mtime: int) -> bool:
+    """Whether stat alone says the file is as it was read: everything up to its size was
+    read and its inode and modification time are the ones seen then. Rows without a
+    modification time fall back to `replaced`'s fingerprint."""
+    return (
+        known.offset > 0
+        and size == known.offset
+        and known.mtime_ns is not None
+        and known.mtime_ns == mtime
+        and known.inode == inode
+    )
+
+
 def count_lines(path: Path, end: int) -> int:
     """Lines in the first `end` bytes (only when a bad line needs its number and the
     stored offset predates line counts)."""
@@ -241,15 +317,19 @@ def import_file(
         return
     key = str(path.resolve())
     stat = path.stat()
-    size, inode = stat.st_size, stat.st_ino
-    with tracker.store.read() as conn:
-        known = imports.get_offset(conn, tracker.org, key)
+    size, inode, mtime = stat.st_size, stat.st_ino, stat.st_mtime_ns
+    known = run.offset_of(key)
+    if unchanged(known, size, inode, mtime):  # not even opened
+        summary.files_skipped += 1
+        return
     if replaced(path, known, size, inode):
         kept = {k: v for k, v in known.state.items() if k in STORED_STATE}
         known = imports.Offset(state=kept)
         summary.files_replaced += 1
     elif size == known.offset:
         summary.files_skipped += 1
+        if known.mtime_ns != mtime:  # touched, same bytes: next time the stat says so
+            run.offsets[key] = dataclasses.replace(known, mtime_ns=mtime)
         return
     summary.files_read += 1
     parser = parser_factory(path, known.state)
@@ -260,7 +340,9 @@ def import_file(
     def saved(file_size: int) -> imports.Offset:
         lines = None if before is None else before + read
         mark = fingerprint(path, offset)
-        return imports.Offset(file_size, offset, parser.state, mark, inode, lines)
+        # the mtime stat saw before reading: a line appended since changes it, so a
+        # later import looks again rather than trusting a stale stat
+        return imports.Offset(file_size, offset, parser.state, mark, inode, lines, mtime)
 
     for end, raw in new_lines(path, known.offset):
         summary.bytes_read += end - offset
@@ -270,13 +352,15 @@ def import_file(
         read += 1
         problem = None
         try:
-            line = json.loads(raw)
+            line = decode(raw)
         except ValueError:
             problem = "not valid JSON"
         else:
             if not isinstance(line, dict):
                 problem = f"a JSON {_JSON_TYPES.get(type(line), 'value')}, not an object"
-            elif not parser.feed(storable(line) if b"\\ud" in raw.lower() else line):
+            # a surrogate escape (`\ud800`…; JSON's `\u` is always lower case, so only
+            # the hex digit's case varies): without copying the line to lower case
+            elif not parser.feed(storable(line) if _surrogate(raw) else line):
                 problem = "not a transcript line (no record type)"
         if problem is not None:
             if before is None:
@@ -287,16 +371,19 @@ def import_file(
     run.take(key, saved(max(size, offset)), parser, final=True)
 
 
-def apply_batch(tracker: Sessions, batch: SessionBatch, summary: ImportSummary) -> None:
-    """Create the stint session of an agent session, or add to it. A closed session is
-    re-opened only when a prompt comes after its end (the agent resumed it — the hooks'
-    rule too); other lines (the tail of a transcript the hooks already ended, a late
-    subagent file) just add their events."""
+def session_for(
+    tracker: Sessions, batch: SessionBatch, summary: ImportSummary
+) -> tuple[int, dict[str, Any]]:
+    """The stint session of an agent session — created, or re-opened, or as it is — and
+    the fields the batch changes on it. A closed session is re-opened only when a prompt
+    comes after its end (the agent resumed it — the hooks' rule too); other lines (the
+    tail of a transcript the hooks already ended, a late subagent file) just add their
+    events. `summary.known` holds what this run knows of the session already."""
     agent = batch.agent
-    found = summary.known.get(batch.agent_session_id)
-    if found is None:
-        found = tracker.find_agent_session(agent, batch.agent_session_id)
-    ended = found.ended_at if found is not None and found.status not in OPEN_STATUSES else None
+    found = summary.known.get((agent, batch.agent_session_id))
+    ended = (
+        found["ended_at"] if found is not None and found["status"] not in OPEN_STATUSES else None
+    )
     resumed = ended is not None and any(
         e.type == "message" and e.occurred_at is not None and e.occurred_at > ended
         for e in batch.events
@@ -312,25 +399,25 @@ def apply_batch(tracker: Sessions, batch: SessionBatch, summary: ImportSummary) 
         )
         if found is None:
             summary.sessions_created += 1
+        row: dict[str, Any] = {name: session.row.get(name) for name in imports.KNOWN_COLUMNS}
     else:
-        session = found
-    if found is not None and session.id not in summary.touched:
+        row = found
+    session_id = int(row["id"])
+    if found is not None and session_id not in summary.touched:
         summary.sessions_updated += 1
-    summary.touched.add(session.id)
+    summary.touched.add(session_id)
     fields: dict[str, Any] = {}
-    if batch.branch and batch.branch != session.branch:
+    if batch.branch and batch.branch != row["branch"]:
         fields["branch"] = batch.branch
-    if batch.model and batch.model != session.ai_model:
+    if batch.model and batch.model != row["ai_model"]:
         fields["ai_model"] = batch.model
-    if batch.version and not session.agent_version:
+    if batch.version and not row["agent_version"]:
         fields["agent_version"] = batch.version
-    if fields:
-        session = tracker.update(session.id, **fields)
-    summary.known[batch.agent_session_id] = session
+    summary.known[(agent, batch.agent_session_id)] = {**row, **fields}
     for event in batch.events:
         if event.type == "tokens":
             summary.count_tokens(event)
-    summary.events_stored += tracker.record_bulk(session.id, batch.events)
+    return session_id, fields
 
 
 def end_stale_sessions(tracker: Sessions, session_ids: set[int]) -> None:
@@ -339,11 +426,12 @@ def end_stale_sessions(tracker: Sessions, session_ids: set[int]) -> None:
     session ended, and no git state of today belongs to an old session). A recent one is
     left running: its agent may still be at work."""
     idle_before = utcnow() - timedelta(seconds=tracker.settings.timeout_seconds)
-    for session_id in sorted(session_ids):
-        session = tracker.get(session_id)
-        last = session.row.get("last_activity_at")
-        if session.status in OPEN_STATUSES and last is not None and last < idle_before:
-            finish(tracker, session_id, status="timeout", reason="inactivity", at=None)
+    if not session_ids:
+        return
+    with tracker.store.read() as conn:
+        stale = imports.stale_open_sessions(conn, tracker.org, session_ids, idle_before)
+    for session_id in stale:
+        finish(tracker, session_id, status="timeout", reason="inactivity", at=None)
 
 
 def import_all(
@@ -358,6 +446,8 @@ def import_all(
     summary.files_skipped += len(files) - len(sizes)
     total, done = sum(sizes.values()), 0
     run = ImportRun(tracker, summary)
+    if len(sizes) > 1:  # one file (a hook naming its transcript) reads just its own
+        run.load_offsets()
     if progress is not None:
         progress(0, total)
     for path, size in sizes.items():
