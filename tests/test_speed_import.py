@@ -141,7 +141,11 @@ def test_new_lines_of_many_sessions_are_written_in_one_transaction(
     session_reads = [
         s for s in seen if s.lstrip().upper().startswith("SELECT") and "FROM sessions" in s
     ]
-    assert len(session_reads) == 2, session_reads  # the sessions of the batch; the stale check
+    # Each written session's pulse state is read under its row lock (active time is kept
+    # on the row); besides those, one read of the batch's sessions and the stale check.
+    pulse_reads = [s for s in session_reads if "pulse_last_at" in s]
+    assert len(pulse_reads) == 3, pulse_reads
+    assert len(session_reads) - len(pulse_reads) == 2, session_reads
     for n in range(3):
         after = tracker.find_agent_session("claude_code", SID.format(n))
         assert after is not None and before[n] is not None
