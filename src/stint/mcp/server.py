@@ -18,6 +18,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from pydantic import Field
 
 from stint import __version__
+from stint.mcp import common
 from stint.mcp.common import summary, tool_errors
 from stint.mcp.connection import (
     AGENT_SESSION_HEADER,
@@ -148,8 +149,16 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
             Literal["achieved", "partial", "not_achieved"] | None,
             Field(description="Whether the goal was achieved."),
         ] = None,
+        summary: Annotated[str | None, Field(description="What the session did.")] = None,
+        learnings: Annotated[str | None, Field(description="What was learnt.")] = None,
+        rating: Annotated[
+            int | None, Field(ge=1, le=5, description="Success rating, 1 to 5.")
+        ] = None,
+        completion: Annotated[
+            int | None, Field(ge=0, le=100, description="Share of the goal completed, in %.")
+        ] = None,
     ) -> dict[str, Any]:
-        """End this connection's session."""
+        """End this connection's session, with the outcome and its account if known."""
         with tool_errors():
             tracker.sweep()
             state = state_of(ctx)
@@ -157,10 +166,18 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
             if found is None or state.ended_here:
                 raise StintError("this connection has no session to end")
             session = tracker.end(
-                found.id, notes=notes, outcome=outcome, reason="agent", source="mcp"
+                found.id,
+                notes=notes,
+                outcome=outcome,
+                reason="agent",
+                source="mcp",
+                rating=rating,
+                summary=summary,
+                learnings=learnings,
+                completion=completion,
             )
             state.ended_here = True
-            return {"session": summary(session)}
+            return {"session": common.summary(session)}  # `summary` is a parameter here
 
     @server.tool()
     async def session_status(ctx: Context) -> dict[str, Any]:

@@ -154,8 +154,19 @@ def get_session(tracker: TrackerDep, ref: Ref) -> dict[str, Any]:
 @router.post("/sessions/{ref}/end", response_model=SessionOut, tags=["sessions"])
 def end_session(tracker: TrackerDep, ref: Ref, body: SessionEnd | None = None) -> dict[str, Any]:
     """End a session (409 when it has already ended)."""
-    body = body or SessionEnd()
-    return session_out(tracker.end(ref, at=body.at, notes=body.notes, outcome=body.outcome))
+    body = body or SessionEnd.model_validate({})
+    ended = tracker.end(
+        ref,
+        at=body.at,
+        notes=body.notes,
+        outcome=body.outcome,
+        source="api",
+        rating=body.rating,
+        summary=body.summary,
+        learnings=body.learnings,
+        completion=body.completion,
+    )
+    return session_out(ended)
 
 
 @router.post("/sessions/{ref}/pause", response_model=SessionOut, tags=["sessions"])

@@ -180,6 +180,14 @@ class SessionEnd(Doc):
     """`achieved`, `partial` or `not_achieved`"""
     at: When | None = None
     """End time (default now)"""
+    rating: int | None = Field(None, ge=1, le=5)
+    """The person's success rating, 1 (poor) to 5 (excellent)"""
+    summary: Text | None = None
+    """What the session did, in a few lines"""
+    learnings: Text | None = None
+    """What was learnt"""
+    completion: int | None = Field(None, ge=0, le=100)
+    """How much of the goal was completed, in percent"""
 
 
 class SessionPatch(Doc):
