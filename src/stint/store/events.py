@@ -4,12 +4,12 @@ with single atomic statements so concurrent writers lose no update."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from stint.model.projection import (
@@ -21,8 +21,16 @@ from stint.model.projection import (
     pulse_of,
 )
 from stint.model.timeparse import utcnow
-from stint.model.types import Activity, EventIn, FileTouch, NotFound
+from stint.model.types import EventIn, NotFound
 from stint.store import Store, schema
+from stint.store.event_reads import activities_of as activities_of
+from stint.store.event_reads import file_edit_count as file_edit_count
+from stint.store.event_reads import files_of as files_of
+from stint.store.event_reads import moments as moments
+from stint.store.event_reads import stream_events as stream_events
+from stint.store.event_reads import time_of as time_of
+from stint.store.git_files import clear_git_files as clear_git_files
+from stint.store.git_files import set_git_file as set_git_file
 
 S = schema.sessions
 A = schema.activities
@@ -403,131 +411,3 @@ def _token_upsert(sqlite: bool) -> Any:
     set_: dict[str, Any] = {name: T.c[name] + excluded[name] for name in TOKEN_FIELDS}
     set_["cost_usd"] = T.c.cost_usd + excluded.cost_usd
     return statement.on_conflict_do_update(index_elements=["session_id", "model"], set_=set_)
-
-
-def time_of(conn: Connection, org_id: str, key: str) -> datetime | None:
-    found = conn.execute(
-        select(A.c.occurred_at).where(A.c.org_id == org_id, A.c.idem_key == key)
-    ).scalar()
-    return found if isinstance(found, datetime) else None
-
-
-def moments(conn: Connection, session_id: int) -> list[tuple[datetime, str]]:
-    rows = conn.execute(
-        select(A.c.occurred_at, A.c.type)
-        .where(A.c.session_id == session_id)
-        # Ties in arrival order: a pause and a resume at one instant mean what they did.
-        .order_by(A.c.occurred_at, A.c.id)
-    )
-    return [(row[0], row[1]) for row in rows]
-
-
-def activities_of(
-    conn: Connection, session_id: int, limit: int | None = None, newest_first: bool = False
-) -> list[Activity]:
-    order = (A.c.occurred_at.desc(), A.c.id.desc()) if newest_first else (A.c.occurred_at, A.c.id)
-    query = select(A).where(A.c.session_id == session_id).order_by(*order)
-    if limit is not None:
-        query = query.limit(limit)
-    return [
-        Activity(
-            id=row.id,
-            session_id=row.session_id,
-            type=row.type,
-            description=row.description,
-            occurred_at=row.occurred_at,
-            source=row.source,
-            ai_involved=bool(row.ai_involved),
-            file_path=row.file_path,
-            task_id=row.task_id,
-            payload=row.payload or {},
-        )
-        for row in conn.execute(query)
-    ]
-
-
-def files_of(conn: Connection, session_id: int, limit: int | None = None) -> list[FileTouch]:
-    query = (
-        select(F)
-        .where(F.c.session_id == session_id)
-        .order_by(
-            (F.c.times_modified + F.c.times_mentioned).desc(),
-            func.coalesce(F.c.git_lines_added, F.c.lines_added).desc(),
-            F.c.path,
-        )
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    return [
-        FileTouch(
-            path=row.path,
-            times_modified=row.times_modified,
-            lines_added=row.lines_added,
-            lines_removed=row.lines_removed,
-            times_mentioned=row.times_mentioned,
-            git_lines_added=row.git_lines_added,
-            git_lines_removed=row.git_lines_removed,
-            git_change=row.git_change,
-            renamed_from=row.renamed_from,
-            is_binary=bool(row.is_binary),
-            first_touched_at=row.first_touched_at,
-            last_touched_at=row.last_touched_at,
-        )
-        for row in conn.execute(query)
-    ]
-
-
-def file_edit_count(conn: Connection, org_id: str, session_id: int) -> int:
-    return int(
-        conn.execute(
-            select(func.coalesce(func.sum(F.c.times_modified), 0)).where(
-                F.c.org_id == org_id, F.c.session_id == session_id
-            )
-        ).scalar_one()
-    )
-
-
-def stream_events(conn: Connection, org_id: str) -> Iterator[Any]:
-    """Every event of the org in session order, streamed (the doctor's fold)."""
-    query = (
-        select(A.c.session_id, A.c.type, A.c.file_path, A.c.payload, A.c.occurred_at)
-        .where(A.c.org_id == org_id)
-        .order_by(A.c.session_id, A.c.id)
-        .execution_options(yield_per=5000)
-    )
-    yield from conn.execute(query)
-
-
-def set_git_file(
-    store: Store,
-    conn: Connection,
-    org_id: str,
-    session_id: int,
-    path: str,
-    values: dict[str, Any],
-    at: datetime,
-) -> None:
-    """Record git's figures for one file (insert the row if edits never touched it)."""
-    statement = store.dialect_insert(F).values(
-        session_id=session_id,
-        path=path,
-        org_id=org_id,
-        times_modified=0,
-        lines_added=0,
-        lines_removed=0,
-        times_mentioned=0,
-        first_touched_at=at,
-        last_touched_at=at,
-        **values,
-    )
-    conn.execute(
-        statement.on_conflict_do_update(index_elements=["session_id", "path"], set_=values)
-    )
-
-
-def clear_git_files(conn: Connection, session_id: int) -> None:
-    conn.execute(
-        update(F)
-        .where(and_(F.c.session_id == session_id))
-        .values(git_lines_added=None, git_lines_removed=None, git_change=None, renamed_from=None)
-    )

@@ -1,0 +1,111 @@
+"""Reading the event log back: event times, a session's activities and files, and the
+org's events streamed for the doctor. (`stint.store.events` writes it and re-exports
+these.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from stint.model.types import Activity, FileTouch
+from stint.store import schema
+
+A = schema.activities
+F = schema.session_files
+
+
+def time_of(conn: Connection, org_id: str, key: str) -> datetime | None:
+    found = conn.execute(
+        select(A.c.occurred_at).where(A.c.org_id == org_id, A.c.idem_key == key)
+    ).scalar()
+    return found if isinstance(found, datetime) else None
+
+
+def moments(conn: Connection, session_id: int) -> list[tuple[datetime, str]]:
+    rows = conn.execute(
+        select(A.c.occurred_at, A.c.type)
+        .where(A.c.session_id == session_id)
+        # Ties in arrival order: a pause and a resume at one instant mean what they did.
+        .order_by(A.c.occurred_at, A.c.id)
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def activities_of(
+    conn: Connection, session_id: int, limit: int | None = None, newest_first: bool = False
+) -> list[Activity]:
+    order = (A.c.occurred_at.desc(), A.c.id.desc()) if newest_first else (A.c.occurred_at, A.c.id)
+    query = select(A).where(A.c.session_id == session_id).order_by(*order)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        Activity(
+            id=row.id,
+            session_id=row.session_id,
+            type=row.type,
+            description=row.description,
+            occurred_at=row.occurred_at,
+            source=row.source,
+            ai_involved=bool(row.ai_involved),
+            file_path=row.file_path,
+            task_id=row.task_id,
+            payload=row.payload or {},
+        )
+        for row in conn.execute(query)
+    ]
+
+
+def files_of(conn: Connection, session_id: int, limit: int | None = None) -> list[FileTouch]:
+    query = (
+        select(F)
+        .where(F.c.session_id == session_id)
+        .order_by(
+            (F.c.times_modified + F.c.times_mentioned).desc(),
+            func.coalesce(F.c.git_lines_added, F.c.lines_added).desc(),
+            F.c.path,
+        )
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        FileTouch(
+            path=row.path,
+            times_modified=row.times_modified,
+            lines_added=row.lines_added,
+            lines_removed=row.lines_removed,
+            times_mentioned=row.times_mentioned,
+            git_lines_added=row.git_lines_added,
+            git_lines_removed=row.git_lines_removed,
+            git_change=row.git_change,
+            renamed_from=row.renamed_from,
+            is_binary=bool(row.is_binary),
+            first_touched_at=row.first_touched_at,
+            last_touched_at=row.last_touched_at,
+        )
+        for row in conn.execute(query)
+    ]
+
+
+def file_edit_count(conn: Connection, org_id: str, session_id: int) -> int:
+    return int(
+        conn.execute(
+            select(func.coalesce(func.sum(F.c.times_modified), 0)).where(
+                F.c.org_id == org_id, F.c.session_id == session_id
+            )
+        ).scalar_one()
+    )
+
+
+def stream_events(conn: Connection, org_id: str) -> Iterator[Any]:
+    """Every event of the org in session order, streamed (the doctor's fold)."""
+    query = (
+        select(A.c.session_id, A.c.type, A.c.file_path, A.c.payload, A.c.occurred_at)
+        .where(A.c.org_id == org_id)
+        .order_by(A.c.session_id, A.c.id)
+        .execution_options(yield_per=5000)
+    )
+    yield from conn.execute(query)
