@@ -112,6 +112,9 @@ class GeminiParser:
         self.live: list[str] = state.setdefault("live", [])  # message ids, in order
         self.counts: dict[str, int] = state.setdefault("counts", {})  # tool base → calls
         self.called: dict[str, str] = state.setdefault("called", {})  # call id → use id
+        # messages whose tokens are out: a message is written again and again (and whole
+        # lists by `$set`); the key stores it once, this keeps the import's totals right
+        self.counted: dict[str, int] = state.setdefault("counted", {})
         self.batch: SessionBatch | None = None
 
     def _batch(self, at: datetime | None) -> SessionBatch | None:
@@ -126,7 +129,8 @@ class GeminiParser:
         self.batch.saw(at)
         self.state["last_at"] = self.batch.last_at.isoformat()
         self.batch.cwd = self.state.get("cwd")
-        self.batch.model = self.state.get("model")
+        # a subagent's model is not the session's
+        self.batch.model = None if self.state.get("subagent") else self.state.get("model")
         return self.batch
 
     def feed(self, line: dict[str, Any]) -> bool:
@@ -190,8 +194,10 @@ class GeminiParser:
                 batch.events.extend(prompt_events(sid, text, at, "import", self.policy)[1])
         elif kind == "gemini":
             if isinstance(message.get("model"), str) and message["model"]:
-                self.state["model"] = batch.model = message["model"]
-            if isinstance(message.get("tokens"), dict):
+                self.state["model"] = message["model"]
+                batch.model = None if self.state.get("subagent") else message["model"]
+            if isinstance(message.get("tokens"), dict) and ident not in self.counted:
+                self.counted[ident] = 1
                 batch.events.extend(self._tokens(sid, ident, message["tokens"], at))
             for call in message.get("toolCalls") or []:
                 if isinstance(call, dict):
