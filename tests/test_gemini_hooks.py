@@ -125,10 +125,12 @@ def test_hooks_and_the_recording_merge_without_double_counting(
     tracker.close()
 
 
-def test_a_replayed_spool_is_stored_once(repo: Path, stint_home: Path, transcript: Path) -> None:
+def test_a_replayed_spool_is_stored_once(
+    repo: Path, stint_home: Path, transcript: Path, database_url: str
+) -> None:
     _send(_session_records(repo, transcript)[:-2], repo)  # no AfterAgent: hooks only
     rows = spooled(stint_home)
-    tracker = Tracker.open()
+    tracker = Tracker.open(database_url)  # SQLite and PostgreSQL
     tracker.drain()
     before = _counters(tracker)
     assert (before["tool_call_count"], before["message_count"]) == (4, 3)
