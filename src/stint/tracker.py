@@ -135,19 +135,19 @@ class Tracker(Sessions):
     def import_transcripts(
         self, agent: str, paths: Sequence[Path] | None = None, progress: Any = None
     ) -> dict[str, Any]:
-        """Import an agent's transcripts (`claude-code` or `codex`) from `paths` (files or
-        directories; default: the agent's own data directories), incrementally. Returns
-        the summary (files, bytes, sessions, events, tokens, cost, warnings)."""
-        from stint.capture import claude_code, codex  # deferred: only to import transcripts
+        """Import an agent's transcripts (`claude-code`, `codex` or `gemini-cli`) from
+        `paths` (files or directories; default: the agent's own data directories),
+        incrementally. Returns the summary (files, bytes, sessions, events, tokens, cost,
+        warnings)."""
+        from stint.capture import agents  # deferred: only to import transcripts
 
-        importers = {
-            "claude-code": claude_code.import_paths,
-            "claude_code": claude_code.import_paths,
-            "codex": codex.import_paths,
-        }
-        if agent not in importers:
-            raise StintError(f"cannot import {agent!r}: use claude-code or codex")
-        return importers[agent](self, paths, progress).to_dict()
+        found = agents.find(agent)
+        if found is None:
+            names = ", ".join(a.command for a in agents.AGENTS)
+            raise StintError(f"cannot import {agent!r}: use one of {names}")
+        summary = found.importer_module().import_paths(self, paths, progress)
+        result: dict[str, Any] = summary.to_dict()
+        return result
 
     # ---------------------------------------------------------------- analytics
     # (stats, grouping, compare, cohorts, export — thin calls into stint.analytics)

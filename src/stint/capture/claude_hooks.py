@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -59,9 +60,18 @@ class Mapped:
     # PreToolUse: remember when it started; PostToolUse without duration_ms: look it up.
     started_tool: str | None = None
     needs_duration: str | None = None
+    agent: str = AGENT
+    # Set by agents whose events that re-open a session have other names (Gemini CLI).
+    reopening: bool | None = None
+    # A tool call without an id (Gemini CLI): what identifies it bar its occurrence, and
+    # its events built once the applier knows which occurrence it is.
+    tool_base: str | None = None
+    build_tool: Callable[[str], list[EventIn]] | None = None
 
     @property
     def reopens(self) -> bool:
+        if self.reopening is not None:
+            return self.reopening
         return self.hook_event in REOPENING_EVENTS
 
 

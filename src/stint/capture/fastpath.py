@@ -1,7 +1,8 @@
 """`stint hook <agent>` and `stint statusline`: what the agent runs, so the agent never
 waits for stint. Standard library only (a test checks SQLAlchemy, Click and Rich stay
 unimported); never raises, never writes to stdout for hooks (Claude Code reads hook
-stdout as context or decisions), always exits 0.
+stdout as context or decisions; Gemini CLI reads an empty stdout with exit 0 as "go on"),
+always exits 0.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ if TYPE_CHECKING:
 
 MAX_PAYLOAD = 8 * 1024 * 1024
 _BLANK = b" \t\r\n"
-# Command-line agent names → stint's stored agent names (sessions, keys, the spool).
-AGENTS = {"claude-code": "claude_code"}
-# A turn or the session ended: drain in the background so the store is current.
-DRAIN_EVENTS = ("Stop", "SessionEnd")
+# Command-line agent names → stint's stored agent names (sessions, keys, the spool); the
+# hook agents of `stint.capture.agents.AGENTS` (which this path may not import).
+AGENTS = {"claude-code": "claude_code", "gemini-cli": "gemini_cli"}
+# A turn or the session ended (Claude Code's Stop, Gemini CLI's AfterAgent): drain in the
+# background so the store is current.
+DRAIN_EVENTS = ("Stop", "AfterAgent", "SessionEnd")
 DRAIN_MARKER = "drain.requested"
 # A marker older than this belongs to a drain that died; request a new one.
 STALE_MARKER_SECONDS = 120.0

@@ -434,11 +434,19 @@ def end_stale_sessions(tracker: Sessions, session_ids: set[int]) -> None:
         finish(tracker, session_id, status="timeout", reason="inactivity", at=None)
 
 
+FileReader = Callable[[Sessions, Path, ParserFactory, ImportRun], None]
+
+
 def import_all(
-    tracker: Sessions, files: list[Path], parser: ParserClass, progress: Any = None
+    tracker: Sessions,
+    files: list[Path],
+    parser: ParserClass,
+    progress: Any = None,
+    reader: FileReader | None = None,
 ) -> ImportSummary:
-    """Import `files` in order; `progress(bytes done, bytes total)` after each. Sessions
-    are ended (when stale) only at the end, once all their files are in."""
+    """Import `files` in order; `progress(bytes done, bytes total)` after each. `reader`
+    reads one file into the run (default `import_file`: JSON lines). Sessions are ended
+    (when stale) only at the end, once all their files are in."""
     prices = PriceTable.load(tracker.settings.home)
     policy = tracker.settings.capture_policy
     summary = ImportSummary()
@@ -451,7 +459,9 @@ def import_all(
     if progress is not None:
         progress(0, total)
     for path, size in sizes.items():
-        import_file(tracker, path, lambda p, state: parser(p, state, policy, prices), run)
+        (reader or import_file)(
+            tracker, path, lambda p, state: parser(p, state, policy, prices), run
+        )
         done += size
         if progress is not None:
             progress(done, total)

@@ -18,17 +18,16 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from stint.capture import spool
+from stint.capture import agents, spool
 from stint.capture.claude_hooks import (
-    AGENT,
     BadRecord,
     Mapped,
-    map_record,
     parse,
     task_title,
     tool_start_key,
 )
 from stint.capture.fastpath import DRAIN_MARKER, log
+from stint.capture.gemini_hooks import tool_key as occurrence_key
 from stint.capture.statusline import CACHE_FILE
 from stint.goals.service import Goals
 from stint.model.types import Conflict, EventIn
@@ -55,10 +54,11 @@ class Applier:
         self.goals = goals
         self.core = goals.sessions
         self.policy = self.core.settings.capture_policy
-        self._sessions: dict[str, _Known] = {}
+        # (agent, agent session id) → its stint session
+        self._sessions: dict[tuple[str, str], _Known] = {}
         self._pending: list[tuple[int, EventIn]] = []
         self._tool_starts: dict[str, datetime] = {}
-        self._transcripts: dict[str, None] = {}
+        self._transcripts: dict[tuple[str, str], None] = {}
 
     def apply(self, rows: Sequence[tuple[Any, float, str, str]]) -> list[tuple[Any, str]]:
         """Apply the records; returns those that could not be mapped, with the reason."""
@@ -77,15 +77,19 @@ class Applier:
 
     def _apply_one(self, row: tuple[Any, float, str, str]) -> None:
         _, received_at, agent, payload = row
-        if agent != AGENT:
+        found = agents.BY_NAME.get(agent)
+        if found is None or found.map_record is None:
             raise BadRecord(f"unknown agent {agent!r}")
-        mapped = map_record(parse(payload), float(received_at), self.policy)
+        mapped = found.map_record(parse(payload), float(received_at), self.policy)
         session_id = self._session_for(mapped)
         sid = mapped.agent_session_id
         if mapped.started_tool:
             self._tool_starts[mapped.started_tool] = mapped.at
         if mapped.needs_duration:
             self._set_duration(mapped, mapped.needs_duration)
+        if mapped.tool_base is not None and mapped.build_tool is not None:
+            use_id = self._occurrence(mapped, mapped.tool_base)
+            mapped.events.extend(mapped.build_tool(use_id))
         self._pending.extend((session_id, event) for event in mapped.events)
         if mapped.prompt is not None:
             self._flush()
@@ -95,18 +99,18 @@ class Applier:
             self._tasks(session_id, mapped)
         if mapped.end_reason:
             self._flush()
-            self._end(self._sessions[sid], mapped)
+            self._end(self._sessions[(mapped.agent, sid)], mapped)
         if mapped.transcript_path:
-            self._transcripts[mapped.transcript_path] = None
+            self._transcripts[(mapped.agent, mapped.transcript_path)] = None
 
     def _session_for(self, mapped: Mapped) -> int:
         """The stint session of the record's agent session: found, created, or re-opened
         when the agent resumed it after it ended (a replayed old record does not
         re-open: it is older than the end)."""
-        sid = mapped.agent_session_id
-        known = self._sessions.get(sid)
+        sid, agent = mapped.agent_session_id, mapped.agent
+        known = self._sessions.get((agent, sid))
         if known is None:
-            found = self.core.find_agent_session(AGENT, sid)
+            found = self.core.find_agent_session(agent, sid)
             if found is not None:
                 known = _Known(found.id, found.is_open, found.ended_at, found.ai_model)
         resumed = (
@@ -118,7 +122,7 @@ class Applier:
         if known is None or resumed:
             self._flush()
             session = self.core.attach(
-                agent=AGENT,
+                agent=agent,
                 agent_session_id=sid,
                 cwd=mapped.cwd,
                 model=mapped.model,
@@ -130,8 +134,20 @@ class Applier:
             self._flush()
             self.core.update(known.id, ai_model=mapped.model)
             known.model = mapped.model
-        self._sessions[sid] = known
+        self._sessions[(agent, sid)] = known
         return known.id
+
+    def _occurrence(self, mapped: Mapped, base: str) -> str:
+        """`base:n` for a tool call that has no id (Gemini CLI): the first n not yet
+        stored, or the one stored at this record's own time (a replayed record). The
+        importer numbers the recording's calls alike, so both land on one key."""
+        self._flush()
+        sid, n = mapped.agent_session_id, 0
+        while True:
+            stored = self.core.event_time(occurrence_key(sid, f"{base}:{n}"))
+            if stored is None or stored == mapped.at:
+                return f"{base}:{n}"
+            n += 1
 
     def _set_duration(self, mapped: Mapped, use_id: str) -> None:
         """PostToolUse without `duration_ms` (older Claude Code): Post time − Pre time."""
@@ -198,11 +214,9 @@ class Applier:
             return
         # Deferred: the transcript importer only when a hook named a transcript, not on
         # every read command's drain of an empty spool.
-        from stint.capture.claude_code import import_file
-
-        for path in self._transcripts:
+        for agent, path in self._transcripts:
             try:
-                import_file(self.core, Path(path))
+                agents.import_file(agent, self.core, Path(path))
             except Exception as exc:  # a transcript is best effort; the hooks are stored
                 log(f"drain: transcript import of {path} failed: {exc.__class__.__name__}: {exc}")
 
@@ -217,7 +231,7 @@ class Applier:
         except (OSError, ValueError, AttributeError, TypeError):
             entries = {}
         now = time.time()
-        for sid, known in self._sessions.items():
+        for (_, sid), known in self._sessions.items():
             session = self.core.get(known.id)
             entries[sid] = {
                 "number": session.number,

@@ -1,4 +1,6 @@
-"""Register stint's hook (and optionally its status line) in a Claude Code settings file.
+"""Register stint's hook (and optionally its status line) in a Claude Code settings file,
+or its hook in a Gemini CLI one (`~/.gemini/settings.json`, `.gemini/settings.json`: the
+same `hooks` → event → matcher groups shape, a timeout in milliseconds, no `async`).
 
 The file is someone's configuration: only the `hooks` and `statusLine` members are
 re-written (in the file's own indentation); every other member keeps its bytes
@@ -44,7 +46,30 @@ EVENTS = (
 # (a few tens of milliseconds, well inside the 1.5 s SessionEnd budget) so the end lands.
 SYNC_EVENTS = ("SessionEnd",)
 TIMEOUT_SECONDS = 10
-_MARKERS = ("stint.capture.fastpath", "stint hook claude-code", "stint statusline")
+_MARKERS = (
+    "stint.capture.fastpath",
+    "stint hook claude-code",
+    "stint hook gemini-cli",
+    "stint statusline",
+)
+# Every Gemini CLI event the drain maps (stint.capture.gemini_hooks). Gemini CLI waits for
+# each hook (there is no async), so the per-request BeforeModel / AfterModel (per streamed
+# chunk) / BeforeToolSelection are left out: the recording has their tokens.
+GEMINI_EVENTS = (
+    "SessionStart",
+    "BeforeAgent",
+    "BeforeTool",
+    "AfterTool",
+    "AfterAgent",
+    "Notification",
+    "PreCompress",
+    "SessionEnd",
+)
+GEMINI_SCOPES = ("user", "project")
+
+
+def events_of(agent: str) -> tuple[str, ...]:
+    return GEMINI_EVENTS if agent == "gemini-cli" else EVENTS
 
 
 class InstallError(Exception):
@@ -87,8 +112,8 @@ def launcher(*args: str) -> str:
     return f"{shlex.quote(sys.executable)} -c {shlex.quote(call)}"
 
 
-def hook_command() -> str:
-    return launcher("hook", "claude-code")
+def hook_command(agent: str = "claude-code") -> str:
+    return launcher("hook", agent)
 
 
 def statusline_command() -> str:
@@ -112,7 +137,13 @@ def project_root(start: Path) -> Path:
     return Path(top) if found.returncode == 0 and top else start
 
 
-def settings_path(scope: str, project_dir: Path | None = None) -> Path:
+def settings_path(scope: str, project_dir: Path | None = None, agent: str = "claude-code") -> Path:
+    if agent == "gemini-cli":
+        if scope not in GEMINI_SCOPES:
+            raise InstallError("Gemini CLI has user and project settings only (no local scope)")
+        if scope == "user":
+            return Path.home() / ".gemini" / "settings.json"
+        return project_root(project_dir or Path.cwd()) / ".gemini" / "settings.json"
     if scope == "user":
         base = os.environ.get("CLAUDE_CONFIG_DIR")
         return (Path(base).expanduser() if base else Path.home() / ".claude") / "settings.json"
@@ -131,7 +162,9 @@ def _handlers(groups: list[Any]) -> list[Any]:
     return [h for g in groups if isinstance(g, dict) for h in g.get("hooks") or []]
 
 
-def _handler(event: str, command: str) -> dict[str, Any]:
+def _handler(event: str, command: str, agent: str = "claude-code") -> dict[str, Any]:
+    if agent == "gemini-cli":  # milliseconds; a name shows in Gemini CLI's hook list
+        return {"type": "command", "command": command, "name": "stint", "timeout": 10_000}
     handler: dict[str, Any] = {"type": "command", "command": command}
     if event not in SYNC_EVENTS:
         handler["async"] = True
@@ -163,16 +196,22 @@ def _write(path: Path, original: str | None, text: str, change: Change) -> None:
 
 
 def install(
-    path: Path, *, command: str, statusline: str | None = None, force: bool = False
+    path: Path,
+    *,
+    command: str,
+    statusline: str | None = None,
+    force: bool = False,
+    agent: str = "claude-code",
 ) -> Change:
-    """Add stint's handler to every event (or update its command); with `statusline`, set
-    Claude Code's status line too, replacing another one only with `force`."""
+    """Add stint's handler to every event of `agent` (or update its command); with
+    `statusline`, set Claude Code's status line too, replacing another one only with
+    `force`."""
     original, data = _read(path)
     change = Change(path)
     hooks = data.setdefault("hooks", {})
     if not isinstance(hooks, dict):
         raise InstallError(f'{path}: "hooks" is not an object')
-    for event in EVENTS:
+    for event in events_of(agent):
         groups = hooks.setdefault(event, [])
         if not isinstance(groups, list):
             raise InstallError(f"{path}: hooks.{event} is not a list")
@@ -180,7 +219,7 @@ def install(
             h for g in groups if isinstance(g, dict) for h in g.get("hooks") or [] if is_ours(h)
         ]
         if not mine:
-            groups.append({"hooks": [_handler(event, command)]})
+            groups.append({"hooks": [_handler(event, command, agent)]})
             change.added.append(event)
         elif any(h.get("command") != command for h in mine):
             for handler in mine:
@@ -241,7 +280,7 @@ def uninstall(path: Path) -> Change:
     return change
 
 
-def installed(path: Path) -> dict[str, Any]:
+def installed(path: Path, agent: str = "claude-code") -> dict[str, Any]:
     """Which events call stint in this file, whether the status line is stint's, and
     whether any of its commands is stale (another interpreter: a moved environment)."""
     try:
@@ -261,7 +300,7 @@ def installed(path: Path) -> dict[str, Any]:
         "path": str(path),
         "exists": path.exists(),
         "events": events,
-        "missing": [e for e in EVENTS if e not in events],
+        "missing": [e for e in events_of(agent) if e not in events],
         "statusline": is_ours(data.get("statusLine")),
-        "stale": bool(commands - {hook_command()}),
+        "stale": bool(commands - {hook_command(agent)}),
     }

@@ -136,12 +136,16 @@ def tool_events(
     agent_id: str | None = None,
     error: str | None = None,
     interrupted: bool | None = None,
+    kind: str | None = None,
 ) -> list[EventIn]:
     """The events of one finished tool call (success None: its result never came): a
     `tool_call`; a `command_executed` for Bash / PowerShell; a `file_modified` for a
     successful edit (lines from `response`'s patch or the input); a `file_mentioned` for
     a successful Read. `agent_id` marks a subagent's call; a failed call keeps whether it
-    was `interrupted` and its `error` (tool text: only under the `full` policy)."""
+    was `interrupted` and its `error` (tool text: only under the `full` policy). `kind`
+    is the Claude Code tool another agent's tool works like (Gemini CLI's
+    `run_shell_command` is a `Bash`), `name` stays the agent's own."""
+    kind = kind or name
 
     def key(what: str) -> str:
         return fit_key(tool_key(agent, agent_session_id, tool_use_id, what))
@@ -175,7 +179,7 @@ def tool_events(
         )
     ]
     command = _text(tool_input.get("command"))
-    if name in SHELL_TOOLS and command:
+    if kind in SHELL_TOOLS and command:
         command = redact(command)
         events.append(
             EventIn(
@@ -188,8 +192,8 @@ def tool_events(
                 key=key("command"),
             )
         )
-    elif name in EDIT_TOOLS and path and success:
-        added, removed = edit_counts(name, tool_input, response)
+    elif kind in EDIT_TOOLS and path and success:
+        added, removed = edit_counts(kind, tool_input, response)
         events.append(
             EventIn(
                 "file_modified",
@@ -202,7 +206,7 @@ def tool_events(
                 key=key("file"),
             )
         )
-    elif name in READ_TOOLS and path and success:
+    elif kind in READ_TOOLS and path and success:
         events.append(
             EventIn(
                 "file_mentioned",

@@ -17,7 +17,7 @@ from stint.cli.common import emit_json, json_option, tracker
 from stint.model.config import home_dir
 from stint.model.units import plural
 
-AGENTS = click.Choice(["claude-code"])
+AGENTS = click.Choice(["claude-code", "gemini-cli"])
 
 
 def _scope_option(function: Any) -> Any:
@@ -32,13 +32,14 @@ def _scope_option(function: Any) -> Any:
         default="user",
         show_default=True,
         help="user: ~/.claude/settings.json (or $CLAUDE_CONFIG_DIR); project: "
-        ".claude/settings.json; local: .claude/settings.local.json.",
+        ".claude/settings.json; local: .claude/settings.local.json. Gemini CLI: "
+        "~/.gemini/settings.json or .gemini/settings.json.",
     )(function)
 
 
 @click.group()
 def hooks() -> None:
-    """Install, remove or check stint's Claude Code hooks."""
+    """Install, remove or check stint's Claude Code or Gemini CLI hooks."""
 
 
 def _show(change: Any, verb: str, as_json: bool) -> None:
@@ -74,16 +75,19 @@ def hooks_install(
     force: bool,
     as_json: bool,
 ) -> None:
-    """Register stint as an async hook for every Claude Code event it records."""
+    """Register stint as a hook for every event of the agent it records (async for
+    Claude Code)."""
     from stint.capture import install as inst  # deferred: only the hooks commands edit settings
 
-    path = inst.settings_path(scope, project_dir)
+    if statusline and agent != "claude-code":
+        raise click.UsageError("--statusline is for Claude Code only")
     try:
         change = inst.install(
-            path,
-            command=inst.hook_command(),
+            inst.settings_path(scope, project_dir, agent),
+            command=inst.hook_command(agent),
             statusline=inst.statusline_command() if statusline else None,
             force=force,
+            agent=agent,
         )
     except inst.InstallError as exc:
         raise click.ClickException(str(exc)) from None
@@ -99,7 +103,7 @@ def hooks_uninstall(agent: str, scope: str, project_dir: Path | None, as_json: b
     from stint.capture import install as inst  # deferred: only the hooks commands edit settings
 
     try:
-        change = inst.uninstall(inst.settings_path(scope, project_dir))
+        change = inst.uninstall(inst.settings_path(scope, project_dir, agent))
     except inst.InstallError as exc:
         raise click.ClickException(str(exc)) from None
     _show(change, "uninstall", as_json)
@@ -113,7 +117,8 @@ def hooks_status(agent: str, project_dir: Path | None, as_json: bool) -> None:
     """Where the hooks are installed, when the last event arrived, what is pending."""
     from stint.capture import install as inst  # deferred: only the hooks commands edit settings
 
-    scopes = {s: inst.installed(inst.settings_path(s, project_dir)) for s in inst.SCOPES}
+    names = inst.GEMINI_SCOPES if agent == "gemini-cli" else inst.SCOPES
+    scopes = {s: inst.installed(inst.settings_path(s, project_dir, agent), agent) for s in names}
     queue = spool.status(str(home_dir()))
     last = queue["last_received_at"]
     last_text = datetime.fromtimestamp(last, UTC).isoformat() if last is not None else None

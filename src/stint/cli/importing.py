@@ -1,4 +1,4 @@
-"""`stint import claude-code|codex [PATH...]`: read agent transcripts into sessions."""
+"""`stint import claude-code|codex|gemini-cli [PATH...]`: read agent transcripts into sessions."""
 
 from __future__ import annotations
 
@@ -110,6 +110,15 @@ def codex(paths: tuple[Path, ...], as_json: bool) -> None:
     """Codex CLI rollouts. PATH: files or directories (default: $CODEX_HOME, else ~/.codex:
     sessions/**/rollout-*.jsonl and archived_sessions/)."""
     _run("codex", paths, as_json)
+
+
+@import_group.command("gemini-cli")
+@_PATHS
+@json_option
+def gemini_cli(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Gemini CLI chat recordings. PATH: files or directories (default: $GEMINI_DATA_DIR,
+    else ~/.gemini/tmp: */chats/*.jsonl, older *.json, subagents' chats/<id>/*.jsonl)."""
+    _run("gemini-cli", paths, as_json)
 
 
 COMMANDS: list[Any] = [import_group]
