@@ -24,7 +24,7 @@ from stint.capture import ingest as spool_ingest
 from stint.goals.handle import SessionHandle, library_options
 from stint.goals.service import Goals
 from stint.model.config import Settings, load_settings
-from stint.model.types import Session, StintError
+from stint.model.types import Session
 from stint.sessions.service import Sessions
 from stint.store import Store
 from stint.store.sessions import SessionFilter
@@ -138,16 +138,10 @@ class Tracker(Sessions):
         """Import an agent's transcripts (`claude-code` or `codex`) from `paths` (files or
         directories; default: the agent's own data directories), incrementally. Returns
         the summary (files, bytes, sessions, events, tokens, cost, warnings)."""
-        from stint.capture import claude_code, codex  # deferred: only to import transcripts
+        from stint.capture import agents  # deferred: the plugins only to import transcripts
 
-        importers = {
-            "claude-code": claude_code.import_paths,
-            "claude_code": claude_code.import_paths,
-            "codex": codex.import_paths,
-        }
-        if agent not in importers:
-            raise StintError(f"cannot import {agent!r}: use claude-code or codex")
-        return importers[agent](self, paths, progress).to_dict()
+        importer = agents.importer(agent)
+        return importer.import_paths(self, paths, progress).to_dict()  # type: ignore[no-any-return]
 
     # ---------------------------------------------------------------- analytics
     # (stats, grouping, compare, cohorts, export — thin calls into stint.analytics)
@@ -207,9 +201,10 @@ class Tracker(Sessions):
         return analytics.compare_cohorts(self, specs, period)
 
     def export(
-        self, table: str, fmt: str, since: datetime | None = None, out: IO[str] | None = None
+        self, table: str, fmt: Any, since: datetime | None = None, out: IO[str] | None = None
     ) -> int:
-        """Stream a table ("all" for every one) as json, jsonl or csv; returns rows written."""
+        """Stream a table ("all" for every one) as json, jsonl or csv, or through a plugin's
+        exporter object (`register_exporters`); returns rows written."""
         from stint import analytics  # deferred: see the note at the top
 
         return analytics.export(self, table, fmt, since, out)

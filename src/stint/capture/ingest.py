@@ -20,10 +20,8 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from stint.capture import spool
 from stint.capture.claude_hooks import (
-    AGENT,
     BadRecord,
     Mapped,
-    map_record,
     parse,
     task_title,
     tool_start_key,
@@ -55,10 +53,24 @@ class Applier:
         self.goals = goals
         self.core = goals.sessions
         self.policy = self.core.settings.capture_policy
-        self._sessions: dict[str, _Known] = {}
+        # (stored agent name, agent session id) → its stint session
+        self._sessions: dict[tuple[str, str], _Known] = {}
         self._pending: list[tuple[int, EventIn]] = []
         self._tool_starts: dict[str, datetime] = {}
-        self._transcripts: dict[str, None] = {}
+        self._transcripts: dict[tuple[str, str], None] = {}  # (agent, path)
+        self._mappers: dict[str, Any] | None = None
+
+    def _mapper(self, agent: str) -> Any:
+        """The agent's hook mapper, from the plugin manager (loaded at the first record of
+        a drain, not on a read command's drain of an empty spool)."""
+        if self._mappers is None:
+            from stint.capture import agents  # deferred: plugins only when records wait
+
+            self._mappers = agents.hook_mappers()
+        mapper = self._mappers.get(agent)
+        if mapper is None:
+            raise BadRecord(f"unknown agent {agent!r}")
+        return mapper
 
     def apply(self, rows: Sequence[tuple[Any, float, str, str]]) -> list[tuple[Any, str]]:
         """Apply the records; returns those that could not be mapped, with the reason."""
@@ -77,10 +89,9 @@ class Applier:
 
     def _apply_one(self, row: tuple[Any, float, str, str]) -> None:
         _, received_at, agent, payload = row
-        if agent != AGENT:
-            raise BadRecord(f"unknown agent {agent!r}")
-        mapped = map_record(parse(payload), float(received_at), self.policy)
-        session_id = self._session_for(mapped)
+        mapper = self._mapper(agent)
+        mapped: Mapped = mapper.map_record(parse(payload), float(received_at), self.policy)
+        session_id = self._session_for(agent, mapped)
         sid = mapped.agent_session_id
         if mapped.started_tool:
             self._tool_starts[mapped.started_tool] = mapped.at
@@ -95,18 +106,18 @@ class Applier:
             self._tasks(session_id, mapped)
         if mapped.end_reason:
             self._flush()
-            self._end(self._sessions[sid], mapped)
+            self._end(self._sessions[(agent, sid)], mapped)
         if mapped.transcript_path:
-            self._transcripts[mapped.transcript_path] = None
+            self._transcripts[(agent, mapped.transcript_path)] = None
 
-    def _session_for(self, mapped: Mapped) -> int:
+    def _session_for(self, agent: str, mapped: Mapped) -> int:
         """The stint session of the record's agent session: found, created, or re-opened
         when the agent resumed it after it ended (a replayed old record does not
         re-open: it is older than the end)."""
         sid = mapped.agent_session_id
-        known = self._sessions.get(sid)
+        known = self._sessions.get((agent, sid))
         if known is None:
-            found = self.core.find_agent_session(AGENT, sid)
+            found = self.core.find_agent_session(agent, sid)
             if found is not None:
                 known = _Known(found.id, found.is_open, found.ended_at, found.ai_model)
         resumed = (
@@ -118,7 +129,7 @@ class Applier:
         if known is None or resumed:
             self._flush()
             session = self.core.attach(
-                agent=AGENT,
+                agent=agent,
                 agent_session_id=sid,
                 cwd=mapped.cwd,
                 model=mapped.model,
@@ -130,7 +141,7 @@ class Applier:
             self._flush()
             self.core.update(known.id, ai_model=mapped.model)
             known.model = mapped.model
-        self._sessions[sid] = known
+        self._sessions[(agent, sid)] = known
         return known.id
 
     def _set_duration(self, mapped: Mapped, use_id: str) -> None:
@@ -196,13 +207,12 @@ class Applier:
         """After a turn or the session ended, its transcript brings tokens and cost."""
         if not self._transcripts:
             return
-        # Deferred: the transcript importer only when a hook named a transcript, not on
-        # every read command's drain of an empty spool.
-        from stint.capture.claude_code import import_file
-
-        for path in self._transcripts:
+        for agent, path in self._transcripts:
+            importer = getattr(self._mapper(agent), "import_transcript", None)
+            if importer is None:
+                continue
             try:
-                import_file(self.core, Path(path))
+                importer(self.core, Path(path))
             except Exception as exc:  # a transcript is best effort; the hooks are stored
                 log(f"drain: transcript import of {path} failed: {exc.__class__.__name__}: {exc}")
 
@@ -217,7 +227,7 @@ class Applier:
         except (OSError, ValueError, AttributeError, TypeError):
             entries = {}
         now = time.time()
-        for sid, known in self._sessions.items():
+        for (_, sid), known in self._sessions.items():
             session = self.core.get(known.id)
             entries[sid] = {
                 "number": session.number,

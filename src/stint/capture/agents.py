@@ -1,0 +1,84 @@
+"""Agents as the plugin manager knows them: the importers, hook mappers and exporters of
+the built-ins (`stint.capture.builtin`) and of every installed plugin. Everything here
+loads the plugins on first use, so only the commands that need an agent call it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from stint.capture.fastpath import HOOK_AGENTS_FILE
+from stint.model.types import StintError
+from stint.plugins import manager
+
+
+def plugins() -> manager.Plugins:
+    from stint.capture import builtin
+
+    return manager.get([builtin], _stint_version())
+
+
+def _stint_version() -> str | None:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("stint-tracker")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree
+        return None
+
+
+def importers() -> dict[str, Any]:
+    """Command name (and aliases) → importer; the first plugin to claim a name keeps it."""
+    found: dict[str, Any] = {}
+    for importer in plugins().collect("register_importers"):
+        for name in (importer.name, *getattr(importer, "aliases", ())):
+            found.setdefault(name, importer)
+    return found
+
+
+def importer(name: str) -> Any:
+    found = importers()
+    if name not in found:
+        names = ", ".join(sorted({i.name for i in found.values()}))
+        raise StintError(f"cannot import {name!r}: use one of {names}")
+    return found[name]
+
+
+def hook_mappers() -> dict[str, Any]:
+    """Stored agent name → hook mapper."""
+    found: dict[str, Any] = {}
+    for mapper in plugins().collect("register_hook_mappers"):
+        found.setdefault(mapper.agent, mapper)
+    return found
+
+
+def hook_mapper_named(name: str) -> Any:
+    """The hook mapper for a command-line name (`stint hooks install NAME`)."""
+    for mapper in hook_mappers().values():
+        if name in (mapper.name, mapper.agent):
+            return mapper
+    raise StintError(f"no agent {name!r} takes hooks")
+
+
+def remember_hook_agents(home: Path) -> None:
+    """Write the agents' hook names for the fast path, which cannot load plugins (it must
+    answer in milliseconds): `stint hook NAME` then spools a plugin agent's records."""
+    lines = sorted(f"{m.name} {m.agent}\n" for m in hook_mappers().values())
+    path = home / HOOK_AGENTS_FILE
+    text = "".join(lines)
+    try:
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            home.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    except OSError:
+        pass  # the hooks of a plugin agent are then refused, and logged, until next time
+
+
+def collect(hook_name: str) -> list[Any]:
+    return plugins().collect(hook_name)
+
+
+def collect_commands(cli: Any) -> None:
+    """Let every plugin add its commands to the Click group `cli` (`register_commands`)."""
+    plugins().collect("register_commands", cli=cli)
