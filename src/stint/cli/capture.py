@@ -18,7 +18,7 @@ from stint.model.config import home_dir
 from stint.model.units import plural
 
 
-class HookAgent(click.ParamType):  # type: ignore[type-arg]
+class HookAgent(click.ParamType[str]):
     """An agent whose hooks stint can install: Claude Code, or a plugin's agent whose hook
     mapper has an installer (looked up only when a hooks command runs)."""
 
