@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from stint.capture import ingest as spool_ingest
+from stint.goals import kinds
 from stint.goals.handle import SessionHandle, library_options
 from stint.goals.service import Goals
 from stint.model.config import Settings, load_settings
@@ -57,7 +58,13 @@ class Tracker(Sessions):
     # --------------------------------------------------------------- lifecycle
 
     def start(self, **options: Any) -> Session:
-        """Start a session now (or `at`); see `Goals.start` for the options."""
+        """Start a session now (or `at`); see `Goals.start` for the options. A kind stint
+        does not know may be a plugin's: the plugins' kinds are registered first."""
+        kind = options.get("kind")
+        if kind and kind not in {k.name for k in kinds.kinds()}:
+            from stint.capture import agents  # deferred: plugins only for an unknown kind
+
+            agents.add_session_kinds()
         return self.goals.start(**options)
 
     def end(

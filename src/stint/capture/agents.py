@@ -82,3 +82,27 @@ def collect(hook_name: str) -> list[Any]:
 def collect_commands(cli: Any) -> None:
     """Let every plugin add its commands to the Click group `cli` (`register_commands`)."""
     plugins().collect("register_commands", cli=cli)
+
+
+def add_session_kinds() -> list[str]:
+    """Register the plugins' session kinds (`register_session_kinds`) with
+    `stint.goals.kinds`; a kind stint already has keeps its definition. Returns the names
+    added."""
+    from stint.goals import kinds
+
+    known = {kind.name for kind in kinds.kinds()}
+    added: list[str] = []
+    for kind in collect("register_session_kinds"):
+        if kind.name in known:
+            continue
+        kinds.register_kind(
+            kind.name,
+            description=kind.description,
+            state_schema=kind.state_schema,
+            required=kind.required,
+            counters=kind.counters,
+            extra_state=kind.extra_state,
+        )
+        known.add(kind.name)
+        added.append(kind.name)
+    return added

@@ -87,8 +87,9 @@ class Plugins:
         """`collect`, each item with the name of the plugin it came from."""
         caller = getattr(self.pm.hook, hook_name)
         found: list[tuple[str, Any]] = []
-        # pluggy calls the last registered first; stint wants the built-ins first.
-        for impl in reversed(caller.get_hookimpls()):
+        # One at a time, in the order they were registered (pluggy's own call goes last
+        # registered first, and one raising impl would abort the rest).
+        for impl in caller.get_hookimpls():
             try:
                 result = impl.function(**kwargs)
             except Exception as exc:

@@ -124,6 +124,20 @@ def register_exporters() -> list[Any]:
 
 
 @hookimpl
+def register_session_kinds() -> list[Any]:
+    from stint.goals.kinds import Kind
+
+    return [
+        Kind(
+            "pairing",
+            description="Two people and an agent.",
+            state_schema={"pair": str},
+            required=("pair",),
+        )
+    ]
+
+
+@hookimpl
 def register_scorers() -> list[Any]:
     raise RuntimeError("scorer table missing")
 
