@@ -105,20 +105,31 @@ def test_a_plugin_that_fails_to_import_is_one_line_and_stint_carries_on() -> Non
     assert status.returncode == 0 and "broken" not in status.stderr
 
 
-def test_read_commands_and_the_hook_load_no_plugin() -> None:
-    """The plugins are found only when a command needs them (`-X importtime` shows every
-    module a process imported)."""
+def _imports(args: list[str], stdin: str = "") -> str:
+    """What a `stint ARGS` process imported, as `-X importtime` reports it."""
     code = "import sys; from stint.entry import main; sys.exit(main(sys.argv[1:]))"
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": EXAMPLE},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert " stint.entry\n" in done.stderr
+    return done.stderr
+
+
+def test_read_commands_and_the_hook_load_no_plugin() -> None:
+    """The plugins are found only when a command needs them."""
     for args, stdin in ((["status"], ""), (["hook", "claude-code"], '{"session_id": "x"}')):
-        done = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", code, *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**os.environ, "PYTHONPATH": EXAMPLE},
-        )
-        assert done.returncode == 0, done.stderr[-2000:]
-        assert "stint.entry" in done.stderr
+        report = _imports(args, stdin)
         for module in ("pluggy", "stint_example_plugin", "stint.capture.builtin"):
-            assert f" {module}\n" not in done.stderr, (args, module)
+            assert f" {module}\n" not in report, (args, module)
+    # draining Claude Code's record asks the built-in plugin only: no scan of the others
+    report = _imports(["drain", "--json"])
+    assert " stint.capture.builtin\n" in report
+    assert " stint_example_plugin\n" not in report
+    # …while a plugin's command does load them
+    assert " stint_example_plugin\n" in _imports(["plugins"])

@@ -37,7 +37,28 @@ def importers() -> dict[str, Any]:
     return found
 
 
+def _builtin(hook_name: str) -> list[Any]:
+    """What the built-in plugin answers, without scanning the installed plugins: built-ins
+    answer first and the first claim to a name wins, so for a built-in agent this is
+    what the full lookup would give, at no cost."""
+    from stint.capture import builtin
+
+    result: list[Any] = getattr(builtin, hook_name)()
+    return result
+
+
+def find_importer(name: str) -> Any | None:
+    """The importer for a command name or alias, or None."""
+    for found_builtin in _builtin("register_importers"):
+        if name in (found_builtin.name, *getattr(found_builtin, "aliases", ())):
+            return found_builtin
+    return importers().get(name)
+
+
 def importer(name: str) -> Any:
+    found_one = find_importer(name)
+    if found_one is not None:
+        return found_one
     found = importers()
     if name not in found:
         names = ", ".join(sorted({i.name for i in found.values()}))
@@ -51,6 +72,14 @@ def hook_mappers() -> dict[str, Any]:
     for mapper in plugins().collect("register_hook_mappers"):
         found.setdefault(mapper.agent, mapper)
     return found
+
+
+def hook_mapper(agent: str) -> Any | None:
+    """The hook mapper of a stored agent name (the drain's lookup), or None."""
+    for mapper in _builtin("register_hook_mappers"):
+        if mapper.agent == agent:
+            return mapper
+    return hook_mappers().get(agent)
 
 
 def hook_mapper_named(name: str) -> Any:

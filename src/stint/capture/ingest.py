@@ -58,18 +58,19 @@ class Applier:
         self._pending: list[tuple[int, EventIn]] = []
         self._tool_starts: dict[str, datetime] = {}
         self._transcripts: dict[tuple[str, str], None] = {}  # (agent, path)
-        self._mappers: dict[str, Any] | None = None
+        self._mappers: dict[str, Any] = {}
 
     def _mapper(self, agent: str) -> Any:
-        """The agent's hook mapper, from the plugin manager (loaded at the first record of
-        a drain, not on a read command's drain of an empty spool)."""
-        if self._mappers is None:
-            from stint.capture import agents  # deferred: plugins only when records wait
-
-            self._mappers = agents.hook_mappers()
+        """The agent's hook mapper, through the plugin manager (Claude Code's without
+        scanning the installed plugins; see `agents.hook_mapper`)."""
         mapper = self._mappers.get(agent)
         if mapper is None:
-            raise BadRecord(f"unknown agent {agent!r}")
+            from stint.capture import agents  # deferred: only when records wait
+
+            mapper = agents.hook_mapper(agent)
+            if mapper is None:
+                raise BadRecord(f"unknown agent {agent!r}")
+            self._mappers[agent] = mapper
         return mapper
 
     def apply(self, rows: Sequence[tuple[Any, float, str, str]]) -> list[tuple[Any, str]]:

@@ -110,7 +110,7 @@ class ImportGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         from stint.capture import agents  # deferred: plugins load for `stint import` only
 
-        importer = agents.importers().get(cmd_name)
+        importer = agents.find_importer(cmd_name)
         return None if importer is None else _command_for(cmd_name, importer)
 
 
