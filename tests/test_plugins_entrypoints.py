@@ -40,9 +40,10 @@ def test_plugins_lists_builtins_and_the_installed_plugin() -> None:
     assert "register_commands" in example["hooks"] and "register_importers" in example["hooks"]
     assert example["provides"]["exporters"] == ["upper"]
     # its register_scorers raises: reported in one line, the rest of it still works
-    assert example["error"] == "register_scorers: RuntimeError: scorer table missing"
+    assert example["error"] == "register_goal_evaluators: RuntimeError: evaluator table missing"
     assert done.stderr.strip().splitlines() == [
-        "stint: plugin 'example' failed in register_scorers: RuntimeError: scorer table missing"
+        "stint: plugin 'example' failed in register_goal_evaluators: "
+        "RuntimeError: evaluator table missing"
     ]
 
 
@@ -78,6 +79,9 @@ def test_a_plugin_agent_is_imported_hooked_exported_and_adds_a_command(
         "SESSIONS example_agent 1",
         "SESSIONS example_agent 2",
     ]
+    scored = stint("score", "1", "--json", path=[EXAMPLE], url=database_url)
+    assert scored.returncode == 0, scored.stderr
+    assert json.loads(scored.stdout)["scores"] == {"tokens_per_message": 120.0}
     hello = stint("hello-example", "ada", path=[EXAMPLE])
     assert hello.stdout == "hello ada from the example plugin\n"
 

@@ -77,4 +77,44 @@ def plugins(as_json: bool) -> None:
             click.echo(f"  {what}: {', '.join(names)}")
 
 
-COMMANDS: list[Any] = [plugins]
+@click.command("score")
+@click.argument("ref", default="last")
+@json_option
+def score(ref: str, as_json: bool) -> None:
+    """Session REF through the plugins' scorers and goal evaluators (nothing is stored)."""
+    from stint.capture import agents  # deferred: see the module's note
+    from stint.cli.common import tracker
+
+    session = tracker().get(ref)
+    row = session.to_dict()
+    scores: dict[str, Any] = {}
+    for scorer in agents.collect("register_scorers"):
+        scores[scorer.name] = _safely(scorer.name, lambda s=scorer: s.score(row))
+    evaluations: dict[str, Any] = {}
+    for judge in agents.collect("register_goal_evaluators"):
+        evaluations[judge.name] = _safely(
+            judge.name, lambda j=judge: j.evaluate(session.goal or "", row)
+        )
+    if as_json:
+        emit_json({"session": session.ref, "scores": scores, "evaluations": evaluations})
+        return
+    if not scores and not evaluations:
+        click.echo("No plugin provides a scorer or a goal evaluator.")
+    for name, value in scores.items():
+        click.echo(f"{name}: {'n/a' if value is None else f'{value:g}'}")
+    for name, verdict in evaluations.items():
+        click.echo(f"{name}: {verdict}")
+
+
+def _safely(name: str, call: Any) -> Any:
+    """A plugin's scorer or evaluator may fail: one line, and its figure is None."""
+    try:
+        return call()
+    except Exception as exc:
+        from stint.plugins.manager import report
+
+        report(f"plugin {name!r} failed: {exc.__class__.__name__}: {exc}")
+        return None
+
+
+COMMANDS: list[Any] = [plugins, score]

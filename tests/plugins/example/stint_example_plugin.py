@@ -137,9 +137,23 @@ def register_session_kinds() -> list[Any]:
     ]
 
 
+class TokensPerMessage:
+    name = "tokens_per_message"
+
+    def score(self, session: dict[str, Any]) -> float | None:
+        messages = session.get("message_count") or 0
+        tokens = (session.get("input_tokens") or 0) + (session.get("output_tokens") or 0)
+        return tokens / messages if messages else None
+
+
 @hookimpl
 def register_scorers() -> list[Any]:
-    raise RuntimeError("scorer table missing")
+    return [TokensPerMessage()]
+
+
+@hookimpl
+def register_goal_evaluators() -> list[Any]:
+    raise RuntimeError("evaluator table missing")
 
 
 @hookimpl
