@@ -1,4 +1,5 @@
-"""`stint plugins [--json]`, and the commands plugins add (`register_commands`).
+"""`stint plugins [--json]`, `stint score REF` (the plugins' scorers and goal evaluators),
+and the commands plugins add (`register_commands`).
 
 Plugins load only when they are needed: for `stint plugins`, for a command name that is
 none of stint's own, and for `stint --help` (which lists every command); a read command
@@ -11,7 +12,7 @@ from typing import Any
 
 import click
 
-from stint.cli.common import StintGroup, emit_json, json_option
+from stint.cli.common import StintGroup, emit_json, json_option, tracker
 from stint.model.config import home_dir
 
 # The hooks that hand back objects (register_commands adds to the CLI instead).
@@ -83,7 +84,6 @@ def plugins(as_json: bool) -> None:
 def score(ref: str, as_json: bool) -> None:
     """Session REF through the plugins' scorers and goal evaluators (nothing is stored)."""
     from stint.capture import agents  # deferred: see the module's note
-    from stint.cli.common import tracker
 
     session = tracker().get(ref)
     row = session.to_dict()

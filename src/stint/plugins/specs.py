@@ -41,15 +41,14 @@ def register_session_kinds() -> list[Any] | None:
 @hookspec
 def register_scorers() -> list[Any] | None:
     """Scorers: each has `name` and `score(session: dict) -> float | None`, an extra figure
-    computed for a finished session (`stint plugins` lists them; `stint score NAME`
-    style commands call them)."""
+    for a session (`stint score REF` runs them)."""
 
 
 @hookspec
 def register_goal_evaluators() -> list[Any] | None:
     """Goal evaluators: each has `name` and `evaluate(goal: str, evidence: dict) -> dict`
     (with at least `achieved: bool | None` and `reason: str`), judging whether a
-    session's goal was met."""
+    session's goal was met (`stint score REF` shows their verdicts)."""
 
 
 @hookspec
