@@ -8,10 +8,11 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test lint typecheck pytest install clean bench chromium
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml plugins/stint-aider/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps -e plugins/stint-aider
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -24,8 +25,8 @@ run: install
 	$(BIN)/stint serve --host 127.0.0.1 --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks plugins
+	$(BIN)/ruff format --check src tests benchmarks plugins
 	$(BIN)/lint-imports
 
 typecheck: install

@@ -16,7 +16,7 @@ import pytest
 
 from capture_records import respool, spooled
 from conftest import run_stint
-from stint.capture import agents, fastpath
+from stint.capture import builtin, fastpath
 from stint.tracker import Tracker
 
 CONSTRUCTED = Path(__file__).parent / "fixtures" / "gemini" / "constructed" / "tmp"
@@ -170,8 +170,9 @@ def test_records_it_cannot_map_are_set_aside(stint_home: Path, tmp_path: Path) -
     tracker.close()
 
 
-def test_the_fast_path_knows_every_hook_agent() -> None:
-    assert {a.command: a.name for a in agents.HOOK_AGENTS} == fastpath.AGENTS
+def test_the_fast_path_knows_every_builtin_hook_agent() -> None:
+    mappers = builtin.register_hook_mappers()
+    assert {m.name: m.agent for m in mappers} == fastpath.AGENTS
 
 
 SETTINGS = """{

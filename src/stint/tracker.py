@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from stint.capture import ingest as spool_ingest
+from stint.goals import kinds
 from stint.goals.handle import SessionHandle, library_options
 from stint.goals.service import Goals
 from stint.model.config import Settings, load_settings
-from stint.model.types import Session, StintError
+from stint.model.types import Session
 from stint.sessions.service import Sessions
 from stint.store import Store
 from stint.store.sessions import SessionFilter
@@ -57,7 +58,13 @@ class Tracker(Sessions):
     # --------------------------------------------------------------- lifecycle
 
     def start(self, **options: Any) -> Session:
-        """Start a session now (or `at`); see `Goals.start` for the options."""
+        """Start a session now (or `at`); see `Goals.start` for the options. A kind stint
+        does not know may be a plugin's: the plugins' kinds are registered first."""
+        kind = options.get("kind")
+        if kind and kind not in {k.name for k in kinds.kinds()}:
+            from stint.capture import agents  # deferred: plugins only for an unknown kind
+
+            agents.add_session_kinds()
         return self.goals.start(**options)
 
     def end(
@@ -135,19 +142,14 @@ class Tracker(Sessions):
     def import_transcripts(
         self, agent: str, paths: Sequence[Path] | None = None, progress: Any = None
     ) -> dict[str, Any]:
-        """Import an agent's transcripts (`claude-code`, `codex` or `gemini-cli`) from
-        `paths` (files or directories; default: the agent's own data directories),
-        incrementally. Returns the summary (files, bytes, sessions, events, tokens, cost,
-        warnings)."""
-        from stint.capture import agents  # deferred: only to import transcripts
+        """Import an agent's transcripts (`claude-code`, `codex`, `gemini-cli` or a plugin
+        agent's) from `paths` (files or directories; default: the agent's own data
+        directories), incrementally. Returns the summary (files, bytes, sessions, events,
+        tokens, cost, warnings)."""
+        from stint.capture import agents  # deferred: the plugins only to import transcripts
 
-        found = agents.find(agent)
-        if found is None:
-            names = ", ".join(a.command for a in agents.AGENTS)
-            raise StintError(f"cannot import {agent!r}: use one of {names}")
-        summary = found.importer_module().import_paths(self, paths, progress)
-        result: dict[str, Any] = summary.to_dict()
-        return result
+        importer = agents.importer(agent)
+        return importer.import_paths(self, paths, progress).to_dict()  # type: ignore[no-any-return]
 
     # ---------------------------------------------------------------- analytics
     # (stats, grouping, compare, cohorts, export — thin calls into stint.analytics)
@@ -207,9 +209,10 @@ class Tracker(Sessions):
         return analytics.compare_cohorts(self, specs, period)
 
     def export(
-        self, table: str, fmt: str, since: datetime | None = None, out: IO[str] | None = None
+        self, table: str, fmt: Any, since: datetime | None = None, out: IO[str] | None = None
     ) -> int:
-        """Stream a table ("all" for every one) as json, jsonl or csv; returns rows written."""
+        """Stream a table ("all" for every one) as json, jsonl or csv, or through a plugin's
+        exporter object (`register_exporters`); returns rows written."""
         from stint import analytics  # deferred: see the note at the top
 
         return analytics.export(self, table, fmt, since, out)

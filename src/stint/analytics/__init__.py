@@ -143,7 +143,7 @@ def compare_cohorts(
 def export(
     tracker: Sessions,
     table: str,
-    fmt: str,
+    fmt: Any,
     since: datetime | None = None,
     out: IO[str] | None = None,
 ) -> int:

@@ -35,8 +35,11 @@ def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def write(out: IO[str], fmt: str, tables: Iterable[tuple[str, Iterator[dict[str, Any]]]]) -> int:
-    """Write `tables` (name, rows) to `out` in `fmt`; returns the number of rows."""
+def write(out: IO[str], fmt: Any, tables: Iterable[tuple[str, Iterator[dict[str, Any]]]]) -> int:
+    """Write `tables` (name, rows) to `out` in `fmt` (a name of FORMATS, or a plugin's
+    exporter: `fmt.write(table, rows, out)` per table); returns the number of rows."""
+    if not isinstance(fmt, str):
+        return sum(int(fmt.write(name, (_plain(r) for r in rows), out)) for name, rows in tables)
     if fmt not in FORMATS:
         raise StintError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     count = 0

@@ -20,9 +20,12 @@ if TYPE_CHECKING:
 
 MAX_PAYLOAD = 8 * 1024 * 1024
 _BLANK = b" \t\r\n"
-# Command-line agent names → stint's stored agent names (sessions, keys, the spool); the
-# hook agents of `stint.capture.agents.AGENTS` (which this path may not import).
+# Command-line agent names → stint's stored agent names (sessions, keys, the spool) of the
+# built-in hook agents (stint.capture.builtin, which this path may not import).
 AGENTS = {"claude-code": "claude_code", "gemini-cli": "gemini_cli"}
+# Plugin agents' hook names (`name agent` a line), written whenever stint loads its plugins
+# (stint.capture.agents): the hook cannot afford to load them itself.
+HOOK_AGENTS_FILE = "hook-agents"
 # A turn or the session ended (Claude Code's Stop, Gemini CLI's AfterAgent): drain in the
 # background so the store is current.
 DRAIN_EVENTS = ("Stop", "AfterAgent", "SessionEnd")
@@ -48,7 +51,7 @@ def main(args: list[str]) -> int:
 
 def hook(args: list[str], stdin: BinaryIO) -> int:
     name = args[0] if args else ""
-    agent = AGENTS.get(name)
+    agent = AGENTS.get(name) or plugin_agent(name)
     if agent is None:
         log(f"hook: unknown agent {name!r} (expected one of {', '.join(AGENTS)})")
         return 0
@@ -67,6 +70,21 @@ def hook(args: list[str], stdin: BinaryIO) -> int:
     if event in DRAIN_EVENTS and not os.environ.get("STINT_NO_BACKGROUND_DRAIN"):
         request_drain(home)
     return 0
+
+
+def plugin_agent(name: str) -> str | None:
+    """The stored name of a plugin agent whose hooks stint takes, or None."""
+    if not name:
+        return None
+    try:
+        with open(os.path.join(spool.home_dir(), HOOK_AGENTS_FILE), encoding="utf-8") as known:
+            for line in known:
+                parts = line.split()
+                if len(parts) == 2 and parts[0] == name:
+                    return parts[1]
+    except OSError:
+        pass
+    return None
 
 
 def read_bounded(stdin: BinaryIO) -> bytes | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from stint.capture import agents, spool
+from stint.capture import spool
 from stint.capture.claude_hooks import (
     BadRecord,
     Mapped,
@@ -54,11 +54,25 @@ class Applier:
         self.goals = goals
         self.core = goals.sessions
         self.policy = self.core.settings.capture_policy
-        # (agent, agent session id) → its stint session
+        # (stored agent name, agent session id) → its stint session
         self._sessions: dict[tuple[str, str], _Known] = {}
         self._pending: list[tuple[int, EventIn]] = []
         self._tool_starts: dict[str, datetime] = {}
-        self._transcripts: dict[tuple[str, str], None] = {}
+        self._transcripts: dict[tuple[str, str], None] = {}  # (agent, path)
+        self._mappers: dict[str, Any] = {}
+
+    def _mapper(self, agent: str) -> Any:
+        """The agent's hook mapper, through the plugin manager (Claude Code's without
+        scanning the installed plugins; see `agents.hook_mapper`)."""
+        mapper = self._mappers.get(agent)
+        if mapper is None:
+            from stint.capture import agents  # deferred: only when records wait
+
+            mapper = agents.hook_mapper(agent)
+            if mapper is None:
+                raise BadRecord(f"unknown agent {agent!r}")
+            self._mappers[agent] = mapper
+        return mapper
 
     def apply(self, rows: Sequence[tuple[Any, float, str, str]]) -> list[tuple[Any, str]]:
         """Apply the records; returns those that could not be mapped, with the reason."""
@@ -77,11 +91,9 @@ class Applier:
 
     def _apply_one(self, row: tuple[Any, float, str, str]) -> None:
         _, received_at, agent, payload = row
-        found = agents.BY_NAME.get(agent)
-        if found is None or found.map_record is None:
-            raise BadRecord(f"unknown agent {agent!r}")
-        mapped = found.map_record(parse(payload), float(received_at), self.policy)
-        session_id = self._session_for(mapped)
+        mapper = self._mapper(agent)
+        mapped: Mapped = mapper.map_record(parse(payload), float(received_at), self.policy)
+        session_id = self._session_for(agent, mapped)
         sid = mapped.agent_session_id
         if mapped.started_tool:
             self._tool_starts[mapped.started_tool] = mapped.at
@@ -99,15 +111,15 @@ class Applier:
             self._tasks(session_id, mapped)
         if mapped.end_reason:
             self._flush()
-            self._end(self._sessions[(mapped.agent, sid)], mapped)
+            self._end(self._sessions[(agent, sid)], mapped)
         if mapped.transcript_path:
-            self._transcripts[(mapped.agent, mapped.transcript_path)] = None
+            self._transcripts[(agent, mapped.transcript_path)] = None
 
-    def _session_for(self, mapped: Mapped) -> int:
+    def _session_for(self, agent: str, mapped: Mapped) -> int:
         """The stint session of the record's agent session: found, created, or re-opened
         when the agent resumed it after it ended (a replayed old record does not
         re-open: it is older than the end)."""
-        sid, agent = mapped.agent_session_id, mapped.agent
+        sid = mapped.agent_session_id
         known = self._sessions.get((agent, sid))
         if known is None:
             found = self.core.find_agent_session(agent, sid)
@@ -212,11 +224,12 @@ class Applier:
         """After a turn or the session ended, its transcript brings tokens and cost."""
         if not self._transcripts:
             return
-        # Deferred: the transcript importer only when a hook named a transcript, not on
-        # every read command's drain of an empty spool.
         for agent, path in self._transcripts:
+            importer = getattr(self._mapper(agent), "import_transcript", None)
+            if importer is None:
+                continue
             try:
-                agents.import_file(agent, self.core, Path(path))
+                importer(self.core, Path(path))
             except Exception as exc:  # a transcript is best effort; the hooks are stored
                 log(f"drain: transcript import of {path} failed: {exc.__class__.__name__}: {exc}")
 

@@ -17,14 +17,15 @@ from stint.cli import (
     importing,
     lifecycle,
     mcp,
+    plugins,
     prices,
     web,
 )
-from stint.cli.common import StintGroup
+from stint.cli.plugins import PluginCommandsGroup
 
 
 @click.group(
-    cls=StintGroup,
+    cls=PluginCommandsGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -54,6 +55,7 @@ for module in (
     capture,
     importing,
     prices,
+    plugins,
     completion,
 ):
     for command in module.COMMANDS:

@@ -164,9 +164,9 @@ def compare(refs: tuple[str, ...], cohorts: tuple[str, ...], period: str, as_jso
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(("json", "jsonl", "csv")),
     default="json",
     show_default=True,
+    help="json, jsonl, csv, or a format a plugin adds (`stint plugins`).",
 )
 @click.option(
     "--table",
@@ -183,14 +183,29 @@ def compare(refs: tuple[str, ...], cohorts: tuple[str, ...], period: str, as_jso
 )
 def export(fmt: str, table: str | None, since: str | None, output: str | None) -> None:
     """Export data, streamed (constant memory); json/jsonl round-trip with import-data."""
+    exporter = _exporter(fmt)
     t = tracker()
     chosen = table or ("sessions" if fmt == "csv" else "all")
     if output is None:
-        t.export(chosen, fmt, when(since), sys.stdout)
+        t.export(chosen, exporter, when(since), sys.stdout)
         return
     with open(output, "w", encoding="utf-8", newline="") as out:
-        count = t.export(chosen, fmt, when(since), out)
+        count = t.export(chosen, exporter, when(since), out)
     click.echo(f"Exported {plural(count, 'row')} to {output}", err=True)
+
+
+def _exporter(fmt: str) -> Any:
+    """A built-in format's name as it is, or the plugin exporter of that name."""
+    builtin = ("json", "jsonl", "csv")
+    if fmt in builtin:
+        return fmt
+    from stint.capture import agents  # deferred: plugins load only for a plugin's format
+
+    found = {exporter.name: exporter for exporter in agents.collect("register_exporters")}
+    if fmt not in found:
+        names = ", ".join((*builtin, *sorted(found)))
+        raise click.BadParameter(f"{fmt!r} is not one of {names}.", param_hint="'--format'")
+    return found[fmt]
 
 
 @click.command("import-data")

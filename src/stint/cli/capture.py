@@ -17,7 +17,39 @@ from stint.cli.common import emit_json, json_option, tracker
 from stint.model.config import home_dir
 from stint.model.units import plural
 
-AGENTS = click.Choice(["claude-code", "gemini-cli"])
+
+class HookAgent(click.ParamType[str]):
+    """An agent whose hooks stint can install: Claude Code, or a plugin's agent whose hook
+    mapper has an installer (looked up only when a hooks command runs)."""
+
+    name = "agent"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        names = _hook_targets()
+        if value not in names:
+            self.fail(f"{value!r} is not one of {', '.join(map(repr, names))}.", param, ctx)
+        return value
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "AGENT"
+
+
+def _hook_targets() -> list[str]:
+    from stint.capture import agents  # deferred: plugins load for the hooks commands only
+
+    agents.remember_hook_agents(home_dir())
+    return sorted(m.name for m in agents.hook_mappers().values() if getattr(m, "installer", None))
+
+
+def _installer(agent: str) -> Any:
+    """The installer module of the agent's hook mapper (stint.capture.install for Claude
+    Code)."""
+    from stint.capture import agents  # deferred: plugins load for the hooks commands only
+
+    return agents.hook_mapper_named(agent).installer
+
+
+AGENTS = HookAgent()
 
 
 def _scope_option(function: Any) -> Any:
@@ -77,7 +109,7 @@ def hooks_install(
 ) -> None:
     """Register stint as a hook for every event of the agent it records (async for
     Claude Code)."""
-    from stint.capture import install as inst  # deferred: only the hooks commands edit settings
+    inst = _installer(agent)
 
     if statusline and agent != "claude-code":
         raise click.UsageError("--statusline is for Claude Code only")
@@ -100,7 +132,7 @@ def hooks_install(
 @json_option
 def hooks_uninstall(agent: str, scope: str, project_dir: Path | None, as_json: bool) -> None:
     """Remove stint's hooks (and status line) from the settings file; nothing else."""
-    from stint.capture import install as inst  # deferred: only the hooks commands edit settings
+    inst = _installer(agent)
 
     try:
         change = inst.uninstall(inst.settings_path(scope, project_dir, agent))
@@ -115,7 +147,7 @@ def hooks_uninstall(agent: str, scope: str, project_dir: Path | None, as_json: b
 @json_option
 def hooks_status(agent: str, project_dir: Path | None, as_json: bool) -> None:
     """Where the hooks are installed, when the last event arrived, what is pending."""
-    from stint.capture import install as inst  # deferred: only the hooks commands edit settings
+    inst = _installer(agent)
 
     names = inst.GEMINI_SCOPES if agent == "gemini-cli" else inst.SCOPES
     scopes = {s: inst.installed(inst.settings_path(s, project_dir, agent), agent) for s in names}

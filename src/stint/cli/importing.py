@@ -1,4 +1,5 @@
-"""`stint import claude-code|codex|gemini-cli [PATH...]`: read agent transcripts into sessions."""
+"""`stint import AGENT [PATH...]`: read agent transcripts into sessions (claude-code, codex,
+and every agent a plugin adds)."""
 
 from __future__ import annotations
 
@@ -89,36 +90,33 @@ _PATHS = click.argument(
 )
 
 
-@click.group("import")
+def _command_for(name: str, importer: Any) -> click.Command:
+    def run(paths: tuple[Path, ...], as_json: bool) -> None:
+        _run(name, paths, as_json)
+
+    run.__doc__ = importer.help
+    return click.command(name, help=importer.help)(_PATHS(json_option(run)))
+
+
+class ImportGroup(click.Group):
+    """One subcommand per importer the plugin manager knows (Claude Code and Codex are
+    built-in plugins), looked up only when `stint import` runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from stint.capture import agents  # deferred: plugins load for `stint import` only
+
+        return sorted({importer.name for importer in agents.importers().values()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from stint.capture import agents  # deferred: plugins load for `stint import` only
+
+        importer = agents.find_importer(cmd_name)
+        return None if importer is None else _command_for(cmd_name, importer)
+
+
+@click.group("import", cls=ImportGroup)
 def import_group() -> None:
     """Import agent transcripts (incremental: only what is new is read)."""
-
-
-@import_group.command("claude-code")
-@_PATHS
-@json_option
-def claude_code(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Claude Code transcripts. PATH: files or directories (default: each entry of
-    $CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude; their projects/**/*.jsonl)."""
-    _run("claude-code", paths, as_json)
-
-
-@import_group.command("codex")
-@_PATHS
-@json_option
-def codex(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Codex CLI rollouts. PATH: files or directories (default: $CODEX_HOME, else ~/.codex:
-    sessions/**/rollout-*.jsonl and archived_sessions/)."""
-    _run("codex", paths, as_json)
-
-
-@import_group.command("gemini-cli")
-@_PATHS
-@json_option
-def gemini_cli(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Gemini CLI chat recordings. PATH: files or directories (default: $GEMINI_DATA_DIR,
-    else ~/.gemini/tmp: */chats/*.jsonl, older *.json, subagents' chats/<id>/*.jsonl)."""
-    _run("gemini-cli", paths, as_json)
 
 
 COMMANDS: list[Any] = [import_group]

@@ -1,0 +1,36 @@
+"""Storing sessions an importer has already parsed, for formats that are not JSON lines
+(a plugin's Markdown log, a tree of JSON files): the same session rules as the transcript
+import (`importer.session_for`: created, re-opened on a later prompt, fields updated),
+one write transaction, and each event under its key, so importing a file again stores
+nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from stint.capture.importer import ImportRun, ImportSummary, SessionBatch, end_stale_sessions
+from stint.sessions.service import Sessions
+
+
+def import_batches(
+    sessions: Sessions, batches: Iterable[SessionBatch], summary: ImportSummary | None = None
+) -> ImportSummary:
+    """Store `batches` (merged per agent session) and end the stale sessions among them.
+    `summary` carries the importer's own counts (files read, lines) when it has them."""
+    summary = summary if summary is not None else ImportSummary()
+    run = ImportRun(sessions, summary)
+    for batch in batches:
+        key = (batch.agent, batch.agent_session_id)
+        known = run.batches.get(key)
+        if known is None:
+            run.batches[key] = batch
+            continue
+        known.saw(batch.first_at)
+        known.saw(batch.last_at)
+        known.events.extend(batch.events)
+        for name in ("cwd", "branch", "model", "version"):
+            setattr(known, name, getattr(batch, name) or getattr(known, name))
+    run.flush()
+    end_stale_sessions(sessions, summary.touched)
+    return summary
