@@ -18,6 +18,7 @@ from stint.cli import (
     lifecycle,
     mcp,
     prices,
+    sync,
     web,
 )
 from stint.cli.common import StintGroup
@@ -54,6 +55,7 @@ for module in (
     capture,
     importing,
     prices,
+    sync,
     completion,
 ):
     for command in module.COMMANDS:
