@@ -55,6 +55,8 @@ class PushOptions:
     attempts: int = 5
     first_delay: float = 0.5
     timeout: float = 30.0
+    # Under the server's limit (web.sync.MAX_BATCH_BYTES): a bigger body halves the batch.
+    max_bytes: int = 8 * 1024 * 1024
 
 
 def _json_default(value: Any) -> Any:
@@ -161,6 +163,10 @@ def push(
             body = json.dumps(
                 {"machine": me, "sessions": bundles}, default=_json_default, ensure_ascii=False
             ).encode("utf-8")
+            if len(body) > options.max_bytes and budget > 1:
+                budget = max(1, budget // 2)
+                seen.discard(state)
+                continue
             try:
                 answer = post(entry["url"], entry["key"], body, options)
             except SyncError as exc:

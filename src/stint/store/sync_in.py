@@ -110,17 +110,21 @@ def owners(conn: Connection, uuids: list[str]) -> dict[str, tuple[int, str]]:
     return {str(u): (int(i), str(o)) for u, i, o in rows}
 
 
-def project_id(conn: Connection, org_id: str, name: str, at: datetime) -> int:
-    P = schema.projects
-    found = conn.execute(select(P.c.id).where(P.c.org_id == org_id, P.c.name == name)).scalar()
-    if found is not None:
-        return int(found)
-    result = conn.execute(
-        insert(P)
-        .values(org_id=org_id, name=name, is_default=False, created_at=at)
-        .returning(P.c.id)
-    )
-    return int(result.scalar_one())
+def _named(conn: Connection, store: Any, table: Table, column: str, values: dict[str, Any]) -> int:
+    """The org's row of `table` with this `column` value, created if missing. Insert-or-
+    ignore then read: two pushes creating the same one at once both end up with it."""
+    where = (table.c.org_id == values["org_id"], table.c[column] == values[column])
+    found = conn.execute(select(table.c.id).where(*where)).scalar()
+    if found is None:
+        statement = store.dialect_insert(table).values(values)
+        conn.execute(statement.on_conflict_do_nothing(index_elements=["org_id", column]))
+        found = conn.execute(select(table.c.id).where(*where)).scalar_one()
+    return int(found)
+
+
+def project_id(conn: Connection, store: Any, org_id: str, name: str, at: datetime) -> int:
+    values = {"org_id": org_id, "name": name, "is_default": False, "created_at": at}
+    return _named(conn, store, schema.projects, "name", values)
 
 
 def upsert_session(
@@ -143,6 +147,7 @@ def upsert_session(
 
 def replace_children(
     conn: Connection,
+    store: Any,
     org_id: str,
     session_id: int,
     tags: list[str],
@@ -168,21 +173,19 @@ def replace_children(
     L, J = schema.session_subjects, schema.subjects
     conn.execute(L.delete().where(L.c.session_id == session_id))
     for link in subjects:
-        subject = conn.execute(
-            select(J.c.id).where(J.c.org_id == org_id, J.c.key == link["key"])
-        ).scalar()
-        if subject is None:
-            subject = conn.execute(
-                insert(J)
-                .values(
-                    org_id=org_id,
-                    key=link["key"],
-                    name=link.get("name"),
-                    kind=link.get("kind"),
-                    created_at=at,
-                )
-                .returning(J.c.id)
-            ).scalar_one()
+        subject = _named(
+            conn,
+            store,
+            J,
+            "key",
+            {
+                "org_id": org_id,
+                "key": link["key"],
+                "name": link.get("name"),
+                "kind": link.get("kind"),
+                "created_at": at,
+            },
+        )
         values = {k: link[k] for k in SUBJECT_LINK if k in link}
         values.setdefault("created_at", at)
         conn.execute(

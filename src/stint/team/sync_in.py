@@ -86,13 +86,20 @@ def receive(
                 raise Conflict(f"session {uuid} belongs to another org")
             values = {**item["session"], "user_id": user_id, "machine_id": machine_id}
             values["project_id"] = (
-                si.project_id(conn, org_id, item["project"], at) if item["project"] else None
+                si.project_id(conn, store, org_id, item["project"], at) if item["project"] else None
             )
             session_id, new = si.upsert_session(conn, org_id, owner[0] if owner else None, values)
             created += new
             updated += not new
             si.replace_children(
-                conn, org_id, session_id, item["tags"], item["children"], item["subjects"], at
+                conn,
+                store,
+                org_id,
+                session_id,
+                item["tags"],
+                item["children"],
+                item["subjects"],
+                at,
             )
             went_in = si.insert_activities(conn, store, org_id, session_id, item["activities"])
             stored += went_in
