@@ -95,9 +95,9 @@ def measure(args: argparse.Namespace) -> list[harness.Row]:
     with tempfile.TemporaryDirectory(prefix="stint-sync-bench-") as tmp:
         env = harness.stint_env(Path(tmp) / "home")
         try:
+            init = ["admin", "init", "--org", "Bench", "--owner", "bench", "--json"]
             made = subprocess.run(
-                [harness.STINT, "--database", url, "admin", "init", "--org", "Bench"]
-                + ["--owner", "bench", "--json"],
+                [harness.STINT, "--database", url, *init],
                 env=env,
                 check=True,
                 capture_output=True,
