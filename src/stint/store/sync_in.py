@@ -154,24 +154,30 @@ def replace_children(
     children: dict[str, list[dict[str, Any]]],
     subjects: list[dict[str, Any]],
     at: datetime,
+    fresh: bool = False,
 ) -> None:
-    """The session's tags, small tables and subjects become exactly the pushed ones."""
+    """The session's tags, small tables and subjects become exactly the pushed ones.
+    `fresh`: the session was created in this transaction, so there is nothing to delete
+    (eleven statements saved per new session)."""
     T = schema.session_tags
-    conn.execute(T.delete().where(T.c.session_id == session_id))
+    if not fresh:
+        conn.execute(T.delete().where(T.c.session_id == session_id))
     if tags:
         conn.execute(
             insert(T),
             [{"session_id": session_id, "tag": t, "org_id": org_id} for t in dict.fromkeys(tags)],
         )
     for name, table in CHILD_TABLES.items():
-        conn.execute(table.delete().where(table.c.session_id == session_id))
+        if not fresh:
+            conn.execute(table.delete().where(table.c.session_id == session_id))
         rows = children.get(name) or []
         if rows:
             conn.execute(
                 insert(table), [{**r, "session_id": session_id, "org_id": org_id} for r in rows]
             )
     L, J = schema.session_subjects, schema.subjects
-    conn.execute(L.delete().where(L.c.session_id == session_id))
+    if not fresh:
+        conn.execute(L.delete().where(L.c.session_id == session_id))
     for link in subjects:
         subject = _named(
             conn,

@@ -100,6 +100,7 @@ def receive(
                 item["children"],
                 item["subjects"],
                 at,
+                fresh=new,
             )
             went_in = si.insert_activities(conn, store, org_id, session_id, item["activities"])
             stored += went_in
