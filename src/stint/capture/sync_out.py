@@ -258,6 +258,9 @@ def request_push(home: Path, debounce: float = DEBOUNCE_SECONDS) -> bool:
         stamp.touch()
         subprocess.Popen(
             [sys.executable, "-m", "stint", "sync", "--quiet"],
+            # This home's push, even for a Tracker opened on another home than the
+            # environment's (the library's `Tracker.open(home=…)`).
+            env={**os.environ, "STINT_HOME": str(home)},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
