@@ -141,9 +141,11 @@ class Tracker(Sessions):
     # --------------------------------------------------------------- team sync
 
     def _request_push(self) -> None:
-        from stint.capture import sync_out  # deferred: only when something was recorded
+        if not (self.settings.home / "remotes.json").exists():
+            return  # no remote: nothing to import, nothing to start (the common case)
+        from stint.capture import sync_out  # deferred: only with a remote set
 
-        sync_out.request_push(self.settings.home)
+        sync_out.request_push(self.settings.home, self.settings.database_url)
 
     def sync(
         self, remote: str | None = None, *, dry_run: bool = False, options: Any = None

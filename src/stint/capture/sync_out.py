@@ -244,7 +244,7 @@ def exclusive(home: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def request_push(home: Path, debounce: float = DEBOUNCE_SECONDS) -> bool:
+def request_push(home: Path, database_url: str = "", debounce: float = DEBOUNCE_SECONDS) -> bool:
     """Start a detached `stint sync --quiet` when a remote is set, at most once per
     `debounce` seconds (a stamp file's time says when the last one started). Never raises:
     offline is normal, and the next push catches up. True if one was started."""
@@ -258,9 +258,10 @@ def request_push(home: Path, debounce: float = DEBOUNCE_SECONDS) -> bool:
         stamp.touch()
         subprocess.Popen(
             [sys.executable, "-m", "stint", "sync", "--quiet"],
-            # This home's push, even for a Tracker opened on another home than the
-            # environment's (the library's `Tracker.open(home=…)`).
-            env={**os.environ, "STINT_HOME": str(home)},
+            # This store's push, even for a Tracker opened on another home or database
+            # than the environment's (`--database`, the library's `Tracker.open(home=…)`).
+            env={**os.environ, "STINT_HOME": str(home)}
+            | ({"STINT_DATABASE_URL": database_url} if database_url else {}),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
