@@ -5,10 +5,14 @@ the same request needs, with no stint code at all.
   "agent_session_id", "events": [...]}]}) and inserts every event with one executemany
   in one transaction (PostgreSQL through psycopg, one connection per worker thread);
   answers {"stored": n}.
+* `sync`: POST /api/v1/sync takes `stint sync`'s batch ({"machine", "sessions": [{"session",
+  "activities": [...], ...}]}) and inserts every activity with one executemany (insert-or-
+  ignore on its key) in one transaction; answers {"activities_stored": n}.
 * `overview`: GET / renders an HTML page of the 50 newest sessions (and their totals)
   from one query on the store's SQLite file.
 
     .venv/bin/python benchmarks/bare_apps.py ingest --port 9001 --dsn postgresql://…/db
+    .venv/bin/python benchmarks/bare_apps.py sync --port 9003 --dsn postgresql://…/db
     .venv/bin/python benchmarks/bare_apps.py overview --port 9002 --sqlite /tmp/h/stint.db
 
 Listens on 127.0.0.1 only.
@@ -90,6 +94,58 @@ def ingest_app(dsn: str) -> Any:
     )
 
 
+def sync_app(dsn: str) -> Any:
+    import psycopg
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    table = "bare_sync_activities"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {table} (id bigserial PRIMARY KEY, session_uuid text, "
+            "type text, idem_key text UNIQUE, source text, occurred_at timestamptz, payload jsonb)"
+        )
+    local = threading.local()
+
+    def store(body: dict[str, Any]) -> int:
+        rows = [
+            (
+                s["session"]["uuid"],
+                a["type"],
+                a["idem_key"],
+                a.get("source"),
+                a["occurred_at"],
+                json.dumps(a.get("payload")),
+            )
+            for s in body["sessions"]
+            for a in s["activities"]
+        ]
+        if getattr(local, "conn", None) is None:
+            local.conn = psycopg.connect(dsn)
+        conn = local.conn
+        with conn.transaction(), conn.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} (session_uuid, type, idem_key, source, occurred_at, payload)"
+                " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (idem_key) DO NOTHING",
+                rows,
+            )
+        return len(rows)
+
+    async def sync(request: Request) -> JSONResponse:
+        body = await request.json()
+        return JSONResponse({"activities_stored": await run_in_threadpool(store, body)})
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    return Starlette(
+        routes=[Route("/api/v1/sync", sync, methods=["POST"]), Route("/api/v1/health", health)]
+    )
+
+
 def overview_app(path: str) -> Any:
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
@@ -129,7 +185,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("app", choices=("ingest", "overview"))
+    parser.add_argument("app", choices=("ingest", "sync", "overview"))
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dsn", help="PostgreSQL connection string (ingest)")
     parser.add_argument("--sqlite", help="the store's SQLite file (overview)")
@@ -138,6 +194,10 @@ def main() -> None:
         if not args.dsn:
             parser.error("ingest needs --dsn")
         app = ingest_app(args.dsn)
+    elif args.app == "sync":
+        if not args.dsn:
+            parser.error("sync needs --dsn")
+        app = sync_app(args.dsn)
     else:
         if not args.sqlite:
             parser.error("overview needs --sqlite")

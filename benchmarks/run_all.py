@@ -48,6 +48,11 @@ ROWS: dict[str, tuple[str, str, str]] = {
         "--only dashboard --home {store} --sessions 100000 --activities 1000000 --seconds 10"
         " --rounds 3",
     ),
+    "sync": (
+        "sync_ingest",
+        "--clients 8 --batch 250 --seconds 3 --rounds 2",
+        "--clients 16 --batch 500 --seconds 10 --rounds 3",
+    ),
     "record": ("record_rate", "--events 100 --runs 3", "--events 500 --runs 5"),
 }
 

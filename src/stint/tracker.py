@@ -85,8 +85,9 @@ class Tracker(Sessions):
         completion: int | None = None,
     ) -> Session:
         """End a session; one with a goal or indicators gets it evaluated, and the
-        person's rating, summary, learnings and completion are kept (see `Goals.end`)."""
-        return self.goals.end(
+        person's rating, summary, learnings and completion are kept (see `Goals.end`).
+        With a remote set, a debounced push starts in the background."""
+        ended = self.goals.end(
             ref,
             at=at,
             notes=notes,
@@ -101,6 +102,8 @@ class Tracker(Sessions):
             learnings=learnings,
             completion=completion,
         )
+        self._request_push()
+        return ended
 
     def cancel(self, ref: str | int = "current", at: datetime | None = None) -> Session:
         return self.goals.cancel(ref, at)
@@ -137,7 +140,44 @@ class Tracker(Sessions):
 
     def drain(self) -> dict[str, int]:
         """Ingest what the hooks spooled (every read command does this first)."""
-        return spool_ingest.drain(self.goals)
+        drained = spool_ingest.drain(self.goals)
+        if drained.get("applied"):
+            self._request_push()
+        return drained
+
+    # --------------------------------------------------------------- team sync
+
+    def _request_push(self) -> None:
+        if not (self.settings.home / "remotes.json").exists():
+            return  # no remote: nothing to import, nothing to start (the common case)
+        from stint.capture import sync_out  # deferred: only with a remote set
+
+        sync_out.request_push(self.settings.home, self.settings.database_url)
+
+    def sync(
+        self, remote: str | None = None, *, dry_run: bool = False, options: Any = None
+    ) -> dict[str, Any]:
+        """Push this store's sessions to the remote (`stint sync`, see capture.sync_out);
+        one push per home at a time."""
+        from stint.capture import sync_out
+
+        with sync_out.exclusive(self.settings.home):
+            return sync_out.push(
+                self.store, self.org, self.settings.home, remote, dry_run=dry_run, options=options
+            )
+
+    def sync_status(self, remote: str | None = None) -> dict[str, Any]:
+        from stint.capture import sync_out
+
+        return sync_out.status(self.store, self.org, self.settings.home, remote)
+
+    def receive_sync(
+        self, user_id: int | None, machine: dict[str, str], sessions: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Store a batch a laptop pushed, in this tracker's org (see team.sync_in)."""
+        from stint.team import sync_in
+
+        return sync_in.receive(self.store, self.org, user_id, machine, sessions)
 
     def import_transcripts(
         self, agent: str, paths: Sequence[Path] | None = None, progress: Any = None

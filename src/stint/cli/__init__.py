@@ -19,6 +19,7 @@ from stint.cli import (
     mcp,
     plugins,
     prices,
+    sync,
     web,
 )
 from stint.cli.plugins import PluginCommandsGroup
@@ -56,6 +57,7 @@ for module in (
     importing,
     prices,
     plugins,
+    sync,
     completion,
 ):
     for command in module.COMMANDS:

@@ -27,6 +27,8 @@ GROUPS = (
     "branch",
     "environment",
     "kind",
+    "user",
+    "machine",
 )
 PERIOD_HELP = (
     "today, week (calendar week from Monday, local time), month (calendar month), "

@@ -38,6 +38,8 @@ from stint.store import schema
 S = schema.sessions
 P = schema.projects
 T = schema.session_tags
+U = schema.users
+M = schema.machines
 SUMMED = (
     "tasks_created",
     "tasks_completed",
@@ -69,6 +71,8 @@ GROUPS = (
     "branch",
     "environment",
     "kind",
+    "user",
+    "machine",
 )
 # Group keys that are plain session columns.
 COLUMN_GROUPS = {
@@ -121,6 +125,12 @@ def _equals(org_id: str, key: str, value: str) -> ColumnElement[bool]:
             return S.c.project_id.is_(None)
         ids = select(P.c.id).where(P.c.org_id == org_id, P.c.name == value)
         return S.c.project_id.in_(ids.scalar_subquery())
+    if key in ("user", "machine"):
+        table, column = (U, S.c.user_id) if key == "user" else (M, S.c.machine_id)
+        if not value:
+            return column.is_(None)
+        named = select(table.c.id).where(table.c.org_id == org_id, table.c.name == value)
+        return column.in_(named.scalar_subquery())
     if key == "tag":
         # An alias, so the subquery stays independent when the outer query joins tags.
         other = T.alias("filter_tags")
@@ -249,6 +259,10 @@ def _group_keys(dialect: str, by: str, segments: dp.Segments) -> list[Any]:
         return [P.c.name.label("key")]
     if by == "tag":
         return [T.c.tag.label("key")]
+    if by == "user":  # who pushed it (team sync); NULL for sessions recorded on the server
+        return [U.c.name.label("key")]
+    if by == "machine":
+        return [M.c.name.label("key")]
     local = dp.local_seconds(dialect, S.c.started_at, segments)
     if by == "day":
         return [dp.day_number(local).label("key")]
@@ -288,6 +302,10 @@ def _grouped_query(
         source = S.outerjoin(P, P.c.id == S.c.project_id)
     elif by == "tag":
         source = S.join(T, T.c.session_id == S.c.id)
+    elif by == "user":
+        source = S.outerjoin(U, U.c.id == S.c.user_id)
+    elif by == "machine":
+        source = S.outerjoin(M, M.c.id == S.c.machine_id)
     query: Select[Any] = (
         select(*keys, *_group_aggregates(level))
         .select_from(source)

@@ -166,6 +166,8 @@ sessions = Table(
     Column("project_id", BigId, ForeignKey("projects.id", ondelete="SET NULL")),
     Column("component_id", BigId, ForeignKey("components.id", ondelete="SET NULL")),
     Column("user_id", BigId, ForeignKey("users.id", ondelete="SET NULL")),
+    # The laptop a synced session came from (migration 0009); NULL when recorded here.
+    Column("machine_id", BigId, ForeignKey("machines.id", ondelete="SET NULL")),
     Column("template_id", BigId, ForeignKey("templates.id", ondelete="SET NULL")),
     Column("previous_session_id", BigId, ForeignKey("sessions.id", ondelete="SET NULL")),
     Column("kind", String(50), nullable=False, default="coding"),
@@ -242,6 +244,7 @@ sessions = Table(
     Index("ix_sessions_org_status_activity", "org_id", "status", "last_activity_at"),
     Index("ix_sessions_agent_session", "org_id", "agent", "agent_session_id"),
     Index("ix_sessions_project", "project_id", "started_at"),
+    Index("ix_sessions_machine", "org_id", "machine_id"),
     # Covers the per-day/weekday/hour counts and scores of stint.store.analytics.
     Index(
         "ix_sessions_analytics", "org_id", "started_at", "status", "ai_model", "productivity_score"
@@ -398,4 +401,17 @@ import_offsets = Table(
     Column("fingerprint", String(64)),
     Column("inode", BigInteger),
     Column("lines", BigInteger),
+)
+
+# A laptop's push cursor per remote and session (`stint sync`, migration 0009): the
+# session's `updated_at` and the last activity id the remote has stored.
+sync_cursors = Table(
+    "sync_cursors",
+    metadata,
+    Column("remote", String(100), primary_key=True),
+    Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    org_column(),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("activity_id", BigId, nullable=False),
+    Column("pushed_at", UTCDateTime, nullable=False),
 )

@@ -17,6 +17,8 @@ EXPORT_TABLES: dict[str, Table] = {
     t.name: t
     for t in (
         schema.users,
+        # Before sessions: a synced session names its machine (sessions.machine_id).
+        schema.machines,
         schema.projects,
         schema.components,
         schema.templates,

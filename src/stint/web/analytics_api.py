@@ -48,7 +48,8 @@ def stats_by(
     tz: Zone = None,
 ) -> Any:
     """One row per group (`by`: day, week, weekday, hour, weekday-hour, tag, model, agent,
-    project, branch, environment, kind)."""
+    project, branch, environment, kind, and for a team server user and machine: who pushed
+    the session with `stint sync`, and from which laptop)."""
     method = tracker.stats_by
     return method(by, period, project=project, tag=tag, kind=kind, tz=tz)
 

@@ -34,6 +34,8 @@ BY_CHOICES = (
     "kind",
     "branch",
     "environment",
+    "user",
+    "machine",
     "day",
     "week",
     "weekday",
