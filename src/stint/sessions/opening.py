@@ -159,6 +159,7 @@ def start(
             "start_commit": start_commit,
             "created_at": now,
             "updated_at": now,
+            "user_id": tracker.user_id,
             **(fields or {}),
         }
         try:
