@@ -163,7 +163,9 @@ class Team:
         if not passwords.verify(password, row["password_hash"]):
             raise refused
         org_id = str(found[0]["id"])
-        principal = tokens.Principal(org_id, int(row["id"]), row["role"], ROLE_SCOPES[row["role"]], 0)
+        principal = tokens.Principal(
+            org_id, int(row["id"]), row["role"], ROLE_SCOPES[row["role"]], 0
+        )
         return principal, passwords.stamp(row["password_hash"])
 
     def signed_in(self, org_id: str, user_id: int, stamp: str) -> tokens.Principal:
