@@ -4,6 +4,7 @@ mode: orgs, users, API keys)."""
 from __future__ import annotations
 
 import re
+import sys
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -165,7 +166,7 @@ def _read_password(prompted: bool, from_stdin: bool) -> str | None:
     """The password from stdin's first line (`--password-stdin`, for scripts) or asked
     twice without echo (`--password`); None when neither was given."""
     if from_stdin:
-        line = str(click.get_text_stream("stdin").readline()).rstrip("\r\n")
+        line = sys.stdin.readline().rstrip("\r\n")
         if not line:
             raise click.UsageError("--password-stdin: no password on stdin")
         return line
