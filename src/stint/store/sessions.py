@@ -31,8 +31,16 @@ from stint.store import schema
 S = schema.sessions
 
 
-def open_key(project_id: int | None, agent: str | None, agent_session_id: str | None) -> str:
-    return f"{project_id or 0}|{agent or ''}|{agent_session_id or ''}"
+def open_key(
+    project_id: int | None,
+    agent: str | None,
+    agent_session_id: str | None,
+    user_id: int | None = None,
+) -> str:
+    """What at most one open session may hold: per project and agent session, and in team
+    mode per person too (two people may each have a session open in one project)."""
+    key = f"{project_id or 0}|{agent or ''}|{agent_session_id or ''}"
+    return key if user_id is None else f"{key}|u{user_id}"
 
 
 class OpenSessionExists(Conflict):

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from stint import __version__
 from stint.tracker import Tracker
-from stint.web import api, auth, pages, problems, signin
+from stint.web import api, auth, pages, problems, signin, team_pages
 from stint.web.background import optimize, run_periodically
 
 HERE = Path(__file__).parent
@@ -75,6 +75,7 @@ def create_app(
     app.include_router(signin.router(access.cookies))
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(team_pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _document_problems(app)
     return app
