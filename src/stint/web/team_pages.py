@@ -8,6 +8,7 @@ admins and owners drill down into anyone's. The Admin page is for admins and own
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -21,6 +22,7 @@ from stint.tracker import SessionFilter, Tracker
 from stint.web.deps import PrincipalDep, TrackerDep
 from stint.web.pages import render
 
+log = logging.getLogger("stint.web.auth")
 router = APIRouter(prefix="/team", include_in_schema=False, default_response_class=HTMLResponse)
 UserId = Annotated[int, Path(ge=1, le=2**62)]
 
@@ -31,6 +33,8 @@ def _off(request: Request) -> HTMLResponse:
 
 
 def _forbidden(request: Request, message: str) -> HTMLResponse:
+    client = request.client.host if request.client else "-"
+    log.warning("refused %s %s from %s: %s", request.method, request.url.path, client, message)
     return render(request, "error.html", status_code=403, message=message, page="team")
 
 
