@@ -41,8 +41,19 @@ __all__ = ["SessionFilter", "Tracker"]
 class Tracker(Sessions):
     """Sessions of one org in one store, with the goal, analytics and capture services."""
 
-    def __init__(self, store: Store, settings: Settings, org_id: str | None = None) -> None:
-        super().__init__(store, settings, org_id)
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        org_id: str | None = None,
+        *,
+        user_id: int | None = None,
+        only_user: int | None = None,
+    ) -> None:
+        """`user_id`: who acts (sessions started are recorded as theirs); `only_user`: the
+        one person whose sessions this Tracker reads and writes (team mode's members and
+        viewers; aggregates such as stats stay the org's)."""
+        super().__init__(store, settings, org_id, user_id=user_id, only_user=only_user)
         self.goals = Goals(self)
         # Orgs, users and keys of the whole store (not only this org): admin and auth.
         self.team = Team(store)

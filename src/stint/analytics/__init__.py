@@ -160,7 +160,7 @@ def export(
 
         def tables() -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
             for name in names:
-                yield name, transfer.rows(conn, tracker.org, name, since)
+                yield name, transfer.rows(conn, tracker.org, name, since, tracker.only_user)
 
         return xp.write(out or sys.stdout, fmt, tables())
 

@@ -4,6 +4,7 @@ mode: orgs, users, API keys)."""
 from __future__ import annotations
 
 import re
+import sys
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -161,15 +162,47 @@ def user_group() -> None:
 _org_option = click.option("--org", "org", required=True, help="The org's id or name.")
 
 
+def _read_password(prompted: bool, from_stdin: bool) -> str | None:
+    """The password from stdin's first line (`--password-stdin`, for scripts) or asked
+    twice without echo (`--password`); None when neither was given."""
+    if from_stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise click.UsageError("--password-stdin: no password on stdin")
+        return line
+    if prompted:
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return None
+
+
+_password_options = [
+    click.option("--password", "prompted", is_flag=True, help="Ask for a dashboard password."),
+    click.option(
+        "--password-stdin", "from_stdin", is_flag=True, help="Read the password from stdin."
+    ),
+]
+
+
 @user_group.command("create")
 @click.argument("name")
 @_org_option
 @click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
 @click.option("--email")
+@_password_options[0]
+@_password_options[1]
 @json_option
-def user_create(name: str, org: str, role: str, email: str | None, as_json: bool) -> None:
-    """Create a user with a role in an org."""
-    user = _team().create_user(org, name, email=email, role=role)
+def user_create(
+    name: str,
+    org: str,
+    role: str,
+    email: str | None,
+    prompted: bool,
+    from_stdin: bool,
+    as_json: bool,
+) -> None:
+    """Create a user with a role in an org (and a dashboard password to sign in with)."""
+    password = _read_password(prompted, from_stdin)
+    user = _team().create_user(org, name, email=email, role=role, password=password)
     if as_json:
         emit_json(user)
     else:
@@ -186,6 +219,37 @@ def user_list(org: str, as_json: bool) -> None:
         emit_json(users)
     else:
         _table(users, ["id", "name", "role", "email"])
+
+
+@user_group.command("password")
+@click.argument("name")
+@_org_option
+@click.option("--password-stdin", "from_stdin", is_flag=True, help="Read the password from stdin.")
+def user_password(name: str, org: str, from_stdin: bool) -> None:
+    """Set a user's dashboard password (asked twice, or read from stdin)."""
+    password = _read_password(True, from_stdin)
+    assert password is not None  # asked for when not read from stdin
+    _team().set_password(org, name, password)
+    click.echo(f"Password of {name} set.")
+
+
+@user_group.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@_org_option
+def user_role(name: str, role: str, org: str) -> None:
+    """Change a user's role in an org (their keys follow at once)."""
+    _team().set_role(org, name, role)
+    click.echo(f"{name} is now {role}.")
+
+
+@user_group.command("remove")
+@click.argument("name")
+@_org_option
+def user_remove(name: str, org: str) -> None:
+    """Take a user out of an org: their keys of it stop working at once."""
+    _team().remove_user(org, name)
+    click.echo(f"{name} removed from the org.")
 
 
 @admin.group("key", cls=StintGroup)

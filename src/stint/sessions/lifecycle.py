@@ -218,7 +218,7 @@ def activate(
         check_transition(row, "active")
         if row["status"] != "scheduled":
             raise Conflict(f"session #{row['number']} is {row['status']}, not scheduled")
-        key = ss.open_key(row["project_id"], row["agent"], row["agent_session_id"])
+        key = ss.open_key(row["project_id"], row["agent"], row["agent_session_id"], row["user_id"])
         savepoint = conn.begin_nested()
         try:
             ss.update_session(

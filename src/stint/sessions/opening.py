@@ -142,7 +142,7 @@ def start(
             "name": name,
             "goal": goal.strip() if goal else None,
             "status": status,
-            "open_key": ss.open_key(chosen.id, agent, agent_session_id)
+            "open_key": ss.open_key(chosen.id, agent, agent_session_id, tracker.user_id)
             if status in OPEN_STATUSES
             else None,
             "agent": agent,
@@ -159,6 +159,7 @@ def start(
             "start_commit": start_commit,
             "created_at": now,
             "updated_at": now,
+            "user_id": tracker.user_id,
             **(fields or {}),
         }
         try:
@@ -271,7 +272,9 @@ def reopen(tracker: SessionReader, session_id: int, at: datetime, source: str) -
                 "status": "active",
                 "ended_at": None,
                 "end_reason": None,
-                "open_key": ss.open_key(row["project_id"], row["agent"], row["agent_session_id"]),
+                "open_key": ss.open_key(
+                    row["project_id"], row["agent"], row["agent_session_id"], row["user_id"]
+                ),
                 "productivity_score": None,
                 "updated_at": utcnow(),
             },

@@ -4,6 +4,7 @@ records. The base of `stint.sessions.service.Sessions`; SQL stays in `stint.stor
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,7 @@ from stint.model.types import (
     OPEN_STATUSES,
     Activity,
     FileTouch,
+    NotFound,
     Project,
     Record,
     Session,
@@ -34,14 +36,35 @@ from stint.store import sessions as ss
 class SessionReader:
     """Sessions of one org in one store, read back."""
 
-    def __init__(self, store: Store, settings: Settings, org_id: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        org_id: str | None = None,
+        *,
+        user_id: int | None = None,
+        only_user: int | None = None,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.org = org_id or settings.org_id
+        # Team mode: `user_id` is who acts (sessions started get it); `only_user`, when set
+        # (a member or viewer), is the one person whose sessions this reader sees. Every
+        # session reference and list goes through `_resolve_in`, `_session` and `sessions`
+        # below, so no face can forget it; another's session is NotFound, as if absent.
+        self.user_id = user_id
+        self.only_user = only_user
         store.pulse_seconds = settings.pulse_seconds
+
+    def _visible(self, conn: Connection, session_id: int) -> int:
+        if self.only_user is not None and not self._owned(conn, session_id):
+            raise NotFound(f"no session with id {session_id}")
+        return session_id
 
     def _session(self, conn: Connection, session_id: int, now: datetime | None = None) -> Session:
         row = ss.session_row(conn, self.org, session_id)
+        if self.only_user is not None and row["user_id"] != self.only_user:
+            raise NotFound(f"no session with id {session_id}")
         tags = ss.tags_of(conn, [session_id])[session_id]
         return self._build(conn, row, tags, now or utcnow())
 
@@ -93,7 +116,7 @@ class SessionReader:
     def _current_id(self, conn: Connection, cwd: str | None = None) -> int | None:
         """The open session to act on: the one whose directory holds `cwd`, else the one
         with the most recent activity."""
-        candidates = ss.open_sessions(conn, self.org)
+        candidates = self._open_sessions(conn)
         if not candidates:
             return None
         if cwd and len(candidates) > 1:
@@ -117,11 +140,21 @@ class SessionReader:
         """The open session whose repository or directory holds `cwd` (no fallback to
         sessions elsewhere, unlike `current`)."""
         with self.store.read() as conn:
-            found = self._holding(conn, ss.open_sessions(conn, self.org), cwd)
+            found = self._holding(conn, self._open_sessions(conn), cwd)
             return None if found is None else self._session(conn, found)
 
+    def _open_sessions(self, conn: Connection) -> list[dict[str, Any]]:
+        found = ss.open_sessions(conn, self.org)
+        if self.only_user is None:
+            return found
+        return [row for row in found if self._owned(conn, int(row["id"]))]
+
+    def _owned(self, conn: Connection, session_id: int) -> bool:
+        return ss.owner_of(conn, self.org, session_id) == self.only_user
+
     def _resolve_in(self, conn: Connection, ref: str | int, cwd: str | None = None) -> int:
-        return ss.resolve(conn, self.org, ref, lambda: self._current_id(conn, cwd))
+        found = ss.resolve(conn, self.org, ref, lambda: self._current_id(conn, cwd))
+        return self._visible(conn, found)
 
     def resolve(self, ref: str | int = "current", cwd: str | None = None) -> int:
         with self.store.read() as conn:
@@ -146,8 +179,11 @@ class SessionReader:
         if limit < 1:
             raise StintError("limit must be at least 1")
         now = utcnow()
+        where = where or ss.SessionFilter()
+        if self.only_user is not None:
+            where = dataclasses.replace(where, user_id=self.only_user)
         with self.store.read() as conn:
-            rows = ss.list_rows(conn, self.org, where or ss.SessionFilter(), limit, before_id)
+            rows = ss.list_rows(conn, self.org, where, limit, before_id)
             tags = ss.tags_of(conn, [row["id"] for row in rows])
             return [self._build(conn, row, tags[row["id"]], now) for row in rows]
 

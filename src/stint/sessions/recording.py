@@ -176,7 +176,9 @@ class SessionRecorder(SessionReader):
             row = ss.session_row(conn, self.org, session_id)
             values: dict[str, Any] = {"project_id": project.id, "updated_at": now}
             if row["status"] in OPEN_STATUSES:
-                values["open_key"] = ss.open_key(project.id, row["agent"], row["agent_session_id"])
+                values["open_key"] = ss.open_key(
+                    project.id, row["agent"], row["agent_session_id"], row["user_id"]
+                )
             ss.update_session(conn, self.org, session_id, values)
         return self.get(session_id)
 

@@ -58,8 +58,20 @@ users = Table(
     org_column(),
     Column("name", String(200), nullable=False),
     Column("email", String(320)),
+    # An argon2 hash (pwdlib) for the dashboard's sign-in; None: signs in with a key only.
+    Column("password_hash", String(255)),
     created_column(),
     UniqueConstraint("org_id", "name"),
+)
+
+# The server's own secrets, made once (e.g. the key signing sign-in cookies), so several
+# server processes on one database agree. Of the server, not of an org: no org_id.
+server_secrets = Table(
+    "server_secrets",
+    metadata,
+    Column("name", String(50), primary_key=True),
+    Column("value", String(128), nullable=False),
+    created_column(),
 )
 
 api_keys = Table(

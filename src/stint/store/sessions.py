@@ -31,8 +31,16 @@ from stint.store import schema
 S = schema.sessions
 
 
-def open_key(project_id: int | None, agent: str | None, agent_session_id: str | None) -> str:
-    return f"{project_id or 0}|{agent or ''}|{agent_session_id or ''}"
+def open_key(
+    project_id: int | None,
+    agent: str | None,
+    agent_session_id: str | None,
+    user_id: int | None = None,
+) -> str:
+    """What at most one open session may hold: per project and agent session, and in team
+    mode per person too (two people may each have a session open in one project)."""
+    key = f"{project_id or 0}|{agent or ''}|{agent_session_id or ''}"
+    return key if user_id is None else f"{key}|u{user_id}"
 
 
 class OpenSessionExists(Conflict):
@@ -284,6 +292,15 @@ class SessionFilter:
     until: datetime | None = None
     search: str | None = None
     followups: bool = False
+    # Team mode: only this user's sessions (a member's or viewer's own; see SessionReader).
+    user_id: int | None = None
+
+
+def owner_of(conn: Connection, org_id: str, session_id: int) -> int | None:
+    """The user a session of the org was recorded for (None: nobody's, e.g. a hook's)."""
+    found = conn.execute(select(S.c.user_id).where(S.c.org_id == org_id, S.c.id == session_id))
+    value = found.scalar_one_or_none()
+    return None if value is None else int(value)
 
 
 def list_rows(
@@ -319,6 +336,8 @@ def list_rows(
         )
     if where.followups:
         query = query.where(S.c.needs_followup.is_(True))
+    if where.user_id is not None:
+        query = query.where(S.c.user_id == where.user_id)
     if before_id is not None:
         query = query.where(_after_cursor(conn, org_id, before_id))
     query = query.order_by(*NEWEST_FIRST).limit(limit)

@@ -9,17 +9,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 
-from stint.store.schema import api_keys, machines, memberships, orgs, users
+from stint.store.schema import (
+    api_keys,
+    machines,
+    memberships,
+    orgs,
+    server_secrets,
+    sessions,
+    users,
+)
 
 
 def insert_org(conn: Connection, org_id: str, name: str, at: datetime) -> None:
     conn.execute(orgs.insert().values(id=org_id, name=name, created_at=at))
 
 
-def list_orgs(conn: Connection) -> list[dict[str, Any]]:
+def list_orgs(conn: Connection, member: int | None = None) -> list[dict[str, Any]]:
+    """Every org with its number of members; with `member`, the orgs that user is in."""
     members = (
         select(func.count())
         .select_from(memberships)
@@ -27,6 +36,9 @@ def list_orgs(conn: Connection) -> list[dict[str, Any]]:
         .scalar_subquery()
     )
     query = select(orgs, members.label("members")).order_by(orgs.c.created_at, orgs.c.id)
+    if member is not None:
+        mine = select(memberships.c.org_id).where(memberships.c.user_id == member)
+        query = query.where(orgs.c.id.in_(mine.scalar_subquery()))
     return [dict(row._mapping) for row in conn.execute(query)]
 
 
@@ -210,4 +222,115 @@ def upsert_machine(
 
 def list_machines(conn: Connection, org_id: str) -> list[dict[str, Any]]:
     query = select(machines).where(machines.c.org_id == org_id).order_by(machines.c.id)
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def remove_member(conn: Connection, org_id: str, user_id: int) -> bool:
+    """Take the user out of the org: their keys of that org stop authenticating (the key's
+    holder has no role there any more). False if they were not in it."""
+    found = conn.execute(
+        delete(memberships).where(memberships.c.org_id == org_id, memberships.c.user_id == user_id)
+    )
+    return bool(found.rowcount)
+
+
+def set_password_hash(conn: Connection, user_id: int, password_hash: str | None) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
+
+
+def credentials(conn: Connection, org_id: str, name: str) -> dict[str, Any] | None:
+    """A member of the org by name, with their role and password hash (sign-in)."""
+    query = (
+        select(users.c.id, users.c.name, users.c.password_hash, memberships.c.role)
+        .join(memberships, memberships.c.user_id == users.c.id)
+        .where(memberships.c.org_id == org_id, users.c.name == name)
+    )
+    row = conn.execute(query).first()
+    return dict(row._mapping) if row else None
+
+
+def member(conn: Connection, org_id: str, user_id: int) -> dict[str, Any] | None:
+    """A member of the org by id, with their role and password hash."""
+    query = (
+        select(users.c.id, users.c.name, users.c.password_hash, memberships.c.role)
+        .join(memberships, memberships.c.user_id == users.c.id)
+        .where(memberships.c.org_id == org_id, users.c.id == user_id)
+    )
+    row = conn.execute(query).first()
+    return dict(row._mapping) if row else None
+
+
+def key_by_id(conn: Connection, key_id: int) -> dict[str, Any] | None:
+    """A key with its holder's role in the key's org (as `keys_by_prefix`)."""
+    query = (
+        select(*_KEY_COLUMNS, memberships.c.role)
+        .select_from(
+            api_keys.outerjoin(
+                memberships,
+                and_(
+                    memberships.c.org_id == api_keys.c.org_id,
+                    memberships.c.user_id == api_keys.c.user_id,
+                ),
+            ).outerjoin(users, users.c.id == api_keys.c.user_id)
+        )
+        .where(api_keys.c.id == key_id)
+    )
+    row = conn.execute(query).first()
+    return dict(row._mapping) if row else None
+
+
+def secret(conn: Connection, name: str) -> str | None:
+    row = conn.execute(select(server_secrets.c.value).where(server_secrets.c.name == name)).first()
+    return None if row is None else str(row[0])
+
+
+def add_secret(conn: Connection, store: Any, name: str, value: str, at: datetime) -> None:
+    """Store the secret unless another process stored one first (theirs is kept)."""
+    store.insert_ignore(
+        conn, server_secrets, {"name": name, "value": value, "created_at": at}, ["name"]
+    )
+
+
+def people(conn: Connection, org_id: str) -> list[dict[str, Any]]:
+    """Per member of the org: sessions, active time, cost, last seen (the People page)."""
+    S = sessions
+    figures = (
+        select(
+            S.c.user_id,
+            func.count(S.c.id).label("sessions"),
+            func.coalesce(func.sum(S.c.active_seconds), 0).label("active_seconds"),
+            func.coalesce(func.sum(S.c.cost_usd), 0).label("cost_usd"),
+            func.max(S.c.last_activity_at).label("last_seen_at"),
+        )
+        .where(S.c.org_id == org_id, S.c.user_id.is_not(None))
+        .group_by(S.c.user_id)
+        .subquery()
+    )
+    query = (
+        _user_query(org_id)
+        .add_columns(
+            func.coalesce(figures.c.sessions, 0).label("sessions"),
+            func.coalesce(figures.c.active_seconds, 0).label("active_seconds"),
+            func.coalesce(figures.c.cost_usd, 0).label("cost_usd"),
+            figures.c.last_seen_at,
+        )
+        .outerjoin(figures, figures.c.user_id == users.c.id)
+        .order_by(users.c.id)
+    )
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def machines_with_figures(conn: Connection, org_id: str) -> list[dict[str, Any]]:
+    """The org's machines with their user's name and that user's number of sessions."""
+    count = (
+        select(func.count(sessions.c.id))
+        .where(sessions.c.org_id == org_id, sessions.c.user_id == machines.c.user_id)
+        .scalar_subquery()
+    )
+    query = (
+        select(machines, users.c.name.label("user"), count.label("sessions"))
+        .select_from(machines.outerjoin(users, users.c.id == machines.c.user_id))
+        .where(machines.c.org_id == org_id)
+        .order_by(machines.c.id)
+    )
     return [dict(row._mapping) for row in conn.execute(query)]

@@ -42,19 +42,30 @@ _BATCH = 1000
 
 
 def rows(
-    conn: Connection, org_id: str, name: str, since: datetime | None = None
+    conn: Connection,
+    org_id: str,
+    name: str,
+    since: datetime | None = None,
+    user_id: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The org's rows of one table, in primary-key order, fetched in batches (constant
-    memory). `since` keeps sessions started at or after it, and what they own."""
+    memory). `since` keeps sessions started at or after it, and what they own; `user_id`
+    keeps that user's sessions, what they own and the user's own row (a member's export)."""
     table = EXPORT_TABLES[name]
+    S = schema.sessions
     query = select(table).where(table.c.org_id == org_id)
-    if since is not None:
-        S = schema.sessions
+    if user_id is not None and table is schema.users:
+        query = query.where(table.c.id == user_id)
+    if since is not None or user_id is not None:
+        kept = select(S.c.id).where(S.c.org_id == org_id)
+        if since is not None:
+            kept = kept.where(S.c.started_at >= since)
+        if user_id is not None:
+            kept = kept.where(S.c.user_id == user_id)
         if table is S:
-            query = query.where(S.c.started_at >= since)
+            query = query.where(S.c.id.in_(kept.scalar_subquery()))
         elif "session_id" in table.c:
-            recent = select(S.c.id).where(S.c.org_id == org_id, S.c.started_at >= since)
-            query = query.where(table.c.session_id.in_(recent.scalar_subquery()))
+            query = query.where(table.c.session_id.in_(kept.scalar_subquery()))
     query = query.order_by(*table.primary_key.columns)
     result = conn.execution_options(yield_per=_BATCH).execute(query)
     for row in result.mappings():

@@ -17,6 +17,12 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
     "viewer": frozenset({"read"}),
 }
 
+# Who sees every session of the org; a member sees their own (and the org's aggregates),
+# a viewer the same read-only.
+SEES_EVERYONE = frozenset({"owner", "admin"})
+# Who may administer: users, keys, machines of their org (and, the owner only, orgs).
+ADMINS = frozenset({"owner", "admin"})
+
 
 def check_role(role: str) -> str:
     if role not in ROLES:

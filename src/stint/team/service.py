@@ -7,6 +7,8 @@ the principal's org.
 
 from __future__ import annotations
 
+import hmac
+import secrets
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,11 +18,13 @@ from stint.model.types import NotFound, StintError
 from stint.store import Store
 from stint.store import team as st
 from stint.team import keys as tokens
+from stint.team import passwords
 from stint.team.roles import ROLE_SCOPES, check_role, check_scopes, default_scopes
 
 # last_used_at is written at most this often per key, so a busy client does not turn every
 # request into a write (and, on SQLite, into a wait for the write lock).
 TOUCH_INTERVAL = timedelta(minutes=1)
+_COOKIE_SECRET = "sign-in cookie"
 
 
 class Team:
@@ -46,16 +50,23 @@ class Team:
         key = self.create_key(org["id"], str(user["id"]), name="admin (stint admin init)", now=now)
         return {"org": org, "user": user, "key": key}
 
-    def create_org(self, name: str, *, now: datetime | None = None) -> dict[str, Any]:
+    def create_org(
+        self, name: str, *, owner_id: int | None = None, now: datetime | None = None
+    ) -> dict[str, Any]:
+        """A new org; `owner_id` (the admin API's caller) becomes its owner."""
         name = _name(name, "org")
         org_id, at = str(uuid.uuid4()), now or utcnow()
         with self.store.write() as conn:
             st.insert_org(conn, org_id, name, at)
+            if owner_id is not None:
+                st.set_role(conn, org_id, owner_id, "owner", at)
         return {"id": org_id, "name": name, "created_at": at}
 
-    def orgs(self) -> list[dict[str, Any]]:
+    def orgs(self, member: int | None = None) -> list[dict[str, Any]]:
+        """Every org (the CLI, run by whoever holds the database); `member`: only the orgs
+        that user belongs to (the admin API: no org learns of another)."""
         with self.store.read() as conn:
-            return st.list_orgs(conn)
+            return st.list_orgs(conn, member)
 
     def org_id(self, ref: str) -> str:
         """An org's id from its id or its name."""
@@ -76,14 +87,18 @@ class Team:
         *,
         email: str | None = None,
         role: str = "member",
+        password: str | None = None,
         now: datetime | None = None,
     ) -> dict[str, Any]:
         org_id = self.org_id(org_ref)
         name, role, at = _name(name, "user"), check_role(role), now or utcnow()
+        hashed = passwords.hash_password(password) if password is not None else None
         with self.store.write() as conn:
             if st.find_user(conn, org_id, name) is not None:
                 raise StintError(f"the org already has a user {name!r}")
             user_id = st.insert_user(conn, org_id, name, email, role, at)
+            if hashed is not None:
+                st.set_password_hash(conn, user_id, hashed)
         return {
             "id": user_id,
             "org_id": org_id,
@@ -105,6 +120,93 @@ class Team:
         if found is None:
             raise NotFound(f"no user {ref!r} in org {org_ref!r}")
         return {**found, "org_id": org_id}
+
+    def set_role(self, org_ref: str, user_ref: str, role: str) -> dict[str, Any]:
+        holder = self.user(org_ref, user_ref)
+        role = check_role(role)
+        with self.store.write() as conn:
+            st.set_role(conn, holder["org_id"], holder["id"], role, utcnow())
+        return {**holder, "role": role}
+
+    def remove_user(self, org_ref: str, user_ref: str) -> None:
+        """Take a user out of the org; their keys of that org stop working at once."""
+        holder = self.user(org_ref, user_ref)
+        with self.store.write() as conn:
+            st.remove_member(conn, holder["org_id"], holder["id"])
+
+    def set_password(self, org_ref: str, user_ref: str, password: str) -> None:
+        """Set (or replace) the user's dashboard password; signs them out elsewhere."""
+        holder = self.user(org_ref, user_ref)
+        hashed = passwords.hash_password(password)
+        with self.store.write() as conn:
+            st.set_password_hash(conn, holder["id"], hashed)
+
+    def people(self, org_ref: str) -> list[dict[str, Any]]:
+        """Per member: sessions, active time, cost and last seen."""
+        org_id = self.org_id(org_ref)
+        with self.store.read() as conn:
+            return st.people(conn, org_id)
+
+    # ----------------------------------------------------------------- sign-in
+
+    def sign_in(self, org_ref: str, name: str, password: str) -> tuple[tokens.Principal, str]:
+        """The principal of a person signing in, and the stamp of their password hash (the
+        cookie carries it). One error for a wrong org, user or password, taking the same
+        time, so a failed attempt does not say which was wrong."""
+        refused = tokens.InvalidKey("wrong org, user or password")
+        with self.store.read() as conn:
+            found = st.find_orgs(conn, org_ref.strip())
+            row = st.credentials(conn, str(found[0]["id"]), name.strip()) if found else None
+        if row is None or len(found) != 1:
+            passwords.verify_nobody(password)
+            raise refused
+        if not passwords.verify(password, row["password_hash"]):
+            raise refused
+        org_id = str(found[0]["id"])
+        principal = tokens.Principal(
+            org_id, int(row["id"]), row["role"], ROLE_SCOPES[row["role"]], 0
+        )
+        return principal, passwords.stamp(row["password_hash"])
+
+    def signed_in(self, org_id: str, user_id: int, stamp: str) -> tokens.Principal:
+        """The principal of a sign-in cookie's person, if still a member with the same
+        password; their role as it is now."""
+        with self.store.read() as conn:
+            row = st.member(conn, org_id, user_id)
+        if row is None or not row["password_hash"]:
+            raise tokens.InvalidKey("signed out: no such member any more")
+        if not hmac.compare_digest(passwords.stamp(row["password_hash"]), stamp):
+            raise tokens.InvalidKey("signed out: the password changed")
+        return tokens.Principal(org_id, user_id, row["role"], ROLE_SCOPES[row["role"]], 0)
+
+    def key_principal(self, key_id: int, *, now: datetime | None = None) -> tokens.Principal:
+        """The principal of a key by id (a cookie of someone who signed in with a key):
+        refused once the key is revoked or expired or its holder left the org."""
+        now = now or utcnow()
+        with self.store.read() as conn:
+            key = st.key_by_id(conn, key_id)
+        if key is None or key["role"] is None or key["user_id"] is None:
+            raise tokens.InvalidKey("signed out: the key is gone")
+        if key["revoked_at"] is not None:
+            raise tokens.RevokedKey(f"API key {key['prefix']}… was revoked")
+        if key["expires_at"] is not None and key["expires_at"] <= now:
+            raise tokens.ExpiredKey(f"API key {key['prefix']}… expired")
+        scopes = frozenset(key["scopes"] or ()) & ROLE_SCOPES[key["role"]]
+        return tokens.Principal(key["org_id"], int(key["user_id"]), key["role"], scopes, key_id)
+
+    def signing_secret(self) -> str:
+        """The secret sign-in cookies are signed with: made by the first process that asks
+        and kept in the database, so every server process on it agrees."""
+        with self.store.read() as conn:
+            found = st.secret(conn, _COOKIE_SECRET)
+        if found is not None:
+            return found
+        with self.store.write() as conn:
+            st.add_secret(conn, self.store, _COOKIE_SECRET, secrets.token_urlsafe(48), utcnow())
+            stored = st.secret(conn, _COOKIE_SECRET)
+        if stored is None:  # pragma: no cover - the insert above or another one stored it
+            raise StintError("the signing secret could not be stored")
+        return stored
 
     # -------------------------------------------------------------------- keys
 
@@ -210,9 +312,10 @@ class Team:
             )
 
     def machines(self, org_ref: str) -> list[dict[str, Any]]:
+        """The org's machines with their user's name and number of sessions."""
         org_id = self.org_id(org_ref)
         with self.store.read() as conn:
-            return st.list_machines(conn, org_id)
+            return st.machines_with_figures(conn, org_id)
 
 
 def _name(text: str, what: str) -> str:

@@ -9,17 +9,13 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
-from fastapi import FastAPI, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.concurrency import run_in_threadpool
 
 from stint import __version__
-from stint.team.keys import AuthError
 from stint.tracker import Tracker
-from stint.web import api, auth, pages, problems
+from stint.web import api, auth, pages, problems, signin, team_pages
 from stint.web.background import optimize, run_periodically
 
 HERE = Path(__file__).parent
@@ -76,38 +72,13 @@ def create_app(
     # Always on: team keys can be made while the server runs (`stint admin key create`).
     app.middleware("http")(auth.middleware(access))
 
-    @app.get("/login", include_in_schema=False, response_model=None)
-    def login_form() -> Response:
-        return HTMLResponse(_LOGIN_FORM)
-
-    @app.post("/login", include_in_schema=False, response_model=None)
-    async def login(request: Request) -> Response:
-        # A POSTed form keeps the token out of URLs, logs and history; parsed by hand so
-        # no multipart dependency is needed for one field.
-        form = parse_qs((await request.body()).decode("utf-8", "replace"))
-        given = (form.get("token") or [""])[0]
-        if not given or not await run_in_threadpool(_accepted, access, given):
-            return HTMLResponse(_LOGIN_FORM, status_code=401)
-        response = RedirectResponse("/", status_code=303)
-        response.set_cookie(COOKIE, given, httponly=True, samesite="strict")
-        return response
-
+    app.include_router(signin.router(access.cookies))
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(team_pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _document_problems(app)
     return app
-
-
-def _accepted(access: auth.Access, token: str) -> bool:
-    """Whether the sign-in form's token is the shared one or a valid team key."""
-    if access.is_shared(token):
-        return True
-    try:
-        access.principal(token)
-    except AuthError:
-        return False
-    return True
 
 
 def _document_problems(app: FastAPI) -> None:
@@ -133,11 +104,3 @@ def _document_problems(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-
-
-_LOGIN_FORM = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>stint · sign in</title><link rel="stylesheet" href="/static/stint.css"></head>
-<body><main class="narrow"><h1>stint</h1><form method="post" action="/login">
-<label>API token <input type="password" name="token" autofocus></label>
-<button type="submit">Sign in</button></form></main></body></html>"""

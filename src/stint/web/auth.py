@@ -2,9 +2,10 @@
 
 Three modes, so the single-user ones keep working:
 
-* a team key (`Authorization: Bearer stint_…`, or the sign-in cookie holding one) resolves
-  to a `Principal` (`Team.authenticate`); the route's Tracker is then bound to the
-  principal's org by `deps.get_tracker`, the one place trackers are handed out;
+* a team key (`Authorization: Bearer stint_…`) resolves to a `Principal`
+  (`Team.authenticate`), and so does the signed sign-in cookie (`web.signin`); the route's
+  Tracker is then bound to the principal's org (and, for a member or viewer, to their own
+  sessions) by `deps.get_tracker`, the one place trackers are handed out;
 * the shared token of one person (`api_token` / `STINT_API_TOKEN`) means the local org;
 * nothing at all is accepted only while neither a shared token nor any team key exists
   (a laptop's own dashboard on loopback).
@@ -26,13 +27,16 @@ from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from stint.team.keys import TOKEN_PREFIX, AuthError, Principal
+from stint.team.roles import ADMINS
 from stint.tracker import Tracker
 from stint.web import problems
+from stint.web.signin import COOKIE as signin_cookie
+from stint.web.signin import SHARED, CookieJar
 
 log = logging.getLogger("stint.web.auth")
-COOKIE = "stint_token"
+COOKIE = signin_cookie
 # Reachable without a token: health checks, static assets and the sign-in form.
-OPEN_PATHS = ("/api/v1/health", "/static/", "/login")
+OPEN_PATHS = ("/api/v1/health", "/static/", "/login", "/logout")
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 # "No key exists" is re-checked this often (keys are made by `stint admin` in another
 # process); once one exists the server stays in team mode.
@@ -43,7 +47,7 @@ def given_token(request: Request) -> str:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    return request.cookies.get(COOKIE, "")
+    return ""
 
 
 def required_scope(method: str, path: str) -> str:
@@ -58,6 +62,7 @@ class Access:
     def __init__(self, tracker: Tracker) -> None:
         self.tracker = tracker
         self.shared = tracker.settings.api_token or ""
+        self.cookies = CookieJar(tracker, self.shared)
         self._team = False
         self._checked = 0.0
 
@@ -78,6 +83,17 @@ class Access:
 
     def is_shared(self, token: str) -> bool:
         return bool(self.shared) and hmac.compare_digest(token, self.shared)
+
+
+def _allowed(principal: Principal, method: str, path: str) -> str | None:
+    """Why the principal may not do this (None: it may). The admin API also needs an
+    admin's role, not only the scope (a key keeps its scopes; a role can be lowered)."""
+    scope = required_scope(method, path)
+    if not principal.can(scope):
+        return f"this key lacks the {scope!r} scope"
+    if scope == "admin" and principal.role not in ADMINS:
+        return f"a {principal.role} cannot administer the org"
+    return None
 
 
 def _refuse(request: Request, status: int, reason: str) -> Response:
@@ -102,13 +118,20 @@ def middleware(access: Access) -> Callable[..., Awaitable[Response]]:
                 principal = await run_in_threadpool(access.principal, token)
             except AuthError as exc:
                 return _refuse(request, 401, str(exc))
-            scope = required_scope(request.method, path)
-            if not principal.can(scope):
-                return _refuse(request, 403, f"this key lacks the {scope!r} scope")
-            request.state.principal = principal
-            return await call_next(request)
+            return await _as(principal, request, call_next)
         if access.is_shared(token):
             return await call_next(request)
+        cookie = "" if token else request.cookies.get(COOKIE, "")
+        if cookie:
+            try:
+                who = await run_in_threadpool(access.cookies.read, cookie)
+            except AuthError as exc:
+                log.info("sign-in cookie refused on %s: %s", path, exc)
+            else:
+                if who == SHARED:
+                    return await call_next(request)
+                if isinstance(who, Principal):
+                    return await _as(who, request, call_next)
         needed = await run_in_threadpool(access.needed) if access.stale() else access.needed()
         if needed:
             reason = "wrong API token" if token else "send Authorization: Bearer <token>"
@@ -116,3 +139,13 @@ def middleware(access: Access) -> Callable[..., Awaitable[Response]]:
         return await call_next(request)
 
     return authenticate
+
+
+async def _as(
+    principal: Principal, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    refusal = _allowed(principal, request.method, request.url.path)
+    if refusal is not None:
+        return _refuse(request, 403, refusal)
+    request.state.principal = principal
+    return await call_next(request)

@@ -78,7 +78,14 @@ templates.env.filters.update(
     figure_label=figures.label,
     markdown=_md,
 )
-templates.env.globals.update(statuses=STATUSES)
+
+
+def _signed_in(request: Request) -> bool:
+    """Whether the request is a team member's (the Team pages and sign-out then show)."""
+    return getattr(request.state, "principal", None) is not None
+
+
+templates.env.globals.update(statuses=STATUSES, signed_in=_signed_in)
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
