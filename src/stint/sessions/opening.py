@@ -225,7 +225,10 @@ def attach(
     model: str | None,
     at: datetime | None,
     source: str,
+    user_id: int | None = None,
 ) -> Session:
+    """`user_id`: the person a new session is theirs (a team key's user); an existing
+    session keeps its own."""
     at = at or utcnow()
     with tracker.store.read() as conn:
         found = ss.find_by_agent_session(conn, tracker.org, agent, agent_session_id)
@@ -241,6 +244,7 @@ def attach(
                 # still where the session ran: never fall back to this process's cwd.
                 cwd=cwd or None,
                 source=source,
+                fields={"user_id": user_id} if user_id is not None else None,
             )
         except Conflict:
             with tracker.store.read() as conn:

@@ -43,10 +43,19 @@ class Sessions(SessionRecorder):
         model: str | None = None,
         at: datetime | None = None,
         source: str = "hook",
+        user_id: int | None = None,
     ) -> Session:
-        """The one stint session of an agent's session: found, re-opened or created."""
+        """The one stint session of an agent's session: found, re-opened or created (as
+        `user_id`'s when created)."""
         return opening.attach(
-            self, agent, agent_session_id, cwd=cwd, model=model, at=at, source=source
+            self,
+            agent,
+            agent_session_id,
+            cwd=cwd,
+            model=model,
+            at=at,
+            source=source,
+            user_id=user_id,
         )
 
     def live(self, session: Session) -> Session:
