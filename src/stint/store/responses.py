@@ -42,7 +42,9 @@ def response_of(key: str | None) -> tuple[str, str, str] | None:
     if ":usage:" in rest:
         sid, _, tail = rest.partition(":usage:")
         parts = tail.split(":")
-        if len(parts) in (2, 3) and parts[1]:
+        # message id, request id[, running total]; a line without ids is keyed by its
+        # uuid or ISO time instead (one part, or four and more), never matching
+        if len(parts) in (2, 3) and parts[1] and (len(parts) == 2 or parts[2].isdigit()):
             return TRANSCRIPT, sid, parts[1]
     return None
 
