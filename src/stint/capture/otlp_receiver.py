@@ -24,7 +24,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from stint.capture.otlp import AgentSession, Mapped, map_message, receive
 from stint.capture.otlp.decode import DEFAULT_MAX_BYTES, Signal
 from stint.model.timeparse import utcnow
-from stint.model.types import EventIn
+from stint.model.types import OPEN_STATUSES, EventIn
 from stint.sessions.service import Sessions
 from stint.store import events as ev
 from stint.store import sessions as ss
@@ -143,11 +143,16 @@ def store_sessions(
 
 def _session_of(core: Sessions, agent_session: AgentSession, user_id: int | None) -> int:
     """Events find, re-open or create the session (as a hook does); metric points alone
-    (exported every minute, also while the person is away) only find or create it."""
-    if not agent_session.events:
-        found = core.find_agent_session(agent_session.agent, agent_session.agent_session_id)
-        if found is not None:
-            return int(found.id)
+    (exported every minute, also while the person is away) only find or create it. An
+    open session with the same model is used as found: no write, no full read."""
+    with core.store.read() as conn:
+        found = ss.find_by_agent_session(
+            conn, core.org, agent_session.agent, agent_session.agent_session_id
+        )
+    if found is not None:
+        same_model = not agent_session.model or agent_session.model == found["ai_model"]
+        if not agent_session.events or (found["status"] in OPEN_STATUSES and same_model):
+            return int(found["id"])
     session = core.attach(
         agent=agent_session.agent,
         agent_session_id=agent_session.agent_session_id,

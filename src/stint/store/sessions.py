@@ -231,7 +231,7 @@ def find_by_agent_session(
 ) -> dict[str, Any] | None:
     row = (
         conn.execute(
-            select(S.c.id, S.c.status)
+            select(S.c.id, S.c.status, S.c.ai_model)
             .where(
                 S.c.org_id == org_id,
                 S.c.agent == agent,

@@ -22,6 +22,7 @@ from stint.capture.otlp_receiver import Memory
 from stint.team.keys import Principal
 from stint.web import problems
 from stint.web.deps import TrackerDep
+from stint.web.schemas import Problem
 
 router = APIRouter(tags=["otlp"])
 MEDIA = {"protobuf": "application/x-protobuf", "json": "application/json"}
@@ -46,11 +47,11 @@ _ANSWERS: dict[int | str, dict[str, Any]] = {
             "application/json": {"schema": {"type": "object"}},
         },
     },
-    400: {"description": "Not an OTLP request of this signal"},
-    401: {"description": "No or a wrong API key"},
-    403: {"description": "The key lacks the ingest scope"},
-    413: {"description": "The body exceeds the size limit"},
-    415: {"description": "Neither application/x-protobuf nor application/json"},
+    400: {"model": Problem, "description": "Not an OTLP request of this signal"},
+    401: {"model": Problem, "description": "No or a wrong API key"},
+    403: {"model": Problem, "description": "The key lacks the ingest scope"},
+    413: {"model": Problem, "description": "The body exceeds the size limit"},
+    415: {"model": Problem, "description": "Neither application/x-protobuf nor application/json"},
 }
 
 
