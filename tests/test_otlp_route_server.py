@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from opentelemetry.exporter.otlp.proto.http import Compression
 from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
     ExportMetricsServiceRequest,
@@ -31,9 +32,11 @@ from test_capture_otlp import (
     CLAUDE_METRICS,
     CLAUDE_RESOURCE,
     EXPECTED_TOTALS,
+    PROMPT,
     SID,
     SID2,
     STANDARD,
+    T0,
     export_claude_logs,
     export_genai_spans,
 )
@@ -155,6 +158,33 @@ def export_metrics(url: str) -> list[bytes]:
 def test_claude_code_telemetry_is_stored_once_in_the_keys_org(
     team: Team, server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Hooks first (a laptop forwarding its raw hook records), then the telemetry of the
+    # same Claude session: one session, the prompt and the tool call stored once.
+    hooks = {
+        "records": [
+            {"received_at": T0 / 1e9, "hook": hook}
+            for hook in (
+                {
+                    "session_id": SID,
+                    "hook_event_name": "UserPromptSubmit",
+                    "prompt": PROMPT,
+                    "prompt_id": "p-1",
+                },
+                {
+                    "session_id": SID,
+                    "hook_event_name": "PostToolUse",
+                    "tool_name": "Bash",
+                    "tool_use_id": "toolu_01Q",
+                    "tool_input": {"command": "ls"},
+                    "tool_response": {"stdout": "", "stderr": "", "interrupted": False},
+                },
+            )
+        ]
+    }
+    posted = server.post(
+        "/api/v1/ingest", json.dumps(hooks).encode(), "application/json", team.tokens["ada"]
+    )
+    assert posted.status == 200 and json.loads(posted.body)["hook_records"] == 2
     as_key(monkeypatch, team.tokens["ada"])
     export_claude_logs(Endpoint(server.url))  # type: ignore[arg-type]
     acme = team.tracker(team.org_a)
@@ -174,9 +204,11 @@ def test_claude_code_telemetry_is_stored_once_in_the_keys_org(
     assert session.row["agent"] == "claude_code"
     kinds = [a.type for a in acme.timeline(session.id)]
     assert kinds.count("tool_decision") == 1 and kinds.count("api_error") == 1
-    assert {a.source for a in acme.timeline(session.id)} == {"otlp"}
+    assert {a.source for a in acme.timeline(session.id)} == {"hook", "otlp"}
+    assert len(acme.sessions()) == 1
 
-    export_claude_logs(Endpoint(server.url))  # type: ignore[arg-type]  # the same batch again
+    # the same batch again, gzip-compressed this time: nothing changes
+    export_claude_logs(Endpoint(server.url), Compression.Gzip)  # type: ignore[arg-type]
     assert figures(session_of(acme, "claude_code", SID)) == expected
     assert len(acme.timeline(session.id)) == len(kinds)
 

@@ -115,14 +115,20 @@ def store_sessions(
     core: Sessions, sessions: list[AgentSession], received: Received, user_id: int | None
 ) -> None:
     targets: list[tuple[int, AgentSession]] = []
+    unowned: list[int] = []
     for agent_session in sessions:
         if not agent_session.events and not agent_session.metrics:
             continue
-        session_id = _session_of(core, agent_session, user_id)
+        session_id, owned = _session_of(core, agent_session, user_id)
         targets.append((session_id, agent_session))
         received.session_ids.append(session_id)
+        if user_id is not None and not owned:
+            unowned.append(session_id)
     now = utcnow()
     with core.store.write() as conn:
+        for session_id in unowned:  # made by a path that knew no user (a hook, an import)
+            assert user_id is not None
+            ss.claim_session(conn, core.org, session_id, user_id)
         for session_id, agent_session in targets:
             ss.require_in_org(conn, core.org, session_id)
             batch: list[tuple[EventIn, datetime]] = [
@@ -141,10 +147,13 @@ def store_sessions(
             telemetry.add_points(core.store, conn, core.org, session_id, points)
 
 
-def _session_of(core: Sessions, agent_session: AgentSession, user_id: int | None) -> int:
-    """Events find, re-open or create the session (as a hook does); metric points alone
-    (exported every minute, also while the person is away) only find or create it. An
-    open session with the same model is used as found: no write, no full read."""
+def _session_of(
+    core: Sessions, agent_session: AgentSession, user_id: int | None
+) -> tuple[int, bool]:
+    """The session's id and whether it has a user. Events find, re-open or create the
+    session (as a hook does); metric points alone (exported every minute, also while the
+    person is away) only find or create it. An open session with the same model is used
+    as found: no write, no full read."""
     with core.store.read() as conn:
         found = ss.find_by_agent_session(
             conn, core.org, agent_session.agent, agent_session.agent_session_id
@@ -152,7 +161,7 @@ def _session_of(core: Sessions, agent_session: AgentSession, user_id: int | None
     if found is not None:
         same_model = not agent_session.model or agent_session.model == found["ai_model"]
         if not agent_session.events or (found["status"] in OPEN_STATUSES and same_model):
-            return int(found["id"])
+            return int(found["id"]), found["user_id"] is not None
     session = core.attach(
         agent=agent_session.agent,
         agent_session_id=agent_session.agent_session_id,
@@ -161,7 +170,7 @@ def _session_of(core: Sessions, agent_session: AgentSession, user_id: int | None
         source=SOURCE,
         user_id=user_id,
     )
-    return int(session.id)
+    return int(session.id), session.row.get("user_id") is not None
 
 
 def metric_totals(core: Sessions, session_id: int) -> dict[str, float]:
