@@ -5,6 +5,7 @@ transcript and telemetry records together."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -132,3 +133,16 @@ def test_a_bad_request_stores_nothing(tracker: Tracker) -> None:
 )
 def test_the_request_id_of_a_tokens_key(key: str | None, expected: Any) -> None:
     assert response_of(key) == expected
+
+
+def test_the_receivers_own_directory_is_not_the_sessions(
+    tracker: Tracker, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server started inside a git checkout: telemetry names no directory, so the
+    session gets neither the server's repository nor its directory."""
+    monkeypatch.chdir(repo)
+    body = metrics_body([(START, START + MINUTE, 5)], 1)
+    tracker.receive_otlp("metrics", body, "application/json")
+    session = tracker.find_agent_session("claude_code", SID)
+    assert session is not None
+    assert (session.row["repo_root"], session.row["cwd"]) == (None, None)

@@ -169,6 +169,9 @@ def _session_of(
         at=agent_session.first_at,
         source=SOURCE,
         user_id=user_id,
+        # Telemetry names no directory; the receiver's own (a server's checkout) is not
+        # where the agent ran, and must not pick the project or its git figures.
+        process_cwd=False,
     )
     return int(session.id), session.row.get("user_id") is not None
 
