@@ -8,11 +8,16 @@ the same request needs, with no stint code at all.
 * `sync`: POST /api/v1/sync takes `stint sync`'s batch ({"machine", "sessions": [{"session",
   "activities": [...], ...}]}) and inserts every activity with one executemany (insert-or-
   ignore on its key) in one transaction; answers {"activities_stored": n}.
+* `otlp`: POST /v1/logs takes an OTLP protobuf logs request, decodes it with the same
+  `opentelemetry-proto` classes and inserts one row per log record (its session id,
+  event name and attributes as JSON) with one executemany in one transaction; answers an
+  empty ExportLogsServiceResponse.
 * `overview`: GET / renders an HTML page of the 50 newest sessions (and their totals)
   from one query on the store's SQLite file.
 
     .venv/bin/python benchmarks/bare_apps.py ingest --port 9001 --dsn postgresql://…/db
     .venv/bin/python benchmarks/bare_apps.py sync --port 9003 --dsn postgresql://…/db
+    .venv/bin/python benchmarks/bare_apps.py otlp --port 9004 --dsn postgresql://…/db
     .venv/bin/python benchmarks/bare_apps.py overview --port 9002 --sqlite /tmp/h/stint.db
 
 Listens on 127.0.0.1 only.
@@ -146,6 +151,76 @@ def sync_app(dsn: str) -> Any:
     )
 
 
+OTLP_TABLE = "bare_otlp_records"
+
+
+def otlp_app(dsn: str) -> Any:
+    import psycopg
+    from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import (
+        ExportLogsServiceRequest,
+        ExportLogsServiceResponse,
+    )
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {OTLP_TABLE} (id bigserial PRIMARY KEY, "
+            "session_id text, name text, key text UNIQUE, attributes jsonb)"
+        )
+    local = threading.local()
+
+    def plain(value: Any) -> Any:
+        kind = value.WhichOneof("value")
+        return (
+            getattr(value, kind)
+            if kind in ("string_value", "int_value", "double_value", "bool_value")
+            else None
+        )
+
+    def store(body: bytes) -> int:
+        request = ExportLogsServiceRequest.FromString(body)
+        rows = []
+        for resource in request.resource_logs:
+            for scope in resource.scope_logs:
+                for record in scope.log_records:
+                    attrs = {kv.key: plain(kv.value) for kv in record.attributes}
+                    sid, name = attrs.get("session.id"), attrs.get("event.name")
+                    ident = (
+                        attrs.get("request_id")
+                        or attrs.get("tool_use_id")
+                        or attrs.get("prompt.id")
+                    )
+                    key = f"{sid}:{name}:{ident}"
+                    rows.append((sid, name, key, json.dumps(attrs)))
+        if getattr(local, "conn", None) is None:
+            local.conn = psycopg.connect(dsn)
+        conn = local.conn
+        with conn.transaction(), conn.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {OTLP_TABLE} (session_id, name, key, attributes) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (key) DO NOTHING",
+                rows,
+            )
+        return len(rows)
+
+    async def logs(request: Request) -> Response:
+        await run_in_threadpool(store, await request.body())
+        return Response(
+            ExportLogsServiceResponse().SerializeToString(), media_type="application/x-protobuf"
+        )
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    return Starlette(
+        routes=[Route("/v1/logs", logs, methods=["POST"]), Route("/api/v1/health", health)]
+    )
+
+
 def overview_app(path: str) -> Any:
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
@@ -185,9 +260,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("app", choices=("ingest", "sync", "overview"))
+    parser.add_argument("app", choices=("ingest", "sync", "otlp", "overview"))
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--dsn", help="PostgreSQL connection string (ingest)")
+    parser.add_argument("--dsn", help="PostgreSQL connection string (ingest, sync, otlp)")
     parser.add_argument("--sqlite", help="the store's SQLite file (overview)")
     args = parser.parse_args()
     if args.app == "ingest":
@@ -198,6 +273,10 @@ def main() -> None:
         if not args.dsn:
             parser.error("sync needs --dsn")
         app = sync_app(args.dsn)
+    elif args.app == "otlp":
+        if not args.dsn:
+            parser.error("otlp needs --dsn")
+        app = otlp_app(args.dsn)
     else:
         if not args.sqlite:
             parser.error("overview needs --sqlite")

@@ -54,6 +54,7 @@ ROWS: dict[str, tuple[str, str, str]] = {
         "--clients 16 --batch 500 --seconds 10 --rounds 3",
     ),
     "record": ("record_rate", "--events 100 --runs 3", "--events 500 --runs 5"),
+    "otlp": ("otlp_ingest", "--seconds 4 --rounds 2", "--seconds 10 --rounds 3"),
 }
 
 

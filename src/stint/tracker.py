@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from stint.capture import ingest as spool_ingest
 from stint.goals import kinds
@@ -31,7 +31,13 @@ from stint.store import Store
 from stint.store.sessions import SessionFilter
 from stint.team import Team
 
+if TYPE_CHECKING:
+    from stint.capture.otlp.decode import Signal
+    from stint.capture.otlp_receiver import Memory, Received
+
 __all__ = ["SessionFilter", "Tracker"]
+
+DEFAULT_MAX_BYTES = 8 * 1024 * 1024  # an OTLP request body (stint.capture.otlp's default)
 
 # The analytics, the transcript importers and the AI digest are imported by the methods
 # that use them: a read command such as `stint status` loads none of them (start-up
@@ -189,6 +195,39 @@ class Tracker(Sessions):
         from stint.team import sync_in
 
         return sync_in.receive(self.store, self.org, user_id, machine, sessions)
+
+    def receive_otlp(
+        self,
+        signal: Signal,
+        body: bytes,
+        content_type: str | None,
+        content_encoding: str | None = None,
+        *,
+        user_id: int | None = None,
+        memory: Memory | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> Received:
+        """Store one OTLP/HTTP request (`logs`, `metrics` or `traces`) in this org's
+        sessions; raises `OtlpError` (its `.status` 400, 413 or 415) with nothing stored
+        for a body the sender must fix (see `stint.capture.otlp_receiver`)."""
+        from stint.capture import otlp_receiver  # deferred: protobuf only for telemetry
+
+        return otlp_receiver.receive_request(
+            self,
+            signal,
+            body,
+            content_type,
+            content_encoding,
+            user_id=user_id,
+            memory=memory,
+            max_bytes=max_bytes,
+        )
+
+    def metric_totals(self, ref: str | int = "current") -> dict[str, float]:
+        """The telemetry metric totals of a session (see docs/otlp.md)."""
+        from stint.capture import otlp_receiver  # deferred: protobuf only for telemetry
+
+        return otlp_receiver.metric_totals(self, self.resolve(ref))
 
     def import_transcripts(
         self, agent: str, paths: Sequence[Path] | None = None, progress: Any = None

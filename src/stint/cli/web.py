@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 import click
 
@@ -35,8 +36,22 @@ def serve(
     """Serve the JSON API (/api/v1) and the dashboard from one process."""
     import uvicorn  # deferred: uvicorn, FastAPI and the Tracker only for `stint serve`
 
-    from stint.tracker import Tracker
     from stint.web import create_app
+
+    tracker = _open_guarded(ctx, host, database)
+    app = create_app(tracker, housekeeping_seconds=sweep_seconds)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"stint serving on http://{shown}:{port}/ (API: /api/v1, docs: /api/v1/docs)")
+    click.echo(f"database: {tracker.store.engine.url.render_as_string(hide_password=True)}")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        tracker.close()
+
+
+def _open_guarded(ctx: click.Context, host: str, database: str | None) -> Any:
+    """The Tracker to serve, unless the host is public and nothing authenticates."""
+    from stint.tracker import Tracker
 
     url = database or ctx.find_root().params.get("database")
     tracker = Tracker.open(url)
@@ -48,9 +63,32 @@ def serve(
             "token: set api_token in config.toml or STINT_API_TOKEN, or make team keys "
             "with `stint admin init`"
         )
-    app = create_app(tracker, housekeeping_seconds=sweep_seconds)
+    return tracker
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=4318, show_default=True)
+@click.option("--database", "database", metavar="URL", help="Database URL (default: stint's).")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1024),
+    default=8 * 1024 * 1024,
+    show_default=True,
+    help="Largest request body accepted (compressed, and again once inflated).",
+)
+@click.pass_context
+def otlp(ctx: click.Context, host: str, port: int, database: str | None, max_bytes: int) -> None:
+    """Receive OpenTelemetry (OTLP/HTTP: /v1/logs, /v1/metrics, /v1/traces) into the store:
+    Claude Code's telemetry, GenAI spans. Point OTEL_EXPORTER_OTLP_ENDPOINT here."""
+    import uvicorn  # deferred, as for `stint serve`
+
+    from stint.web import create_app
+
+    tracker = _open_guarded(ctx, host, database)
+    app = create_app(tracker, housekeeping_seconds=None, otlp_only=True, otlp_max_bytes=max_bytes)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"stint serving on http://{shown}:{port}/ (API: /api/v1, docs: /api/v1/docs)")
+    click.echo(f"stint receiving OTLP on http://{shown}:{port} (/v1/logs, /v1/metrics, /v1/traces)")
     click.echo(f"database: {tracker.store.engine.url.render_as_string(hide_password=True)}")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
@@ -58,4 +96,4 @@ def serve(
         tracker.close()
 
 
-COMMANDS = [serve]
+COMMANDS = [serve, otlp]

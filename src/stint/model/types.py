@@ -13,9 +13,10 @@ from typing import Any
 from stint.model.timeparse import human_duration
 
 OPEN_STATUSES = ("active", "paused")
-# Sources through which the agent itself acts (its hooks, its MCP calls, its transcript):
-# what arrives through them has `ai_involved` set; a person's CLI or API call has not.
-AGENT_SOURCES = ("hook", "mcp", "import")
+# Sources through which the agent itself acts (its hooks, its MCP calls, its transcript,
+# its OpenTelemetry export): what arrives through them has `ai_involved` set; a person's
+# CLI or API call has not.
+AGENT_SOURCES = ("hook", "mcp", "import", "otlp")
 STATUSES = ("scheduled", "active", "paused", "ended", "timeout", "cancelled", "failed")
 # Names seed 002 uses for a status: accepted wherever a person names one.
 STATUS_ALIASES = {"complete": "ended", "completed": "ended"}
@@ -29,7 +30,7 @@ def session_status(name: str) -> str:
 
 
 TASK_STATUSES = ("todo", "in_progress", "completed")
-SOURCES = ("cli", "hook", "mcp", "api", "import", "library")
+SOURCES = ("cli", "hook", "mcp", "api", "import", "library", "otlp")
 
 
 class StintError(Exception):

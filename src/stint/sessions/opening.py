@@ -100,8 +100,10 @@ def start(
     source: str = "cli",
     status: str = "active",
     fields: dict[str, Any] | None = None,
+    process_cwd: bool = True,
 ) -> Session:
-    """Start a session. `cwd` (default: the process's) decides the project and git state.
+    """Start a session. `cwd` (default: the process's, unless `process_cwd` is False: a
+    server receiving a session that names no directory) decides the project and git state.
     `component`: the part of the project worked on (created on first use). A start
     back-dated with `at` keeps its times as given, records the commit HEAD was at then,
     and counts as presence now for the inactivity sweep (the person is here)."""
@@ -112,7 +114,7 @@ def start(
     if not kind or not kind.replace("_", "").isalnum():
         raise StintError(f"bad session kind {kind!r}")
     environment = check_environment(environment)
-    cwd = os.path.realpath(cwd or os.getcwd())
+    cwd = os.path.realpath(cwd) if cwd else (os.path.realpath(os.getcwd()) if process_cwd else None)
     repo = _repo(cwd)
     start_commit = repo.head if repo else None
     if repo is not None and at < now - BACKDATED:
@@ -226,7 +228,11 @@ def attach(
     model: str | None,
     at: datetime | None,
     source: str,
+    user_id: int | None = None,
+    process_cwd: bool = True,
 ) -> Session:
+    """`user_id`: the person a new session is theirs (a team key's user); an existing
+    session keeps its own. `process_cwd`: see `start`."""
     at = at or utcnow()
     with tracker.store.read() as conn:
         found = ss.find_by_agent_session(conn, tracker.org, agent, agent_session_id)
@@ -242,6 +248,8 @@ def attach(
                 # still where the session ran: never fall back to this process's cwd.
                 cwd=cwd or None,
                 source=source,
+                fields={"user_id": user_id} if user_id is not None else None,
+                process_cwd=process_cwd,
             )
         except Conflict:
             with tracker.store.read() as conn:

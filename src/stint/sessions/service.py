@@ -43,10 +43,22 @@ class Sessions(SessionRecorder):
         model: str | None = None,
         at: datetime | None = None,
         source: str = "hook",
+        user_id: int | None = None,
+        process_cwd: bool = True,
     ) -> Session:
-        """The one stint session of an agent's session: found, re-opened or created."""
+        """The one stint session of an agent's session: found, re-opened or created (as
+        `user_id`'s when created; without `cwd` in this process's directory unless
+        `process_cwd` is False)."""
         return opening.attach(
-            self, agent, agent_session_id, cwd=cwd, model=model, at=at, source=source
+            self,
+            agent,
+            agent_session_id,
+            cwd=cwd,
+            model=model,
+            at=at,
+            source=source,
+            user_id=user_id,
+            process_cwd=process_cwd,
         )
 
     def live(self, session: Session) -> Session:

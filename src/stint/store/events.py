@@ -31,6 +31,7 @@ from stint.store.event_reads import stream_events as stream_events
 from stint.store.event_reads import time_of as time_of
 from stint.store.git_files import clear_git_files as clear_git_files
 from stint.store.git_files import set_git_file as set_git_file
+from stint.store.responses import count_once, is_uncounted
 
 S = schema.sessions
 A = schema.activities
@@ -121,6 +122,7 @@ def append_many(
             wanted.append((event, at))
             if event.key is not None:
                 seen.add(event.key)
+    wanted = count_once(conn, org_id, session_id, wanted)
     statement = (
         store.dialect_insert(A)
         .on_conflict_do_nothing(index_elements=["org_id", "idem_key"])
@@ -164,7 +166,7 @@ def _project(
             tally[2] += delta.removed
             tally[3] += delta.mentioned
             tally[4], tally[5] = min(tally[4], at), max(tally[5], at)
-        if event.type == "tokens":
+        if event.type == "tokens" and not is_uncounted(payload):
             model = str(payload.get("model") or "unknown")
             figures = counter_deltas("tokens", payload)
             total = tokens.setdefault(model, {"model": model})

@@ -386,6 +386,23 @@ token_usage = Table(
     Column("cost_usd", Float, nullable=False, default=0.0),
 )
 
+# OpenTelemetry metric points of a session (`stint.store.telemetry`): a delta point is
+# one row per (stream, interval), so a re-sent batch adds nothing; a cumulative stream is
+# one row holding its latest value. Totals are sums by `total` (migration 0011).
+telemetry_metrics = Table(
+    "telemetry_metrics",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    org_column(),
+    Column("session_id", BigId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("point_key", String(100), nullable=False),
+    Column("total", String(60), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("cumulative", Boolean, nullable=False),
+    Column("time_ns", BigInteger, nullable=False),
+    UniqueConstraint("org_id", "session_id", "point_key"),
+)
+
 commits = Table(
     "commits",
     metadata,

@@ -239,7 +239,7 @@ def find_by_agent_session(
 ) -> dict[str, Any] | None:
     row = (
         conn.execute(
-            select(S.c.id, S.c.status)
+            select(S.c.id, S.c.status, S.c.ai_model, S.c.user_id)
             .where(
                 S.c.org_id == org_id,
                 S.c.agent == agent,
@@ -252,6 +252,15 @@ def find_by_agent_session(
         .first()
     )
     return dict(row) if row else None
+
+
+def claim_session(conn: Connection, org_id: str, session_id: int, user_id: int) -> None:
+    """The session becomes the user's unless it is someone's already."""
+    conn.execute(
+        update(S)
+        .where(S.c.org_id == org_id, S.c.id == session_id, S.c.user_id.is_(None))
+        .values(user_id=user_id)
+    )
 
 
 def update_session(conn: Connection, org_id: str, session_id: int, values: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from stint import __version__
 from stint.tracker import Tracker
-from stint.web import api, auth, pages, problems, signin, team_pages
+from stint.web import api, auth, otlp, pages, problems, signin, team_pages
 from stint.web.background import optimize, run_periodically
 
 HERE = Path(__file__).parent
@@ -27,11 +27,14 @@ def create_app(
     tracker_or_url: Tracker | str | None = None,
     *,
     housekeeping_seconds: float | None = 60.0,
+    otlp_only: bool = False,
+    otlp_max_bytes: int | None = None,
 ) -> FastAPI:
     """The app over a Tracker (or one opened on a database URL; None: the default store).
 
     `housekeeping_seconds`: how often to drain the spool and sweep idle sessions;
-    None turns it off (tests that want a still database)."""
+    None turns it off (tests that want a still database). `otlp_only`: the OTLP receiver
+    alone (`stint otlp`), without the API and dashboard. `otlp_max_bytes`: its body limit."""
     owned = not isinstance(tracker_or_url, Tracker)
     tracker = (
         tracker_or_url if isinstance(tracker_or_url, Tracker) else Tracker.open(tracker_or_url)
@@ -68,10 +71,17 @@ def create_app(
     app.state.tracker = tracker
     problems.install(app)
     app.state.org_trackers = {}
+    app.state.otlp_memory = {}
+    if otlp_max_bytes is not None:
+        app.state.otlp_max_bytes = otlp_max_bytes
     access = auth.Access(tracker)
     # Always on: team keys can be made while the server runs (`stint admin key create`).
     app.middleware("http")(auth.middleware(access))
 
+    app.include_router(otlp.router)
+    if otlp_only:
+        _document_problems(app)
+        return app
     app.include_router(signin.router(access.cookies))
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -99,7 +99,8 @@ def _allowed(principal: Principal, method: str, path: str) -> str | None:
 def _refuse(request: Request, status: int, reason: str) -> Response:
     client = request.client.host if request.client else "-"
     log.warning("refused %s %s from %s: %s", request.method, request.url.path, client, reason)
-    if status == 401 and not request.url.path.startswith("/api/"):
+    # A page redirects to the sign-in form; the API and the OTLP receiver (/v1/) answer.
+    if status == 401 and not request.url.path.startswith(("/api/", "/v1/")):
         return RedirectResponse("/login", status_code=303)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return problems.problem(status, reason, headers)

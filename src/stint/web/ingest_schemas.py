@@ -23,7 +23,7 @@ class EventRecord(Doc):
     """When (default: when received)"""
     description: Text | None = None
     """What happened, in one line"""
-    source: Literal["hook", "import", "api", "mcp", "cli", "library"] = "api"
+    source: Literal["hook", "import", "api", "mcp", "cli", "library", "otlp"] = "api"
     """Where it came from"""
     ai_involved: bool = False
     """Whether the AI did it"""
