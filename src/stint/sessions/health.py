@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from stint.model.config import Settings
-from stint.sessions import gitrun
+from stint.sessions import gitrun, gitstats
 from stint.sessions.gitstats import DiffStats, FileChange
 from stint.store import health as store_health
 
@@ -383,3 +383,23 @@ def store(conn: Connection, org_id: str, session_id: int, health: Health, at: da
         log.warning("health: not stored for session %s: %r", session_id, exc)
     else:
         savepoint.commit()
+
+
+def now(settings: Settings, row: dict[str, Any]) -> Health:
+    """Health on demand (`stint health`): an open session against its work tree as it is
+    now; an ended one from its start to its end commit (its uncommitted changes at the end
+    are gone from git's view, so only what it committed counts)."""
+    threshold = settings.health_threshold
+    root = row["repo_root"]
+    if not root or not os.path.isdir(root):
+        return not_measured("no git repository", threshold)
+    is_open = row["ended_at"] is None
+    end = None if is_open else row["end_commit"]
+    if not is_open and not end:
+        return not_measured("no end commit", threshold)
+    if not row["start_commit"]:
+        return not_measured("no start commit", threshold)
+    changes = gitstats.changes_between(root, row["start_commit"], end)
+    if changes is None:
+        return not_measured("no start commit", threshold)
+    return measure(root, row["start_commit"], changes, end_commit=end, threshold=threshold)
