@@ -8,6 +8,7 @@ from typing import Any
 
 import lizard
 import pytest
+
 from conftest import git
 
 SIMPLE_PY = "def total(items):\n    return sum(items)\n"
