@@ -13,6 +13,7 @@ from stint.cli import (
     capture,
     completion,
     goals,
+    health,
     history,
     importing,
     lifecycle,
@@ -55,6 +56,7 @@ for module in (
     importing,
     prices,
     completion,
+    health,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)
