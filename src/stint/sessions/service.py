@@ -109,6 +109,15 @@ class Sessions(SessionRecorder):
             "stored": stored,
         }
 
+    def stored_health(self, session_id: int) -> dict[str, Any] | None:
+        """What the end stored ({"summary", "files", "line"}), or None: never measures."""
+        with self.store.read() as conn:
+            summary = store_health.summary(conn, self.org, session_id)
+            if summary is None:
+                return None
+            files = store_health.files(conn, self.org, session_id)
+        return {"summary": summary, "files": files, "line": health.summary_line(summary)}
+
     def health_summaries(self, session_ids: list[int]) -> dict[int, dict[str, Any]]:
         """Session id → its stored health summary (for lists and comparisons)."""
         with self.store.read() as conn:

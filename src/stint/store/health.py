@@ -22,6 +22,12 @@ T = schema.session_tags
 _SUMMARY_COLUMNS = [c.name for c in H.c if c.name not in ("session_id", "org_id")]
 
 
+def _summary(row: Any) -> dict[str, Any]:
+    data = {k: row[k] for k in _SUMMARY_COLUMNS}
+    data["measured_at"] = data["measured_at"].isoformat()  # JSON-ready like the rest
+    return data
+
+
 def replace(
     conn: Connection,
     org_id: str,
@@ -50,7 +56,7 @@ def summary(conn: Connection, org_id: str, session_id: int) -> dict[str, Any] | 
     )
     if row is None:
         return None
-    return {k: row[k] for k in _SUMMARY_COLUMNS}
+    return _summary(row)
 
 
 def summaries(conn: Connection, org_id: str, session_ids: Sequence[int]) -> dict[int, Any]:
@@ -60,7 +66,7 @@ def summaries(conn: Connection, org_id: str, session_ids: Sequence[int]) -> dict
     rows = conn.execute(
         select(H).where(H.c.org_id == org_id, H.c.session_id.in_(list(session_ids)))
     ).mappings()
-    return {row["session_id"]: {k: row[k] for k in _SUMMARY_COLUMNS} for row in rows}
+    return {row["session_id"]: _summary(row) for row in rows}
 
 
 def files(conn: Connection, org_id: str, session_id: int) -> list[dict[str, Any]]:
@@ -101,3 +107,13 @@ def deltas_by(conn: Connection, org_id: str, scope: Scope, by: str) -> dict[Any,
         .group_by(key)
     )
     return {row["key"]: dict(row) for row in conn.execute(query).mappings()}
+
+
+def cohort_deltas(conn: Connection, org_id: str, scope: Scope) -> list[int]:
+    """The complexity delta of each measured session in the scope (a cohort)."""
+    query = (
+        select(H.c.ccn_delta)
+        .select_from(S.join(H, H.c.session_id == S.c.id))
+        .where(*where_clauses(org_id, scope), H.c.status == "measured")
+    )
+    return [int(v) for v in conn.execute(query).scalars()]
