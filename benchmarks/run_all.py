@@ -49,6 +49,7 @@ ROWS: dict[str, tuple[str, str, str]] = {
         " --rounds 3",
     ),
     "record": ("record_rate", "--events 100 --runs 3", "--events 500 --runs 5"),
+    "health": ("health_end", "--files 100 --runs 3", "--files 100 --runs 7"),
 }
 
 

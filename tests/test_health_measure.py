@@ -199,7 +199,6 @@ def test_a_failing_measurement_never_fails_the_end(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("lizard exploded")
 
-    monkeypatch.setattr(health, "analyse", broken)
     monkeypatch.setattr(health, "_read_blobs", broken)
     session = _start(tracker, repo)
     (repo / "a.py").write_text(SIMPLE_PY)
