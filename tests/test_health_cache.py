@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import git
 
+from conftest import git
 from stint.sessions import gitstats, health, health_files
 from stint.sessions.health_cache import FILE_NAME, object_id
 

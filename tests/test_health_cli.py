@@ -71,3 +71,25 @@ def test_health_off_in_config_prints_nothing_at_end(repo: Path, stint_home: Path
     (repo / "new.py").write_text(BRANCHY)
     ended = run_stint("end", cwd=repo)
     assert ended.returncode == 0 and "Code health" not in ended.stdout
+
+
+def test_stats_by_model_and_cohorts_print_the_complexity_delta(repo: Path) -> None:
+    for model, text in (("model-a", BRANCHY), ("model-b", "def g(y):\n    return y\n")):
+        assert run_stint("start", "--model", model, cwd=repo).returncode == 0
+        (repo / f"{model}.py").write_text(text)
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", model)
+        assert run_stint("end", cwd=repo).returncode == 0
+    wide = {"COLUMNS": "250"}
+    stats = run_stint("stats", "--by", "model", cwd=repo, env=wide)
+    assert stats.returncode == 0, stats.stderr
+    assert "complexity Δ" in stats.stdout
+    rows = {line.split()[1]: line for line in stats.stdout.splitlines() if "model-" in line}
+    assert rows["model-a"].rstrip(" │").split()[-1] == "17.0"
+    data = json.loads(run_stint("stats", "--by", "model", "--json", cwd=repo).stdout)
+    assert {r["key"]: r["mean_ccn_delta"] for r in data} == {"model-a": 17.0, "model-b": 1.0}
+    cohorts = run_stint(
+        "compare", "--cohort", "model=model-a", "--cohort", "model=model-b", cwd=repo, env=wide
+    )
+    assert cohorts.returncode == 0, cohorts.stderr
+    assert "complexity delta" in cohorts.stdout

@@ -232,3 +232,49 @@ def test_git_missing_does_not_break(
     monkeypatch.setenv("PATH", str(Path(shutil.which("python3") or "/usr/bin").parent / "nogit"))
     assert tracker.end(session.id).status == "ended"
     assert tracker.health(session.id)["line"].startswith("health not measured")
+
+
+def test_a_renamed_file_is_measured_from_its_old_path(tracker: Any, repo: Path) -> None:
+    (repo / "old.py").write_text(BRANCHY_PY)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "old")
+    session = _start(tracker, repo)
+    git(repo, "mv", "old.py", "new.py")
+    (repo / "new.py").write_text(BRANCHY_PY + SIMPLE_PY)
+    tracker.end(session.id)
+    row = _files(tracker.health(session.id))["new.py"]
+    assert row["change"] == "renamed"
+    assert (row["ccn_before"], row["ccn_after"]) == (17, 18)
+    assert row["complex_added"] == 0 and row["complex_removed"] == 0
+
+
+def test_a_backdated_end_measures_the_end_commit_not_the_work_tree(
+    tracker: Any, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    from datetime import timedelta
+
+    from stint.model.timeparse import utcnow
+
+    now = utcnow()
+
+    def commit(root: Path, message: str, hours_ago: float) -> None:
+        stamp = (now - timedelta(hours=hours_ago)).isoformat()
+        env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+        subprocess.run(["git", "commit", "-q", "-m", message], cwd=root, env=env, check=True)
+
+    root = tmp_path / "old"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "a.py").write_text(BRANCHY_PY)
+    commit(root, "base", 4)
+    session = tracker.start(cwd=str(root), at=now - timedelta(hours=3))
+    (root / "a.py").write_text(SIMPLE_PY)  # the session simplified it: 17 → 1
+    commit(root, "simplify", 2.5)
+    (root / "a.py").write_text(BRANCHY_PY + BRANCHY_PY)  # after the end: not the session's
+    tracker.end(session.id, at=now - timedelta(hours=2))
+    summary = tracker.health(session.id)["summary"]
+    assert summary["status"] == "measured"
+    assert (summary["ccn_before"], summary["ccn_after"]) == (17, 1)
