@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from stint.analytics import compare as cmp
 from stint.analytics import export as xp
+from stint.analytics import health as ah
 from stint.analytics import report
 from stint.analytics.periods import PERIOD_HELP, Period, local_zone, parse_period
 from stint.model.types import StintError
@@ -77,8 +78,11 @@ def stats_by(
         raise StintError(f"cannot group by {by!r}; choose one of {', '.join(sa.GROUPS)}")
     zone = local_zone(tz)
     span = parse_period(period, zone)
+    scope = _scope(span, project, tag, kind)
     with tracker.store.read() as conn:
-        return report.group_rows(conn, tracker.org, _scope(span, project, tag, kind), by, zone)
+        rows = report.group_rows(conn, tracker.org, scope, by, zone)
+        ah.add_to_groups(conn, tracker.org, scope, by, rows)
+    return rows
 
 
 def heatmap(
@@ -99,7 +103,11 @@ def heatmap(
 
 
 def compare(tracker: Sessions, a_ref: str | int, b_ref: str | int) -> dict[str, Any]:
-    return cmp.compare_sessions(tracker.get(a_ref), tracker.get(b_ref))
+    a, b = tracker.get(a_ref), tracker.get(b_ref)
+    result = cmp.compare_sessions(a, b)
+    found = tracker.health_summaries([a.id, b.id])
+    ah.add_to_comparison(result, found.get(a.id), found.get(b.id))
+    return result
 
 
 def compare_cohorts(
@@ -135,8 +143,18 @@ def compare_cohorts(
                 )
                 for spec in parsed
             ]
+        health = ah.cohort_health(
+            conn,
+            tracker.org,
+            [
+                sa.Scope(start=span.start, end=span.end, equals={spec.key: spec.value})
+                for spec in parsed
+            ],
+            [spec.label for spec in parsed],
+        )
     result = cmp.compare_cohorts(parsed, samples)
     result["period"] = span.to_dict()
+    result["health"] = health
     return result
 
 

@@ -13,6 +13,7 @@ from stint.cli import (
     capture,
     completion,
     goals,
+    health,
     history,
     importing,
     lifecycle,
@@ -59,6 +60,7 @@ for module in (
     plugins,
     sync,
     completion,
+    health,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

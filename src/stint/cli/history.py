@@ -100,6 +100,7 @@ def show(ref: str, as_json: bool) -> None:
             commits=t.commits(session.id),
             quality=t.indicators(session),
             cost_per_outcome=_cost_per_outcome(session),
+            health=t.health_summaries([session.id]).get(session.id),
         )
         data["goal_view"] = _goal_view(t, session.id)
         emit_json(data)
@@ -111,7 +112,13 @@ def show(ref: str, as_json: bool) -> None:
     )
 
     console.print(
-        summary_panel(session, files, t.recent_activities(session.id, 5), t.indicators(session))
+        summary_panel(
+            session,
+            files,
+            t.recent_activities(session.id, 5),
+            t.indicators(session),
+            t.health_line(session.id),
+        )
     )
     console.print(
         records_view(t.tasks(session.id), t.decisions(session.id), t.context_items(session.id))

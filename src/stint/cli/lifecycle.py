@@ -110,7 +110,7 @@ def end(
     else:
         session = t.end(ref, at=when(at), notes=notes, outcome=outcome, **told)
     if as_json:
-        emit_json(session.to_dict())
+        emit_json({**session.to_dict(), "health": t.health_summaries([session.id]).get(session.id)})
         return
     from stint.cli.render import (  # deferred: Rich loads only when something is printed
         console,
@@ -123,6 +123,7 @@ def end(
             t.files(session.id, limit=5),
             t.recent_activities(session.id, 5),
             t.indicators(session),
+            t.health_line(session.id),
         )
     )
 

@@ -107,8 +107,9 @@ def summary_panel(
     files: Sequence[FileTouch],
     recent: Sequence[Activity],
     indicators: dict[str, dict[str, Any]],
+    health: str | None = None,
 ) -> Panel:
-    """The end-of-session summary (also `stint show`)."""
+    """The end-of-session summary (also `stint show`); `health` is the code-health line."""
     body = [
         *_header(session),
         f"Status: {session.status}" + (f" ({session.end_reason})" if session.end_reason else ""),
@@ -121,6 +122,8 @@ def summary_panel(
     if session.score_breakdown:
         body.append("  " + "  ".join(f"{k} {v:g}" for k, v in session.score_breakdown.items()))
     body += ["", *_metrics(session), ""]
+    if health:
+        body += [f"Code health: {health}", ""]
     for indicator in indicators.values():
         value = indicator["value"]
         shown = "—" if value is None else f"{value:g}{indicator['unit']}"

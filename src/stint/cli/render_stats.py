@@ -130,6 +130,10 @@ def groups_table(rows: Sequence[dict[str, Any]], by: str, width: int) -> Table:
         Col("tokens", drop=4, justify="right"),
         Col("cost", justify="right"),
     ]
+    # Code health (where measured): the mean complexity a session of the group added.
+    health = any("mean_ccn_delta" in row for row in rows)
+    if health:
+        cols.append(Col("complexity Δ", drop=5, justify="right"))
     cells = [
         [
             "—" if row["key"] in (None, "") else str(row["key"]),
@@ -140,6 +144,7 @@ def groups_table(rows: Sequence[dict[str, Any]], by: str, width: int) -> Table:
             f"+{row['loc_added']:,}/-{row['loc_removed']:,}",
             f"{row['tokens']:,}",
             money(row["cost_usd"]),
+            *([_num(row.get("mean_ccn_delta"), 1)] if health else []),
         ]
         for row in rows
     ]
@@ -251,8 +256,21 @@ def cohorts_view(data: dict[str, Any]) -> Group:
                 else f"{_short(s['median'])} [{_short(s['q1'])}–{_short(s['q3'])}] ({s['n']})"
             )
         table.add_row(name.replace("_", " "), *[Text(c) for c in cells])
+    if data.get("health"):
+        cells = []
+        for cohort in data["health"]["cohorts"]:
+            s = cohort["ccn_delta"]
+            cells.append(
+                "—"
+                if not s["n"]
+                else f"{_short(s['median'])} [{_short(s['q1'])}–{_short(s['q3'])}] ({s['n']})"
+            )
+        table.add_row("complexity delta", *[Text(c) for c in cells])
     parts.append(table)
-    for test in data["tests"]:
+    health_tests = [
+        {**t, "figure": "complexity_delta"} for t in (data.get("health") or {}).get("tests", [])
+    ]
+    for test in [*data["tests"], *health_tests]:
         if test["p"] is None:
             verdict = "no data"
         elif test["significant"]:

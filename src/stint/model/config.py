@@ -47,6 +47,10 @@ class Settings:
     # `stint serve`: when set, API requests need `Authorization: Bearer <token>`, and the
     # server may bind to a non-loopback address.
     api_token: str = ""
+    # Code health at `stint end` (lizard over the changed files); `health = false` turns it
+    # off. A function is "complex" above `health_threshold` (cyclomatic complexity).
+    health: bool = True
+    health_threshold: int = 15
 
     @property
     def config_file(self) -> Path:
@@ -74,7 +78,10 @@ _ENV = {
     "STINT_PULSE_MINUTES": "pulse_minutes",
     "STINT_CAPTURE_POLICY": "capture_policy",
     "STINT_API_TOKEN": "api_token",
+    "STINT_HEALTH": "health",
 }
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
 
 
 def _coerce(name: str, value: Any) -> Any:
@@ -83,6 +90,17 @@ def _coerce(name: str, value: Any) -> Any:
     if kind is None:
         raise ConfigError(f"unknown setting {name!r}")
     try:
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text not in _TRUE | _FALSE:
+                raise ValueError
+            return text in _TRUE
+        if kind == "int":
+            if isinstance(value, bool) or int(value) != float(value) or int(value) <= 0:
+                raise ValueError
+            return int(value)
         if kind == "float":
             number = float(value)
             if number <= 0:

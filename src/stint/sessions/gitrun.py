@@ -23,8 +23,14 @@ _FOREIGN_ENV = (
 )
 
 
-def git(cwd: str | os.PathLike[str], *args: str, timeout: float | None = None) -> bytes | None:
-    """Run git in `cwd`; its stdout, or None on any failure (non-zero exit, no git, timeout)."""
+def git(
+    cwd: str | os.PathLike[str],
+    *args: str,
+    timeout: float | None = None,
+    stdin: bytes | None = None,
+) -> bytes | None:
+    """Run git in `cwd` (with `stdin` as its input, if given); its stdout, or None on any
+    failure (non-zero exit, no git, timeout)."""
     env = {k: v for k, v in os.environ.items() if k not in _FOREIGN_ENV}
     env.update(LC_ALL="C", GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
     try:
@@ -34,7 +40,7 @@ def git(cwd: str | os.PathLike[str], *args: str, timeout: float | None = None) -
             ["git", "--no-pager", "-c", "core.quotepath=off", *args],
             cwd=cwd,
             env=env,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
@@ -42,7 +48,7 @@ def git(cwd: str | os.PathLike[str], *args: str, timeout: float | None = None) -
     except (OSError, ValueError):
         return None
     try:
-        out, _ = proc.communicate(timeout=GIT_TIMEOUT if timeout is None else timeout)
+        out, _ = proc.communicate(stdin, timeout=GIT_TIMEOUT if timeout is None else timeout)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(OSError):
             os.killpg(proc.pid, signal.SIGKILL)

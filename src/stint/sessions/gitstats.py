@@ -268,3 +268,18 @@ def diff_since(
         lines_removed=sum(f.removed for f in text),
         binary_files=len(files) - len(text),
     )
+
+
+def changes_between(
+    root: str | os.PathLike[str], start_commit: str, end_commit: str | None = None
+) -> list[FileChange] | None:
+    """The files changed from `start_commit` to `end_commit` (or to the work tree, untracked
+    files included, when None); None when `start_commit` is not in the repository."""
+    top = _toplevel(root)
+    base = _resolve(top, start_commit) if top else None
+    if top is None or base is None:
+        return None
+    if end_commit is None:
+        return _tracked_changes(top, base) + _untracked_changes(top)
+    end = _resolve(top, end_commit)
+    return _tracked_changes(top, base, end) if end else None

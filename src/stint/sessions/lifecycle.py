@@ -22,7 +22,7 @@ from stint.model.types import (
     Session,
     StintError,
 )
-from stint.sessions import gitstats
+from stint.sessions import gitstats, health
 from stint.sessions.opening import BACKDATED
 from stint.sessions.reading import SessionReader
 from stint.store import events as ev
@@ -138,6 +138,7 @@ def finish(
     # tree's changes (being made now) are not the session's.
     until = end_at if end_at < utcnow() - BACKDATED else None
     git = _measure_git(row, until) if status == "ended" else None
+    code_health = health.at_end(tracker.settings, row, git, until) if status == "ended" else None
     with tracker.store.write() as conn:
         fresh = ss.session_row(conn, tracker.org, session_id)
         if fresh["status"] not in OPEN_STATUSES:
@@ -147,6 +148,8 @@ def finish(
             paused += max(0.0, (end_at - fresh["paused_at"]).total_seconds())
         if git is not None:
             _store_git(tracker, conn, session_id, git, end_at)
+        if code_health is not None:
+            health.store(conn, tracker.org, session_id, code_health, end_at)
         label = {"timeout": "Session timed out (inactive)", "cancelled": "Session cancelled"}
         ev.append(
             tracker.store,

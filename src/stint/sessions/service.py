@@ -9,13 +9,15 @@ goals, templates and evaluation are `stint.goals.service.Goals`'.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from stint.model.scoring import score_session
 from stint.model.timeparse import utcnow
 from stint.model.types import Session
-from stint.sessions import lifecycle, livegit, opening
+from stint.sessions import health, lifecycle, livegit, opening
 from stint.sessions.recording import SessionRecorder
 from stint.store import dashboard
+from stint.store import health as store_health
 from stint.store import sessions as ss
 
 
@@ -94,6 +96,48 @@ class Sessions(SessionRecorder):
             score.value,
             score.breakdown,
         )
+
+    def health(self, ref: str | int = "current", *, measure: bool = False) -> dict[str, Any]:
+        """The session's code health: what its end stored, or measured now when `measure`
+        is set, nothing was stored, or it is still open (then nothing is stored: its end
+        measures again). {"summary", "files", "line", "stored"}."""
+        session_id = self.resolve(ref)
+        with self.store.read() as conn:
+            row = ss.session_row(conn, self.org, session_id)
+            summary = store_health.summary(conn, self.org, session_id)
+            files = store_health.files(conn, self.org, session_id) if summary else []
+        stored = summary is not None and not measure
+        if not stored:
+            measured = health.now(self.settings, row)
+            summary = measured.summary()
+            files = [f.row() for f in measured.files]
+            if row["ended_at"] is not None:
+                with self.store.write() as conn:
+                    health.store(conn, self.org, session_id, measured, utcnow())
+        return {
+            "summary": summary,
+            "files": files,
+            "line": health.summary_line(summary),
+            "stored": stored,
+        }
+
+    def stored_health(self, session_id: int) -> dict[str, Any] | None:
+        """What the end stored ({"summary", "files", "line"}), or None: never measures."""
+        with self.store.read() as conn:
+            summary = store_health.summary(conn, self.org, session_id)
+            if summary is None:
+                return None
+            files = store_health.files(conn, self.org, session_id)
+        return {"summary": summary, "files": files, "line": health.summary_line(summary)}
+
+    def health_summaries(self, session_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """Session id → its stored health summary (for lists and comparisons)."""
+        with self.store.read() as conn:
+            return store_health.summaries(conn, self.org, session_ids)
+
+    def health_line(self, session_id: int) -> str | None:
+        """The stored health as one line ("complexity +3 over 4 files; …"), or None."""
+        return health.summary_line(self.health_summaries([session_id]).get(session_id))
 
     def pause(self, ref: str | int = "current", at: datetime | None = None) -> Session:
         return lifecycle.pause(self, self.resolve(ref), at or utcnow())

@@ -40,6 +40,8 @@ from stint.store.goal_schema import interactions as interactions
 from stint.store.goal_schema import notes as notes
 from stint.store.goal_schema import session_subjects as session_subjects
 from stint.store.goal_schema import subjects as subjects
+from stint.store.health_schema import session_health as session_health
+from stint.store.health_schema import session_health_files as session_health_files
 
 __all__ = ["COUNTER_COLUMNS", "BigId", "UTCDateTime", "metadata"]
 

@@ -36,6 +36,8 @@ EXPORT_TABLES: dict[str, Table] = {
         schema.session_subjects,
         schema.token_usage,
         schema.commits,
+        schema.session_health,
+        schema.session_health_files,
     )
 }
 _BATCH = 1000

@@ -11,7 +11,7 @@ from stint import __version__
 from stint.model.timeparse import parse_when
 from stint.model.types import Session
 from stint.tracker import SessionFilter
-from stint.web import admin_api, analytics_api, sync
+from stint.web import admin_api, analytics_api, health_api, sync
 from stint.web.deps import TrackerDep
 from stint.web.ingest import ingest_batch
 from stint.web.ingest_schemas import IngestBatch, IngestResult
@@ -148,7 +148,7 @@ def current(tracker: TrackerDep) -> dict[str, Any]:
 @router.get("/sessions/{ref}", response_model=SessionOut, tags=["sessions"])
 def get_session(tracker: TrackerDep, ref: Ref) -> dict[str, Any]:
     """One session: REF is an id number (#12 or 12), a uuid prefix, `last` or `current`."""
-    return session_out(tracker.get(ref))
+    return health_api.with_health(tracker, session_out(tracker.get(ref)))
 
 
 @router.post("/sessions/{ref}/end", response_model=SessionOut, tags=["sessions"])
@@ -166,7 +166,7 @@ def end_session(tracker: TrackerDep, ref: Ref, body: SessionEnd | None = None) -
         learnings=body.learnings,
         completion=body.completion,
     )
-    return session_out(ended)
+    return health_api.with_health(tracker, session_out(ended))
 
 
 @router.post("/sessions/{ref}/pause", response_model=SessionOut, tags=["sessions"])
@@ -314,3 +314,4 @@ def ingest(tracker: TrackerDep, body: IngestBatch) -> dict[str, Any]:
 router.include_router(analytics_api.router)
 router.include_router(sync.router)
 router.include_router(admin_api.router)
+router.include_router(health_api.router)

@@ -150,6 +150,7 @@ def session_view(tracker: Tracker, session: Session) -> dict[str, Any]:
         "activities": activities[-200:],
         "activity_count": len(activities),
         "timeline": timeline_chart(activities),
+        "health": tracker.stored_health(session.id),
     }
 
 
