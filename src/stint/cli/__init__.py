@@ -1,30 +1,57 @@
 """The `stint` command line: flat verbs over one Tracker. Each topic is a module with a
-COMMANDS list; this file only assembles them."""
+COMMANDS list; this file only assembles them, loading a topic's module when one of its
+commands runs (`stint status` need not import the admin, analytics or capture commands:
+together they were a quarter of its start-up)."""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from stint import __version__
-from stint.cli import (
-    admin,
-    analytics,
-    annotate,
-    capture,
-    completion,
-    goals,
-    history,
-    importing,
-    lifecycle,
-    mcp,
-    prices,
-    web,
-)
 from stint.cli.common import StintGroup
+
+# Each command's topic module under stint.cli; tests/test_clispeed_cli.py checks this
+# against the modules' COMMANDS lists.
+COMMAND_MODULES: dict[str, str] = {
+    **dict.fromkeys(("status", "start", "end", "pause", "resume", "cancel"), "lifecycle"),
+    **dict.fromkeys(
+        ("goal", "tag", "note", "project", "projects", "task", "decision", "context", "log"),
+        "annotate",
+    ),
+    **dict.fromkeys(("list", "show", "timeline"), "history"),
+    **dict.fromkeys(("doctor", "admin"), "admin"),
+    **dict.fromkeys(("stats", "compare", "export", "import-data"), "analytics"),
+    "mcp": "mcp",
+    **dict.fromkeys(("template", "plan", "begin", "evaluate", "progress"), "goals"),
+    "serve": "web",
+    **dict.fromkeys(("hooks", "drain", "forget", "hook", "statusline"), "capture"),
+    "import": "importing",
+    "prices": "prices",
+    "completion": "completion",
+}
+
+
+class LazyGroup(StintGroup):
+    """The root group: commands listed by name, their module imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)  # as click lists its own
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = COMMAND_MODULES.get(cmd_name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"stint.cli.{module_name}")
+        for command in module.COMMANDS:
+            if command.name == cmd_name:
+                return command  # type: ignore[no-any-return]
+        return None
 
 
 @click.group(
-    cls=StintGroup,
+    cls=LazyGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -39,22 +66,6 @@ from stint.cli.common import StintGroup
 def cli(ctx: click.Context, database: str | None) -> None:
     """stint: record sessions of a person working with an AI agent."""
     if ctx.invoked_subcommand is None:
+        from stint.cli import lifecycle
+
         lifecycle.show_status(as_json=False)
-
-
-for module in (
-    lifecycle,
-    annotate,
-    history,
-    admin,
-    analytics,
-    mcp,
-    goals,
-    web,
-    capture,
-    importing,
-    prices,
-    completion,
-):
-    for command in module.COMMANDS:
-        cli.add_command(command)
