@@ -422,3 +422,24 @@ def commits_of(conn: sqlite3.Connection, session_id: int) -> list[dict[str, Any]
         (session_id,),
     )
     return [table.row(values) for values in rows]
+
+
+# -------------------------------------------------------------------- imports
+
+# stint.store.imports keeps a file's modification time inside the `state` column under
+# this key (a test checks the two agree).
+MTIME_KEY = "_mtime_ns"
+
+
+def import_stats(
+    conn: sqlite3.Connection, org_id: str
+) -> dict[str, tuple[int, int | None, int | None]]:
+    """Each imported file's (offset, inode, mtime_ns) as the last import stored them."""
+    rows = conn.execute(
+        'SELECT path, "offset", inode, state FROM import_offsets WHERE org_id = ?', (org_id,)
+    )
+    found = {}
+    for path, offset, inode, state in rows:
+        mtime = (_json(state) or {}).get(MTIME_KEY)
+        found[path] = (int(offset), inode, mtime if isinstance(mtime, int) else None)
+    return found
