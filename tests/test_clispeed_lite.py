@@ -220,6 +220,8 @@ def test_has_pending_reads_the_spool(tmp_path: Path) -> None:
         ["list"],
         ["show", "#1"],
         ["show", "#99"],
+        ["timeline", "#1", "--json"],
+        ["timeline", "#1"],
     ],
     ids=" ".join,
 )

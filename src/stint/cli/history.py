@@ -144,7 +144,7 @@ def _cost_per_outcome(session: Session) -> dict[str, float | None]:
 @json_option
 def timeline(ref: str, types: tuple[str, ...], as_json: bool) -> None:
     """Every recorded activity of a session, in order."""
-    t = tracker()
+    t = reader()
     session = t.get(ref)
     activities = [a for a in t.timeline(session.id) if not types or a.type in types]
     if as_json:
