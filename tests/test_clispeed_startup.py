@@ -55,3 +55,29 @@ def test_a_pending_hook_event_takes_the_tracker(sqlite_store: str, stint_home: P
     names = imported("status", "--json", url=sqlite_store)
     assert "sqlalchemy" in names
     assert spool.has_pending(str(stint_home)) is False  # drained, as before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stats", "--period", "all", "--json"],
+        ["compare", "--cohort", "kind=coding", "--cohort", "kind=other", "--json"],
+    ],
+    ids=" ".join,
+)
+def test_analytics_reads_skip_the_trackers_other_services(
+    sqlite_store: str, args: list[str]
+) -> None:
+    names = imported(*args, url=sqlite_store)
+    others = ("stint.tracker", "stint.goals", "stint.capture.ingest", "stint.team.service")
+    assert loaded(names, others) == []
+    assert "stint.store.analytics" in names  # the analytics did run
+
+
+def test_a_pending_hook_event_sends_stats_to_the_tracker(
+    sqlite_store: str, stint_home: Path
+) -> None:
+    spool.append(str(stint_home), "claude_code", "{}")
+    names = imported("stats", "--json", url=sqlite_store)
+    assert "stint.tracker" in names
+    assert spool.has_pending(str(stint_home)) is False

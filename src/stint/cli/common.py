@@ -120,6 +120,25 @@ def reader() -> Any:
     return found
 
 
+def analytics_reader() -> Any:
+    """`reader()` for the analytics reads (stats, compare, export): when nothing is to
+    drain or sweep, the store with the analytics calls, without the Tracker's other
+    services to import (`stint.analytics.calls`); else the tracker."""
+    root = click.get_current_context().find_root()
+    for key in ("stint.tracker", "stint.analytics"):
+        if key in root.meta:
+            return root.meta[key]
+    from stint.analytics.calls import open_analytics
+    from stint.capture.spool import has_pending
+
+    found = open_analytics(root.params.get("database"), pending=has_pending)
+    if found is None:
+        return tracker()
+    root.meta["stint.analytics"] = found
+    root.call_on_close(found.close)
+    return found
+
+
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
 
