@@ -1,6 +1,7 @@
 """Each table's columns the bare-sqlite3 reads select, in `stint.store.schema`'s order,
 with how a value comes back: "datetime" (aware UTC), "bool", "json", or "" (as stored).
-Written from schema.py; tests/test_clispeed_lite.py checks the two agree."""
+Written from schema.py (`python -m stint.store.lite_columns` prints it anew);
+tests/test_clispeed_lite.py checks the two agree."""
 
 from __future__ import annotations
 
@@ -174,3 +175,34 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("lines_removed", ""),
     ),
 }
+
+
+def _written() -> str:
+    """This file's COLUMNS as schema.py gives them (`python -m stint.store.lite_columns`
+    prints the dict to paste here after a schema change)."""
+    from sqlalchemy import Boolean
+    from sqlalchemy.types import JSON
+
+    from stint.store import schema
+    from stint.store.columns import UTCDateTime
+
+    def kind(column: object) -> str:
+        found = getattr(column, "type", None)
+        if isinstance(found, UTCDateTime):
+            return "datetime"
+        if isinstance(found, Boolean):
+            return "bool"
+        if isinstance(found, JSON) or isinstance(getattr(found, "impl", None), JSON):
+            return "json"
+        return ""
+
+    lines = ["COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {"]
+    for name in COLUMNS:
+        lines.append(f'    "{name}": (')
+        lines += [f'        ("{c.name}", "{kind(c)}"),' for c in getattr(schema, name).c]
+        lines.append("    ),")
+    return "\n".join([*lines, "}"])
+
+
+if __name__ == "__main__":
+    print(_written())
