@@ -33,7 +33,14 @@ HEAVY = (
 HEAVY_WITHOUT_DATABASE = (*HEAVY, "sqlalchemy", "rich")
 # stint's own layers that only some commands need.
 NOT_FOR_READS = (
-    "stint.analytics",
+    # The analytics themselves; not stint.analytics.calls, the Tracker's thin methods
+    # into them, which a Tracker class needs to exist.
+    "stint.analytics.service",
+    "stint.analytics.report",
+    "stint.analytics.compare",
+    "stint.analytics.export",
+    "stint.analytics.stats",
+    "stint.store.analytics",
     "stint.capture.claude_code",
     "stint.capture.codex",
     "stint.capture.install",

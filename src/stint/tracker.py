@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from stint.analytics.calls import AnalyticsCalls
 from stint.capture import ingest as spool_ingest
 from stint.goals import kinds
 from stint.goals.handle import SessionHandle, library_options
@@ -44,7 +45,7 @@ DEFAULT_MAX_BYTES = 8 * 1024 * 1024  # an OTLP request body (stint.capture.otlp'
 # imports were most of its time).
 
 
-class Tracker(Sessions):
+class Tracker(Sessions, AnalyticsCalls):
     """Sessions of one org in one store, with the goal, analytics and capture services."""
 
     def __init__(
@@ -241,85 +242,11 @@ class Tracker(Sessions):
         importer = agents.importer(agent)
         return importer.import_paths(self, paths, progress).to_dict()  # type: ignore[no-any-return]
 
-    # ---------------------------------------------------------------- analytics
-    # (stats, grouping, compare, cohorts, export — thin calls into stint.analytics)
-
-    def stats(
-        self,
-        period: str = "all",
-        *,
-        project: str | None = None,
-        tag: str | None = None,
-        kind: str | None = None,
-        tz: str | None = None,
-    ) -> dict[str, Any]:
-        """The statistics panel for a period (see `stint.analytics.periods` for names)."""
-        from stint import analytics  # deferred: see the note at the top
-
-        return analytics.stats(self, period, project=project, tag=tag, kind=kind, tz=tz)
-
-    def stats_by(
-        self,
-        by: str,
-        period: str = "all",
-        *,
-        project: str | None = None,
-        tag: str | None = None,
-        kind: str | None = None,
-        tz: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """One dict of figures per group (day, week, weekday, hour, weekday-hour, tag, …)."""
-        from stint import analytics  # deferred: see the note at the top
-
-        return analytics.stats_by(self, by, period, project=project, tag=tag, kind=kind, tz=tz)
-
-    def heatmap(
-        self,
-        period: str = "all",
-        *,
-        project: str | None = None,
-        tag: str | None = None,
-        tz: str | None = None,
-    ) -> dict[str, Any]:
-        """Weekday × hour cells and the plain-words pattern with its sample size."""
-        from stint import analytics  # deferred: see the note at the top
-
-        return analytics.heatmap(self, period, project=project, tag=tag, tz=tz)
-
-    def compare(self, a_ref: str | int, b_ref: str | int) -> dict[str, Any]:
-        """Two sessions side by side: each figure, B − A, which is better, what differed."""
-        from stint import analytics  # deferred: see the note at the top
-
-        return analytics.compare(self, a_ref, b_ref)
-
-    def compare_cohorts(self, specs: list[str], period: str = "all") -> dict[str, Any]:
-        """Distributions per cohort ("model=…", "tag=…") and Mann–Whitney tests."""
-        from stint import analytics  # deferred: see the note at the top
-
-        return analytics.compare_cohorts(self, specs, period)
-
-    def export(
-        self, table: str, fmt: Any, since: datetime | None = None, out: IO[str] | None = None
-    ) -> int:
-        """Stream a table ("all" for every one) as json, jsonl or csv, or through a plugin's
-        exporter object (`register_exporters`); returns rows written."""
-        from stint import analytics  # deferred: see the note at the top
-
-        return analytics.export(self, table, fmt, since, out)
-
     def import_data(self, stream: IO[str]) -> dict[str, Any]:
         """Load a json/jsonl export, ids preserved; idempotent."""
-        from stint import analytics  # deferred: see the note at the top
+        from stint.analytics import service as analytics  # deferred: see the note at the top
 
         return analytics.import_data(self, stream)
-
-    def accomplishments(
-        self, limit: int = 5, *, where: SessionFilter | None = None
-    ) -> list[dict[str, Any]]:
-        """What the last `limit` sessions achieved (goal, outcome, tasks done, files…)."""
-        from stint import analytics  # deferred: see the note at the top
-
-        return analytics.accomplishments(self, limit, where)
 
     # -------------------------------------------------------------------- digest
 

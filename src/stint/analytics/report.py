@@ -12,7 +12,8 @@ from sqlalchemy.engine import Connection
 
 from stint.analytics.periods import Period, offset_segments, zone_name
 from stint.analytics.stats import ratio
-from stint.model.types import Session
+from stint.model.scoring import cost_per_outcome as cost_per_outcome  # re-exported
+from stint.model.scoring import session_cost_per_outcome as session_cost_per_outcome
 from stint.model.units import plural
 from stint.store import analytics as sa
 
@@ -22,31 +23,6 @@ SPARK_DAYS = 30
 BLOCK_HOURS = 3
 MIN_SAMPLE = 5
 """Fewer sessions than this in a cell: the heatmap says so instead of claiming a pattern."""
-
-
-def cost_per_outcome(
-    cost: float, tasks_completed: int, commits: int, net_lines: int, goals_achieved: int
-) -> dict[str, float | None]:
-    """Dollars per completed task, per commit, per 100 net lines added, per achieved goal
-    (None where there is no such outcome; net lines count only when positive)."""
-    return {
-        "per_completed_task": ratio(cost, tasks_completed),
-        "per_commit": ratio(cost, commits),
-        "per_100_net_lines": ratio(cost, net_lines / 100) if net_lines > 0 else None,
-        "per_achieved_goal": ratio(cost, goals_achieved),
-    }
-
-
-def session_cost_per_outcome(session: Session) -> dict[str, float | None]:
-    """Cost per outcome of one session (its goal counts when its outcome is achieved)."""
-    row = session.row
-    return cost_per_outcome(
-        float(row["cost_usd"] or 0.0),
-        int(row["tasks_completed"]),
-        int(row["commits_made"]),
-        session.net_loc,
-        1 if row["outcome"] == "achieved" else 0,
-    )
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:

@@ -15,12 +15,13 @@ a re-import from scratch still lands on the same keys.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from stint.capture.claude_files import default_roots as default_roots
+from stint.capture.claude_files import transcript_files as transcript_files
 from stint.capture.importer import ImportSummary, SessionBatch, import_all, parse_time
 from stint.capture.keys import event_key, mention_key, prompt_key, usage_key
 from stint.capture.redact import redact, text_under_policy
@@ -34,31 +35,6 @@ from stint.sessions.service import Sessions
 AGENT = "claude_code"  # stint's agent name, as the hooks store it
 RECENT_GROUPS = 256  # streamed lines of one response are a few lines apart
 TOKEN_NAMES = ("input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens")
-
-
-def default_roots() -> list[Path]:
-    """`$CLAUDE_CONFIG_DIR` entries (comma-separated), else `~/.config/claude` and
-    `~/.claude` — the directories ccusage reads too."""
-    configured = os.environ.get("CLAUDE_CONFIG_DIR", "").strip()
-    if configured:
-        return [Path(p.strip()).expanduser() for p in configured.split(",") if p.strip()]
-    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return [xdg / "claude", Path.home() / ".claude"]
-
-
-def transcript_files(roots: Iterable[Path]) -> list[Path]:
-    """Every `*.jsonl` under each root's `projects/` (or the root itself when it is a
-    projects dir or a file), subagent transcripts included; main files before their
-    side directories, so a session exists before its subagents' lines arrive."""
-    found: set[Path] = set()
-    for root in roots:
-        if root.is_file():
-            found.add(root)
-            continue
-        base = root / "projects" if (root / "projects").is_dir() else root
-        if base.is_dir():
-            found.update(p for p in base.rglob("*.jsonl") if p.is_file())
-    return sorted(found, key=lambda p: (p.parent.as_posix(), p.name))
 
 
 def _usage_figures(usage: dict[str, Any]) -> list[int]:

@@ -85,6 +85,27 @@ def open_existing(home: str) -> sqlite3.Connection | None:
     return conn
 
 
+def has_pending(home: str) -> bool:
+    """Whether a drain has anything to apply, asked read-only (a read command with nothing
+    to drain need not load the store's writer). Unsure (locked, unreadable) counts as yes:
+    the caller then drains as it always did."""
+    path = os.path.join(home, SPOOL_FILE)
+    if not os.path.exists(path):
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    except sqlite3.Error:
+        return True
+    try:
+        return conn.execute("SELECT 1 FROM spool LIMIT 1").fetchone() is not None
+    except sqlite3.OperationalError as exc:
+        return "no such table" not in str(exc)
+    except sqlite3.Error:
+        return True
+    finally:
+        conn.close()
+
+
 def pending(conn: sqlite3.Connection, limit: int) -> list[Row]:
     rows = conn.execute(
         "SELECT id, received_at, agent, payload FROM spool ORDER BY id LIMIT ?", (limit,)

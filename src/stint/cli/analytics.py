@@ -8,7 +8,7 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from stint.cli.common import emit_json, is_tty, json_option, tracker, when
+from stint.cli.common import analytics_reader, emit_json, is_tty, json_option, tracker, when
 from stint.model.units import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -89,7 +89,7 @@ def stats(
     Sessions count in the day and hour they started, local time. `--by weekday-hour`
     draws a heatmap and names the most productive time with its sample size.
     """
-    t = tracker()
+    t = analytics_reader()
     if by is None:
         data = t.stats(period, project=project, tag=tag, kind=kind, tz=tz)
         if as_json:
@@ -137,7 +137,7 @@ def stats(
 def compare(refs: tuple[str, ...], cohorts: tuple[str, ...], period: str, as_json: bool) -> None:
     """Compare two sessions (stint compare 12 14) or cohorts of sessions
     (stint compare --cohort model=claude-opus-4-6 --cohort model=claude-sonnet-4-5)."""
-    t = tracker()
+    t = analytics_reader()
     if cohorts:
         if refs:
             raise click.UsageError("give either two sessions or --cohort options, not both")
@@ -186,7 +186,7 @@ def compare(refs: tuple[str, ...], cohorts: tuple[str, ...], period: str, as_jso
 def export(fmt: str, table: str | None, since: str | None, output: str | None) -> None:
     """Export data, streamed (constant memory); json/jsonl round-trip with import-data."""
     exporter = _exporter(fmt)
-    t = tracker()
+    t = analytics_reader()
     chosen = table or ("sessions" if fmt == "csv" else "all")
     if output is None:
         t.export(chosen, exporter, when(since), sys.stdout)

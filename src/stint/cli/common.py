@@ -64,6 +64,8 @@ class StintGroup(click.Group):
         except Exception as exc:
             if _is_database_error(exc):
                 raise click.ClickException(f"database error: {exc.orig}") from None  # type: ignore[attr-defined]
+            if _is_sqlite_error(exc):  # the read commands' bare-sqlite3 path
+                raise click.ClickException(f"database error: {exc}") from None
             raise
 
 
@@ -73,6 +75,11 @@ def _is_database_error(exc: Exception) -> bool:
     importing it here would cost more than the command."""
     errors = sys.modules.get("sqlalchemy.exc")
     return errors is not None and isinstance(exc, errors.OperationalError)
+
+
+def _is_sqlite_error(exc: Exception) -> bool:
+    errors = sys.modules.get("sqlite3")
+    return errors is not None and isinstance(exc, errors.Error)
 
 
 def tracker() -> Any:
@@ -91,6 +98,44 @@ def tracker() -> Any:
         root.call_on_close(found.close)
         root.meta["stint.drained"] = found.drain()
         found.sweep()
+    return found
+
+
+def reader() -> Any:
+    """What a read command (status, list, show) reads through: the tracker if this
+    process opened one; else, on a SQLite store with nothing to drain or sweep, a reader
+    over bare sqlite3 that loads no SQLAlchemy (`stint.sessions.quick`); else the tracker."""
+    root = click.get_current_context().find_root()
+    for key in ("stint.tracker", "stint.reader"):
+        if key in root.meta:
+            return root.meta[key]
+    from stint.capture.spool import has_pending
+    from stint.sessions.quick import open_reader
+
+    found = open_reader(root.params.get("database"), pending=has_pending)
+    if found is None:
+        return tracker()
+    root.meta["stint.reader"] = found
+    root.call_on_close(found.close)
+    return found
+
+
+def analytics_reader() -> Any:
+    """`reader()` for the analytics reads (stats, compare, export): when nothing is to
+    drain or sweep, the store with the analytics calls, without the Tracker's other
+    services to import (`stint.analytics.calls`); else the tracker."""
+    root = click.get_current_context().find_root()
+    for key in ("stint.tracker", "stint.analytics"):
+        if key in root.meta:
+            return root.meta[key]
+    from stint.analytics.calls import open_analytics
+    from stint.capture.spool import has_pending
+
+    found = open_analytics(root.params.get("database"), pending=has_pending)
+    if found is None:
+        return tracker()
+    root.meta["stint.analytics"] = found
+    root.call_on_close(found.close)
     return found
 
 

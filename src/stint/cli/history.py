@@ -6,9 +6,11 @@ from typing import Any
 
 import click
 
-from stint.cli.common import emit_json, json_option, tracker, when
+from stint.cli.common import emit_json, json_option, reader, tracker, when
 from stint.cli.goals import goal_lines
-from stint.model.types import STATUS_ALIASES, STATUSES
+from stint.model.filters import SessionFilter
+from stint.model.scoring import session_cost_per_outcome
+from stint.model.types import STATUS_ALIASES, STATUSES, Session
 
 
 @click.command("list")
@@ -41,10 +43,6 @@ def list_sessions(
     as_json: bool,
 ) -> None:
     """List sessions, newest first. `--last 5 --summary`: what did I accomplish lately?"""
-    from stint.tracker import (
-        SessionFilter,  # deferred: the Tracker (SQLAlchemy) only when a command needs it
-    )
-
     where = SessionFilter(
         project=project,
         tag=tag,
@@ -67,7 +65,7 @@ def list_sessions(
 
         console.print(accomplishments_view(items))
         return
-    sessions = tracker().sessions(where, limit=limit)
+    sessions = reader().sessions(where, limit=limit)
     if as_json:
         emit_json([s.to_dict() for s in sessions])
         return
@@ -87,7 +85,7 @@ def list_sessions(
 @json_option
 def show(ref: str, as_json: bool) -> None:
     """Show one session in full: REF is #number, number, uuid prefix, last or current."""
-    t = tracker()
+    t = reader()
     session = t.get(ref)
     files = t.files(session.id)
     if as_json:
@@ -102,7 +100,7 @@ def show(ref: str, as_json: bool) -> None:
             cost_per_outcome=_cost_per_outcome(session),
             health=t.health_summaries([session.id]).get(session.id),
         )
-        data["goal_view"] = _goal_view(t, session.id)
+        data["goal_view"] = _goal_view(session)
         emit_json(data)
         return
     from stint.cli.render import (  # deferred: Rich loads only when something is printed
@@ -129,7 +127,7 @@ def show(ref: str, as_json: bool) -> None:
         )
 
         console.print(cost_line(_cost_per_outcome(session)))
-    view = _goal_view(t, session.id)
+    view = _goal_view(session)
     if view is not None:
         from rich.panel import Panel  # deferred: Rich loads only when something is printed
         from rich.text import Text
@@ -137,15 +135,13 @@ def show(ref: str, as_json: bool) -> None:
         console.print(Panel(Text("\n".join(goal_lines(view))), title="Goal", title_align="left"))
 
 
-def _goal_view(t: Any, session_id: int) -> dict[str, Any] | None:
-    return t.goals.goal_view(session_id)  # type: ignore[no-any-return]
+def _goal_view(session: Session) -> dict[str, Any] | None:
+    if not session.has_goal_data:  # no goal section: no need for the goal service
+        return None
+    return tracker().goals.goal_view(session.id)  # type: ignore[no-any-return]
 
 
-def _cost_per_outcome(session: Any) -> dict[str, float | None]:
-    from stint.analytics.report import (
-        session_cost_per_outcome,  # deferred: the Tracker (SQLAlchemy) only when a command needs it
-    )
-
+def _cost_per_outcome(session: Session) -> dict[str, float | None]:
     return session_cost_per_outcome(session)
 
 
@@ -155,7 +151,7 @@ def _cost_per_outcome(session: Any) -> dict[str, float | None]:
 @json_option
 def timeline(ref: str, types: tuple[str, ...], as_json: bool) -> None:
     """Every recorded activity of a session, in order."""
-    t = tracker()
+    t = reader()
     session = t.get(ref)
     activities = [a for a in t.timeline(session.id) if not types or a.type in types]
     if as_json:

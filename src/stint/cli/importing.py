@@ -41,8 +41,15 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
 
 
 def _run(agent: str, paths: tuple[Path, ...], as_json: bool) -> None:
-    with _progress(not as_json) as progress:
-        summary = tracker().import_transcripts(agent, list(paths) or None, progress)
+    summary = None
+    if agent == "claude-code":
+        from stint.capture.quick_import import nothing_new  # without the Tracker
+
+        database = click.get_current_context().find_root().params.get("database")
+        summary = nothing_new(database, list(paths) or None)
+    if summary is None:
+        with _progress(not as_json) as progress:
+            summary = tracker().import_transcripts(agent, list(paths) or None, progress)
     if as_json:
         emit_json(summary)
         return

@@ -6,13 +6,14 @@ from typing import Any
 
 import click
 
-from stint.cli.common import at_option, emit_json, json_option, tracker, when
+from stint.cli.common import at_option, emit_json, json_option, reader, tracker, when
 
 
 def show_status(as_json: bool) -> None:
-    session = tracker().current()
+    t = reader()
+    session = t.current()
     if session is not None:
-        session = tracker().live(session)
+        session = t.live(session)
     if as_json:
         emit_json(None if session is None else session.to_dict())
         return
@@ -24,7 +25,7 @@ def show_status(as_json: bool) -> None:
         status_panel,
     )
 
-    console.print(status_panel(session, tracker().files(session.id, limit=3)))
+    console.print(status_panel(session, t.files(session.id, limit=3)))
 
 
 @click.command()

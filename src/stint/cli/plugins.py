@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from stint.cli.common import StintGroup, emit_json, json_option, tracker
+from stint.cli.common import emit_json, json_option, tracker
 from stint.model.config import home_dir
 
 # The hooks that hand back objects (register_commands adds to the CLI instead).
@@ -24,31 +24,6 @@ PROVIDING_HOOKS = (
     "register_goal_evaluators",
     "register_exporters",
 )
-
-
-class PluginCommandsGroup(StintGroup):
-    """The root group: stint's commands, then (looked up on demand) the plugins'."""
-
-    _plugins_added = False
-
-    def _add_plugin_commands(self) -> None:
-        if self._plugins_added:
-            return
-        self._plugins_added = True
-        from stint.capture import agents  # deferred: see the module's note
-
-        agents.collect_commands(self)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        command = super().get_command(ctx, cmd_name)
-        if command is None:
-            self._add_plugin_commands()
-            command = super().get_command(ctx, cmd_name)
-        return command
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        self._add_plugin_commands()
-        return super().list_commands(ctx)
 
 
 @click.command("plugins")

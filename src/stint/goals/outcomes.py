@@ -127,15 +127,7 @@ def _text(s: dict[str, Any]) -> str:
 def goal_view(tracker: Sessions, ref: str | int) -> dict[str, Any] | None:
     """The goal section of `stint show`, or None for a session without goal data."""
     session = tracker.get(ref)
-    has_goal_data = (
-        session.success_indicators
-        or session.completion_indicators
-        or session.interactions_count
-        or session.artifacts_count
-        or session.scheduled_at
-        or session.evaluation
-    )
-    if not has_goal_data:
+    if not session.has_goal_data:
         return None
     facts = goals.gather(tracker, session)
     return {

@@ -15,26 +15,12 @@ MASK = "[REDACTED]"
 _SECRET_NAME = (
     r"(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)"
 )
-# Lower-case substrings at least one of which every pattern below needs to match (a URL
-# credential needs "://" and "@", checked apart). Text with none of them is returned as
-# is without running a regex, which keeps the common case fast.
-HINTS = (
-    "private key",
-    "bearer",
-    "basic",
-    "sk-",
-    "ghp_",
-    "gho_",
-    "ghu_",
-    "ghs_",
-    "ghr_",
-    "github_pat_",
-    "akia",
-    "asia",
-    "xox",
-    "aiza",
-    "k_live_",
-    "eyj",
+# Each pattern below (in `_patterns`' order) runs only on a text that holds what it
+# cannot match without: a lower-case substring of its own (any of them), and for the
+# name=value and flag patterns a character of theirs too. A text with none is returned
+# as is without running a regex, which keeps the common case fast; a mask that one
+# pattern writes never supplies what a later one needs ("[REDACTED]" holds none of it).
+_NAMES = (
     "pass",
     "pwd",
     "secret",
@@ -50,17 +36,46 @@ HINTS = (
     "privatekey",
     "credential",
 )
+_KEY_PREFIXES = (
+    "sk-",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "akia",
+    "asia",
+    "xox",
+    "aiza",
+    "k_live_",
+    "eyj",
+)
+HINTS = ("private key", "bearer", "basic", *_KEY_PREFIXES, *_NAMES)
+# The shortest text any pattern can match ("pwd=abcd", "a://b:c@"): shorter ones are safe.
+_SHORTEST = 8
 
 _compiled: tuple[tuple[Pattern[str], str], ...] | None = None
 _secret_key: Pattern[str] | None = None
 
 
-def might_hold_secret(text: str) -> bool:
-    """False when `text` cannot match any pattern (no hint in it); True is only a maybe."""
+def _wanted(text: str) -> tuple[bool, bool, bool, bool, bool, bool]:
+    """Which of the patterns may match `text` (each False only where it cannot)."""
     low = text.lower()
-    if "://" in low and "@" in low:
-        return True
-    return any(hint in low for hint in HINTS)
+    named = any(name in low for name in _NAMES)
+    return (
+        "private key" in low,
+        "://" in low and "@" in low,
+        "bearer" in low or "basic" in low,
+        any(prefix in low for prefix in _KEY_PREFIXES),
+        named and ("=" in text or ":" in text),
+        named and "-" in text,
+    )
+
+
+def might_hold_secret(text: str) -> bool:
+    """False when `text` cannot match any pattern; True is only a maybe."""
+    return len(text) >= _SHORTEST and any(_wanted(text))
 
 
 def _patterns() -> tuple[tuple[Pattern[str], str], ...]:
@@ -127,10 +142,14 @@ def _patterns() -> tuple[tuple[Pattern[str], str], ...]:
 
 def redact(text: str) -> str:
     """`text` with every credential-shaped substring replaced by `[REDACTED]`."""
-    if not might_hold_secret(text):
+    if len(text) < _SHORTEST:
         return text
-    for pattern, replacement in _patterns():
-        text = pattern.sub(replacement, text)
+    wanted = _wanted(text)
+    if not any(wanted):
+        return text
+    for (pattern, replacement), runs in zip(_patterns(), wanted, strict=True):
+        if runs:
+            text = pattern.sub(replacement, text)
     return text
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stint.model.config import DEFAULT_WEIGHTS
+from stint.model.types import Session
 
 
 @dataclass(frozen=True)
@@ -151,3 +152,35 @@ def quality_indicators(figures: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             "status": _status(velocity, 1.0, 0.25),
         },
     }
+
+
+# Cost per outcome lives here, beside the score, so that `stint show` prints it without
+# loading the analytics (which load SQLAlchemy); stint.analytics.report re-exports it.
+def _ratio(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator, or None without a denominator (as analytics' `ratio`)."""
+    return None if not denominator else numerator / denominator
+
+
+def cost_per_outcome(
+    cost: float, tasks_completed: int, commits: int, net_lines: int, goals_achieved: int
+) -> dict[str, float | None]:
+    """Dollars per completed task, per commit, per 100 net lines added, per achieved goal
+    (None where there is no such outcome; net lines count only when positive)."""
+    return {
+        "per_completed_task": _ratio(cost, tasks_completed),
+        "per_commit": _ratio(cost, commits),
+        "per_100_net_lines": _ratio(cost, net_lines / 100) if net_lines > 0 else None,
+        "per_achieved_goal": _ratio(cost, goals_achieved),
+    }
+
+
+def session_cost_per_outcome(session: Session) -> dict[str, float | None]:
+    """Cost per outcome of one session (its goal counts when its outcome is achieved)."""
+    row = session.row
+    return cost_per_outcome(
+        float(row["cost_usd"] or 0.0),
+        int(row["tasks_completed"]),
+        int(row["commits_made"]),
+        session.net_loc,
+        1 if row["outcome"] == "achieved" else 0,
+    )

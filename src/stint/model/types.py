@@ -197,6 +197,20 @@ class Session:
         return f"#{self.row['number']}"
 
     @property
+    def has_goal_data(self) -> bool:
+        """Whether `stint show` has a goal section for it (indicators, interactions,
+        artifacts, a schedule or an evaluation)."""
+        row = self.row
+        return bool(
+            row["success_indicators"]
+            or row["completion_indicators"]
+            or row["interactions_count"]
+            or row["artifacts_count"]
+            or row["scheduled_at"]
+            or row["evaluation"]
+        )
+
+    @property
     def net_loc(self) -> int:
         return int(self.row["loc_added"]) - int(self.row["loc_removed"])
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy.engine import Connection
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from stint.model.config import Settings
+from stint.model.filters import SessionFilter
 from stint.model.projection import Pulse, active_seconds
 from stint.model.scoring import quality_indicators, score_session
 from stint.model.timeparse import utcnow
@@ -26,11 +26,41 @@ from stint.model.types import (
     StintError,
     Task,
 )
-from stint.store import Store, schema
-from stint.store import dashboard as db
-from stint.store import events as ev
-from stint.store import records as rec
-from stint.store import sessions as ss
+from stint.sessions import livegit
+
+if TYPE_CHECKING:
+    from stint.store import Store
+
+# No SQLAlchemy here: the reads go through the store's `reads` (stint.store.reads on a
+# Store, stint.store.lite's sqlite3 on the read commands' path), and the reads only a
+# Store serves import their queries where they are used.
+Conn = Any  # a SQLAlchemy Connection, or a sqlite3 one on the lite path
+
+
+class Reads(Protocol):
+    """What a store's `reads` offers (both modules define these functions)."""
+
+    def session_row(self, conn: Conn, org_id: str, session_id: int) -> dict[str, Any]: ...
+    def tags_of(self, conn: Conn, session_ids: Sequence[int]) -> dict[int, list[str]]: ...
+    def open_sessions(self, conn: Conn, org_id: str) -> list[dict[str, Any]]: ...
+    def resolve(
+        self, conn: Conn, org_id: str, ref: str | int, current: Callable[[], int | None]
+    ) -> int: ...
+    def list_rows(
+        self, conn: Conn, org_id: str, where: SessionFilter, limit: int, before_id: int | None
+    ) -> list[dict[str, Any]]: ...
+    def moments(self, conn: Conn, session_id: int) -> list[tuple[datetime, str]]: ...
+    def activities_of(
+        self, conn: Conn, session_id: int, limit: int | None = None, newest_first: bool = False
+    ) -> list[Activity]: ...
+    def files_of(
+        self, conn: Conn, session_id: int, limit: int | None = None
+    ) -> list[FileTouch]: ...
+    def file_edit_count(self, conn: Conn, org_id: str, session_id: int) -> int: ...
+    def tasks_of(self, conn: Conn, session_id: int) -> list[Task]: ...
+    def records_of(self, conn: Conn, table: str, session_id: int) -> list[Record]: ...
+    def commits_of(self, conn: Conn, session_id: int) -> list[dict[str, Any]]: ...
+    def stale_open_sessions(self, conn: Conn, org_id: str, idle_before: datetime) -> list[int]: ...
 
 
 class SessionReader:
@@ -46,6 +76,7 @@ class SessionReader:
         only_user: int | None = None,
     ) -> None:
         self.store = store
+        self.reads = cast(Reads, store.reads)
         self.settings = settings
         self.org = org_id or settings.org_id
         # Team mode: `user_id` is who acts (sessions started get it); `only_user`, when set
@@ -56,21 +87,19 @@ class SessionReader:
         self.only_user = only_user
         store.pulse_seconds = settings.pulse_seconds
 
-    def _visible(self, conn: Connection, session_id: int) -> int:
+    def _visible(self, conn: Conn, session_id: int) -> int:
         if self.only_user is not None and not self._owned(conn, session_id):
             raise NotFound(f"no session with id {session_id}")
         return session_id
 
-    def _session(self, conn: Connection, session_id: int, now: datetime | None = None) -> Session:
-        row = ss.session_row(conn, self.org, session_id)
+    def _session(self, conn: Conn, session_id: int, now: datetime | None = None) -> Session:
+        row = self.reads.session_row(conn, self.org, session_id)
         if self.only_user is not None and row["user_id"] != self.only_user:
             raise NotFound(f"no session with id {session_id}")
-        tags = ss.tags_of(conn, [session_id])[session_id]
+        tags = self.reads.tags_of(conn, [session_id])[session_id]
         return self._build(conn, row, tags, now or utcnow())
 
-    def _build(
-        self, conn: Connection, row: dict[str, Any], tags: list[str], now: datetime
-    ) -> Session:
+    def _build(self, conn: Conn, row: dict[str, Any], tags: list[str], now: datetime) -> Session:
         project = row.pop("project_name", None)
         duration = self._duration(row, now)
         if row["status"] in OPEN_STATUSES:
@@ -88,7 +117,7 @@ class SessionReader:
             score, breakdown = None, None
         return Session(row, project, tags, duration, active, score, breakdown)
 
-    def _open_active(self, conn: Connection, row: dict[str, Any], until: datetime) -> float:
+    def _open_active(self, conn: Conn, row: dict[str, Any], until: datetime) -> float:
         """Active time of an open session from the pulse state its row keeps (O(1)); from
         every event only for a row kept with another pulse or from before migration 0007."""
         pulse = self.settings.pulse_seconds
@@ -99,7 +128,41 @@ class SessionReader:
                 bool(row["pulse_paused"]),
             )
             return state.until(until, pulse)
-        return active_seconds(ev.moments(conn, row["id"]), pulse, until)
+        return active_seconds(self.reads.moments(conn, row["id"]), pulse, until)
+
+    def live(self, session: Session) -> Session:
+        """`session` with its code figures as of now when it is open in a git work tree:
+        lines since the start commit (committed, uncommitted and untracked, as `end` counts
+        them), files and commits, and the score that follows. Cached by work-tree state."""
+        if not session.is_open or not session.repo_root:
+            return session
+        figures = livegit.measure(str(self.settings.home), session.repo_root, session.start_commit)
+        if figures is None:
+            return session
+        # `end` counts a file once whether the agent edited it, git changed it, or both.
+        edited = {f.path for f in self.files(session.id) if f.times_modified > 0}
+        row = {
+            **session.row,
+            "loc_added": figures["lines_added"],
+            "loc_removed": figures["lines_removed"],
+            "git_lines_added": figures["lines_added"],
+            "git_lines_removed": figures["lines_removed"],
+            "commits_made": figures["commits"],
+            "binary_files_changed": figures["binary_files"],
+            "files_modified": len(edited | set(figures["paths"])),
+        }
+        score = score_session(
+            {**row, "duration_minutes": session.duration_seconds / 60}, self.settings.score_weights
+        )
+        return Session(
+            row,
+            session.project,
+            session.tags,
+            session.duration_seconds,
+            session.active_seconds,
+            score.value,
+            score.breakdown,
+        )
 
     @staticmethod
     def _duration(row: dict[str, Any], now: datetime) -> float:
@@ -113,7 +176,7 @@ class SessionReader:
             paused += max(0.0, (now - row["paused_at"]).total_seconds())
         return float(max(0.0, (end - started).total_seconds() - paused))
 
-    def _current_id(self, conn: Connection, cwd: str | None = None) -> int | None:
+    def _current_id(self, conn: Conn, cwd: str | None = None) -> int | None:
         """The open session to act on: the one whose directory holds `cwd`, else the one
         with the most recent activity."""
         candidates = self._open_sessions(conn)
@@ -125,16 +188,22 @@ class SessionReader:
                 return found
         return int(candidates[0]["id"])
 
-    def _holding(self, conn: Connection, candidates: list[dict[str, Any]], cwd: str) -> int | None:
+    def _holding(self, conn: Conn, candidates: list[dict[str, Any]], cwd: str) -> int | None:
         """The most recently active of `candidates` whose repository or directory holds
         `cwd`."""
         where = os.path.realpath(cwd)
         for candidate in candidates:
-            row = ss.session_row(conn, self.org, candidate["id"])
+            row = self.reads.session_row(conn, self.org, candidate["id"])
             for root in (row["repo_root"], row["cwd"]):
                 if root and (where == root or where.startswith(root.rstrip("/") + "/")):
                     return int(candidate["id"])
         return None
+
+    def stale_ids(self, now: datetime) -> list[int]:
+        """Active sessions idle longer than the timeout (what the sweep ends)."""
+        idle_before = now - timedelta(seconds=self.settings.timeout_seconds)
+        with self.store.read() as conn:
+            return self.reads.stale_open_sessions(conn, self.org, idle_before)
 
     def open_session_in(self, cwd: str) -> Session | None:
         """The open session whose repository or directory holds `cwd` (no fallback to
@@ -143,17 +212,18 @@ class SessionReader:
             found = self._holding(conn, self._open_sessions(conn), cwd)
             return None if found is None else self._session(conn, found)
 
-    def _open_sessions(self, conn: Connection) -> list[dict[str, Any]]:
-        found = ss.open_sessions(conn, self.org)
+    def _open_sessions(self, conn: Conn) -> list[dict[str, Any]]:
+        found = self.reads.open_sessions(conn, self.org)
         if self.only_user is None:
             return found
         return [row for row in found if self._owned(conn, int(row["id"]))]
 
-    def _owned(self, conn: Connection, session_id: int) -> bool:
-        return ss.owner_of(conn, self.org, session_id) == self.only_user
+    def _owned(self, conn: Conn, session_id: int) -> bool:
+        owner = self.reads.session_row(conn, self.org, session_id).get("user_id")
+        return owner is not None and int(owner) == self.only_user
 
-    def _resolve_in(self, conn: Connection, ref: str | int, cwd: str | None = None) -> int:
-        found = ss.resolve(conn, self.org, ref, lambda: self._current_id(conn, cwd))
+    def _resolve_in(self, conn: Conn, ref: str | int, cwd: str | None = None) -> int:
+        found = self.reads.resolve(conn, self.org, ref, lambda: self._current_id(conn, cwd))
         return self._visible(conn, found)
 
     def resolve(self, ref: str | int = "current", cwd: str | None = None) -> int:
@@ -172,60 +242,60 @@ class SessionReader:
 
     def sessions(
         self,
-        where: ss.SessionFilter | None = None,
+        where: SessionFilter | None = None,
         limit: int = 20,
         before_id: int | None = None,
     ) -> list[Session]:
         if limit < 1:
             raise StintError("limit must be at least 1")
         now = utcnow()
-        where = where or ss.SessionFilter()
+        where = where or SessionFilter()
         if self.only_user is not None:
             where = dataclasses.replace(where, user_id=self.only_user)
         with self.store.read() as conn:
-            rows = ss.list_rows(conn, self.org, where, limit, before_id)
-            tags = ss.tags_of(conn, [row["id"] for row in rows])
+            rows = self.reads.list_rows(conn, self.org, where, limit, before_id)
+            tags = self.reads.tags_of(conn, [row["id"] for row in rows])
             return [self._build(conn, row, tags[row["id"]], now) for row in rows]
 
     def timeline(self, ref: str | int = "current", limit: int | None = None) -> list[Activity]:
         with self.store.read() as conn:
             session_id = self._resolve_in(conn, ref)
-            return ev.activities_of(conn, session_id, limit)
+            return self.reads.activities_of(conn, session_id, limit)
 
     def recent_activities(self, ref: str | int, limit: int = 5) -> list[Activity]:
         with self.store.read() as conn:
             session_id = self._resolve_in(conn, ref)
-            return ev.activities_of(conn, session_id, limit, newest_first=True)
+            return self.reads.activities_of(conn, session_id, limit, newest_first=True)
 
     def files(self, ref: str | int = "current", limit: int | None = None) -> list[FileTouch]:
         with self.store.read() as conn:
             session_id = self._resolve_in(conn, ref)
-            return ev.files_of(conn, session_id, limit)
+            return self.reads.files_of(conn, session_id, limit)
 
     def tasks(self, ref: str | int = "current") -> list[Task]:
         with self.store.read() as conn:
             session_id = self._resolve_in(conn, ref)
-            return rec.tasks_of(conn, session_id)
+            return self.reads.tasks_of(conn, session_id)
 
     def decisions(self, ref: str | int = "current") -> list[Record]:
-        return self._records(schema.decisions, ref)
+        return self._records("decisions", ref)
 
     def context_items(self, ref: str | int = "current") -> list[Record]:
-        return self._records(schema.context_items, ref)
+        return self._records("context_items", ref)
 
-    def _records(self, table: Any, ref: str | int) -> list[Record]:
+    def _records(self, table: str, ref: str | int) -> list[Record]:
         with self.store.read() as conn:
             session_id = self._resolve_in(conn, ref)
-            return rec.records_of(conn, table, session_id)
+            return self.reads.records_of(conn, table, session_id)
 
     def commits(self, ref: str | int = "current") -> list[dict[str, Any]]:
         with self.store.read() as conn:
             session_id = self._resolve_in(conn, ref)
-            return rec.commits_of(conn, session_id)
+            return self.reads.commits_of(conn, session_id)
 
     def file_edits(self, session_id: int) -> int:
         with self.store.read() as conn:
-            return ev.file_edit_count(conn, self.org, session_id)
+            return self.reads.file_edit_count(conn, self.org, session_id)
 
     def indicators(self, session: Session) -> dict[str, dict[str, Any]]:
         """The quality indicators of a session (completion, focus, churn, decisions/hour)."""
@@ -237,16 +307,29 @@ class SessionReader:
         return quality_indicators(figures)
 
     def projects(self) -> list[Project]:
+        from stint.store import records as rec
+
         with self.store.read() as conn:
             return rec.list_projects(conn, self.org)
 
+    def health_summaries(self, session_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """Session id → its stored health summary (for lists and comparisons)."""
+        from stint.store import health as store_health
+
+        with self.store.read() as conn:
+            return store_health.summaries(conn, self.org, session_ids)
+
     def event_time(self, key: str) -> datetime | None:
         """When the event stored under idempotency `key` happened (None: never stored)."""
+        from stint.store import events as ev
+
         with self.store.read() as conn:
             return ev.time_of(conn, self.org, key)
 
     def find_agent_session(self, agent: str, agent_session_id: str) -> Session | None:
         """The newest stint session of an agent's session (open or not), or None."""
+        from stint.store import sessions as ss
+
         with self.store.read() as conn:
             found = ss.find_by_agent_session(conn, self.org, agent, agent_session_id)
             return None if found is None else self._session(conn, int(found["id"]))
@@ -256,6 +339,8 @@ class SessionReader:
     ) -> tuple[list[dict[str, Any]], list[tuple[str, int]], list[tuple[str, int]]]:
         """The overview page's rows in one read: hourly totals since `since`, the top
         tags and models since `tag_since`."""
+        from stint.store import dashboard as db
+
         with self.store.read() as conn:
             hours = db.hourly_totals(conn, self.org, since, by_minute=by_minute)
             tags = db.top_tags(conn, self.org, tag_since)
@@ -263,10 +348,14 @@ class SessionReader:
         return hours, tags, models
 
     def tokens_by_model(self, session_id: int) -> list[dict[str, Any]]:
+        from stint.store import dashboard as db
+
         with self.store.read() as conn:
             return db.tokens_by_model(conn, self.org, session_id)
 
     def filter_choices(self) -> dict[str, list[str]]:
         """The projects, tags, models… the session list can be filtered by."""
+        from stint.store import dashboard as db
+
         with self.store.read() as conn:
             return db.choices(conn, self.org)

@@ -8,13 +8,12 @@ goals, templates and evaluation are `stint.goals.service.Goals`'.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from stint.model.scoring import score_session
 from stint.model.timeparse import utcnow
 from stint.model.types import Session
-from stint.sessions import health, lifecycle, livegit, opening
+from stint.sessions import health, lifecycle, opening
 from stint.sessions.recording import SessionRecorder
 from stint.store import dashboard
 from stint.store import health as store_health
@@ -26,12 +25,8 @@ class Sessions(SessionRecorder):
 
     def sweep(self, now: datetime | None = None) -> list[int]:
         """End sessions idle longer than the timeout, as `timeout`, at their last activity."""
-        now = now or utcnow()
-        idle_before = now - timedelta(seconds=self.settings.timeout_seconds)
-        with self.store.read() as conn:
-            stale = ss.stale_open_sessions(conn, self.org, idle_before)
         ended = []
-        for session_id in stale:
+        for session_id in self.stale_ids(now or utcnow()):
             if lifecycle.finish(self, session_id, status="timeout", reason="inactivity", at=None):
                 ended.append(session_id)
         return ended
@@ -61,40 +56,6 @@ class Sessions(SessionRecorder):
             source=source,
             user_id=user_id,
             process_cwd=process_cwd,
-        )
-
-    def live(self, session: Session) -> Session:
-        """`session` with its code figures as of now when it is open in a git work tree:
-        lines since the start commit (committed, uncommitted and untracked, as `end` counts
-        them), files and commits, and the score that follows. Cached by work-tree state."""
-        if not session.is_open or not session.repo_root:
-            return session
-        figures = livegit.measure(str(self.settings.home), session.repo_root, session.start_commit)
-        if figures is None:
-            return session
-        # `end` counts a file once whether the agent edited it, git changed it, or both.
-        edited = {f.path for f in self.files(session.id) if f.times_modified > 0}
-        row = {
-            **session.row,
-            "loc_added": figures["lines_added"],
-            "loc_removed": figures["lines_removed"],
-            "git_lines_added": figures["lines_added"],
-            "git_lines_removed": figures["lines_removed"],
-            "commits_made": figures["commits"],
-            "binary_files_changed": figures["binary_files"],
-            "files_modified": len(edited | set(figures["paths"])),
-        }
-        score = score_session(
-            {**row, "duration_minutes": session.duration_seconds / 60}, self.settings.score_weights
-        )
-        return Session(
-            row,
-            session.project,
-            session.tags,
-            session.duration_seconds,
-            session.active_seconds,
-            score.value,
-            score.breakdown,
         )
 
     def health(self, ref: str | int = "current", *, measure: bool = False) -> dict[str, Any]:
@@ -129,11 +90,6 @@ class Sessions(SessionRecorder):
                 return None
             files = store_health.files(conn, self.org, session_id)
         return {"summary": summary, "files": files, "line": health.summary_line(summary)}
-
-    def health_summaries(self, session_ids: list[int]) -> dict[int, dict[str, Any]]:
-        """Session id → its stored health summary (for lists and comparisons)."""
-        with self.store.read() as conn:
-            return store_health.summaries(conn, self.org, session_ids)
 
     def health_line(self, session_id: int) -> str | None:
         """The stored health as one line ("complexity +3 over 4 files; …"), or None."""

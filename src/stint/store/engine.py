@@ -1,7 +1,8 @@
 """Engine set-up and the schema check every process makes on first use.
 
 The check is one cheap query of `alembic_version`; Alembic itself is imported only when
-an upgrade is due (importing it costs more than a whole `stint status`).
+an upgrade is due (importing it costs more than a whole `stint status`), and SQLAlchemy
+only by the functions that make or use an engine.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+# SQLAlchemy is imported by the functions that use it: the read path over bare sqlite3
+# (`stint.store.lite`) reads SCHEMA_REVISION here without paying for it.
 
 # The newest migration in store/migrations/versions; a test checks they agree.
 SCHEMA_REVISION = "0013"
@@ -26,6 +29,8 @@ def make_engine(url: str, *, immediate: bool = False) -> Engine:
     """An engine for `url`. On SQLite, `immediate=True` makes every transaction take the
     write lock at BEGIN, so concurrent writers queue on the busy timeout instead of
     failing when a read lock cannot be upgraded."""
+    from sqlalchemy import create_engine, event
+
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -63,6 +68,9 @@ def make_engine(url: str, *, immediate: bool = False) -> Engine:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
     try:
         with engine.connect() as connection:
             row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
@@ -95,6 +103,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 @contextlib.contextmanager
 def _migration_lock(engine: Engine) -> Iterator[None]:
     """Two processes meeting a fresh database must not both create the tables."""
+    from sqlalchemy import text
+
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             connection.execute(text("SELECT pg_advisory_lock(7405471)"))

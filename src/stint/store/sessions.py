@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import uuid as uuidlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,8 +24,10 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from stint.model.filters import SessionFilter as SessionFilter  # re-exported (its home)
 from stint.model.types import OPEN_STATUSES, Conflict, NotFound, session_status
 from stint.store import schema
+from stint.store.refs import resolve_ref
 
 S = schema.sessions
 
@@ -176,47 +177,37 @@ def remove_tags(conn: Connection, session_id: int, tags: Sequence[str]) -> None:
 def resolve(
     conn: Connection, org_id: str, ref: str | int, current: Callable[[], int | None]
 ) -> int:
-    """Turn `#48`, `48`, a uuid prefix, `last` or `current` into a session id. `current`
-    is asked only when the reference is `current`."""
-    if isinstance(ref, int):
-        found = conn.execute(_by_id(), {"p_org": org_id, "p_id": ref}).scalar_one_or_none()
-        if found is None:
-            raise NotFound(f"no session with id {ref}")
-        return int(found)
-    text = ref.strip()
-    if text in ("current", "."):
-        current_id = current()
-        if current_id is None:
-            raise NotFound("no active session (start one with: stint start)")
-        return current_id
-    if text == "last":
-        found = conn.execute(
-            select(S.c.id).where(S.c.org_id == org_id).order_by(*NEWEST_FIRST).limit(1)
-        ).scalar_one_or_none()
-        if found is None:
-            raise NotFound("no sessions recorded yet")
-        return int(found)
-    number_text = text[1:] if text.startswith("#") else text
-    if number_text.isdigit() and len(number_text) < 9:
-        found = conn.execute(
-            select(S.c.id).where(S.c.org_id == org_id, S.c.number == int(number_text))
-        ).scalar_one_or_none()
-        if found is not None:
-            return int(found)
-        if text.startswith("#") or len(text) < 4:
-            raise NotFound(f"no session #{number_text}")
-        # A bare number that is no session's may be a uuid prefix made only of digits.
-    if len(text) >= 4 and all(c in "0123456789abcdef-" for c in text.lower()):
-        matches = conn.execute(
-            select(S.c.id).where(S.c.org_id == org_id, S.c.uuid.startswith(text.lower())).limit(2)
-        ).all()
-        if len(matches) == 1:
-            return int(matches[0][0])
-        if len(matches) > 1:
-            raise NotFound(f"uuid prefix {text!r} is ambiguous; give more characters")
-    if number_text.isdigit() and len(number_text) < 9:
-        raise NotFound(f"no session #{number_text}")
-    raise NotFound(f"no session {text!r} (use #number, a uuid prefix, 'last' or 'current')")
+    """Turn `#48`, `48`, a uuid prefix, `last` or `current` into a session id (see
+    `stint.store.refs`). `current` is asked only when the reference is `current`."""
+    return resolve_ref(ref, _Lookups(conn, org_id), current)
+
+
+class _Lookups:
+    """`stint.store.refs.Lookups` through SQLAlchemy."""
+
+    def __init__(self, conn: Connection, org_id: str) -> None:
+        self.conn, self.org_id = conn, org_id
+
+    def _one(self, query: Any) -> int | None:
+        found = self.conn.execute(query).scalar_one_or_none()
+        return None if found is None else int(found)
+
+    def by_id(self, session_id: int) -> int | None:
+        found = self.conn.execute(_by_id(), {"p_org": self.org_id, "p_id": session_id})
+        value = found.scalar_one_or_none()
+        return None if value is None else int(value)
+
+    def last(self) -> int | None:
+        return self._one(
+            select(S.c.id).where(S.c.org_id == self.org_id).order_by(*NEWEST_FIRST).limit(1)
+        )
+
+    def by_number(self, number: int) -> int | None:
+        return self._one(select(S.c.id).where(S.c.org_id == self.org_id, S.c.number == number))
+
+    def by_uuid_prefix(self, prefix: str) -> list[int]:
+        query = select(S.c.id).where(S.c.org_id == self.org_id, S.c.uuid.startswith(prefix))
+        return [int(row[0]) for row in self.conn.execute(query.limit(2))]
 
 
 @functools.cache
@@ -288,21 +279,6 @@ def stale_open_sessions(conn: Connection, org_id: str, idle_before: datetime) ->
         )
     )
     return [int(row[0]) for row in rows]
-
-
-@dataclass(frozen=True)
-class SessionFilter:
-    project: str | None = None
-    tag: str | None = None
-    status: str | None = None
-    kind: str | None = None
-    model: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    search: str | None = None
-    followups: bool = False
-    # Team mode: only this user's sessions (a member's or viewer's own; see SessionReader).
-    user_id: int | None = None
 
 
 def owner_of(conn: Connection, org_id: str, session_id: int) -> int | None:

@@ -1,0 +1,55 @@
+"""A re-import with nothing new, answered without the Tracker: when every transcript file
+is, by stat alone, as the last import left it (`stint.capture.summary.unchanged`), and the
+store is one the quick reader serves (SQLite, nothing to drain or sweep), the summary is
+"all unchanged" and nothing is written — what the full import would find and print, at a
+fraction of its start-up (SQLAlchemy and the price table are never loaded)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from stint.capture import spool
+from stint.capture.claude_files import default_roots, transcript_files
+from stint.capture.summary import ImportSummary, unchanged
+from stint.sessions.quick import open_reader
+from stint.store.lite import LiteStore, import_stats
+
+
+class _Known:
+    """The stored figures `unchanged` compares (a stand-in for `imports.Offset`)."""
+
+    def __init__(self, offset: int, inode: int | None, mtime_ns: int | None) -> None:
+        self.offset, self.inode, self.mtime_ns = offset, inode, mtime_ns
+
+
+def nothing_new(url: str | None, roots: Iterable[Path] | None) -> dict[str, Any] | None:
+    """The summary of a Claude Code re-import that would read nothing, or None when the
+    full import must run (a file new, grown, touched or replaced; a store it cannot read
+    here; a `prices.toml` the full import would read and could refuse)."""
+    files = transcript_files(default_roots() if roots is None else roots)
+    if not files:
+        return None
+    reader = open_reader(url, pending=spool.has_pending)
+    if reader is None:
+        return None
+    try:
+        if (reader.settings.home / "prices.toml").exists():
+            return None
+        store = reader.store
+        assert isinstance(store, LiteStore)
+        with store.read() as conn:
+            known = import_stats(conn, reader.org)
+        for path in files:
+            stat = path.stat()
+            stored = known.get(str(path.resolve()))
+            if stored is None or not unchanged(
+                _Known(*stored), stat.st_size, stat.st_ino, stat.st_mtime_ns
+            ):
+                return None
+    except OSError:  # a file gone since it was listed: the full import says so
+        return None
+    finally:
+        reader.close()
+    return ImportSummary(files_skipped=len(files)).to_dict()

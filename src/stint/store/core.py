@@ -1,0 +1,93 @@
+"""The `Store`: one per database URL, with its engines (`stint.store.core`)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.engine import Connection
+
+from stint.model.config import Settings
+from stint.model.timeparse import utcnow
+from stint.store import schema
+from stint.store.engine import ensure_schema, make_engine
+
+
+class Store:
+    """Engines for one database. SQLite gets a second engine whose transactions take the
+    write lock up front (`BEGIN IMMEDIATE`), so writers queue instead of failing."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._writer = make_engine(url, immediate=True) if self.is_sqlite else self.engine
+        # The pulse the projection keeps each session's active time with as events
+        # arrive; the session service sets its own settings' (a row kept with another
+        # pulse is recomputed, never misread).
+        self.pulse_seconds: float = Settings.pulse_minutes * 60
+
+    @property
+    def reads(self) -> ModuleType:
+        """The reads the session reader makes, as SQLAlchemy queries (`stint.store.lite`
+        has the same functions over bare sqlite3)."""
+        from stint.store import reads  # not at the top: it imports modules that import Store
+
+        return reads
+
+    @classmethod
+    def open(cls, url: str, org_id: str = "local") -> Store:
+        store = cls(url)
+        ensure_schema(store.engine)
+        store.ensure_org(org_id)
+        return store
+
+    def ensure_org(self, org_id: str, name: str | None = None) -> None:
+        with self.write() as conn:
+            self.insert_ignore(
+                conn,
+                schema.orgs,
+                {"id": org_id, "name": name or org_id, "created_at": utcnow()},
+                ["id"],
+            )
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        with self._writer.begin() as conn:
+            yield conn
+
+    def dialect_insert(self, table: Table) -> Any:
+        """An INSERT that knows ON CONFLICT on both backends."""
+        # Imported here: loading both dialect packages costs more than a whole query.
+        if self.is_sqlite:
+            from sqlalchemy.dialects.sqlite import (
+                insert as sqlite_insert,  # the dialect in use only
+            )
+
+            return sqlite_insert(table)
+        from sqlalchemy.dialects.postgresql import insert as pg_insert  # the dialect in use only
+
+        return pg_insert(table)
+
+    def insert_ignore(
+        self, conn: Connection, table: Table, values: dict[str, Any], conflict: list[str]
+    ) -> bool:
+        """Insert unless a row with the same `conflict` columns exists; True if inserted."""
+        statement = self.dialect_insert(table).values(values)
+        statement = statement.on_conflict_do_nothing(index_elements=conflict)
+        # Not `rowcount`: PostgreSQL reports -1 (true) for a skipped insert here.
+        returning = statement.returning(*[table.c[name] for name in conflict])
+        return conn.execute(returning).first() is not None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self._writer is not self.engine:
+            self._writer.dispose()

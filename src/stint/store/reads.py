@@ -1,0 +1,52 @@
+"""The reads `stint.sessions.reading.SessionReader` makes, gathered under one name.
+
+A store hands the reader its `reads`: this module for a `Store` (SQLAlchemy), and
+`stint.store.lite` for the read commands' bare-sqlite3 path, which defines the same
+functions with the same results (tests/test_clispeed_lite.py runs both)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from stint.model.types import Record
+from stint.store import schema
+from stint.store.event_reads import activities_of, file_edit_count, files_of, moments
+from stint.store.records import commits_of, tasks_of
+from stint.store.sessions import (
+    list_rows,
+    open_sessions,
+    resolve,
+    session_row,
+    stale_open_sessions,
+    tags_of,
+)
+
+__all__ = [
+    "activities_of",
+    "commits_of",
+    "file_edit_count",
+    "files_of",
+    "list_rows",
+    "moments",
+    "open_sessions",
+    "records_of",
+    "resolve",
+    "session_row",
+    "stale_open_sessions",
+    "tags_of",
+    "tasks_of",
+]
+
+RECORD_TABLES: dict[str, Any] = {
+    "decisions": schema.decisions,
+    "context_items": schema.context_items,
+}
+
+
+def records_of(conn: Connection, table: str, session_id: int) -> list[Record]:
+    """The decisions or context items (`table`) of a session."""
+    from stint.store.records import records_of as of_table
+
+    return of_table(conn, RECORD_TABLES[table], session_id)
