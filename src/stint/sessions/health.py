@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from stint.model.config import Settings
+from stint.model.health_line import summary_line as summary_line  # re-exported
 from stint.sessions import gitrun, gitstats
 from stint.sessions.gitstats import DiffStats, FileChange
 from stint.sessions.health_cache import FigureCache, key, object_id
@@ -184,31 +185,6 @@ def _measure(
     )
     files = [measure_file(c, before, after, threshold, cache) for c, before, after in sides]
     return Health("measured", None, threshold, files)
-
-
-def summary_line(summary: dict[str, Any] | None) -> str | None:
-    """One line for people: "complexity −3 over 4 files; 1 new function over 15"."""
-    if not summary:
-        return None
-    if summary["status"] != "measured":
-        return f"health not measured: {summary['reason']}"
-    delta = summary["ccn_delta"]
-    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
-    files = summary["files_measured"]
-    parts = [f"complexity {sign}{abs(delta)} over {files} file{'s' if files != 1 else ''}"]
-    before, after = summary["mean_ccn_before"], summary["mean_ccn_after"]
-    if before is not None or after is not None:
-        shown = [f"{v:.1f}" if v is not None else "—" for v in (before, after)]
-        parts[0] += f" (mean per function {shown[0]} → {shown[1]})"
-    added, removed = summary["complex_added"], summary["complex_removed"]
-    over = summary["threshold"]
-    if added:
-        parts.append(f"{added} new function{'s' if added != 1 else ''} over {over}")
-    if removed:
-        parts.append(f"{removed} function{'s' if removed != 1 else ''} over {over} gone")
-    if summary["files_skipped"]:
-        parts.append(f"{summary['files_skipped']} skipped")
-    return "; ".join(parts)
 
 
 def at_end(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from stint.model.config import Settings
 from stint.model.filters import SessionFilter
+from stint.model.health_line import summary_line
 from stint.model.projection import Pulse, active_seconds
 from stint.model.scoring import quality_indicators, score_session
 from stint.model.timeparse import utcnow
@@ -58,6 +59,9 @@ class Reads(Protocol):
     ) -> list[FileTouch]: ...
     def file_edit_count(self, conn: Conn, org_id: str, session_id: int) -> int: ...
     def tasks_of(self, conn: Conn, session_id: int) -> list[Task]: ...
+    def health_summaries(
+        self, conn: Conn, org_id: str, session_ids: Sequence[int]
+    ) -> dict[int, dict[str, Any]]: ...
     def records_of(self, conn: Conn, table: str, session_id: int) -> list[Record]: ...
     def commits_of(self, conn: Conn, session_id: int) -> list[dict[str, Any]]: ...
     def stale_open_sessions(self, conn: Conn, org_id: str, idle_before: datetime) -> list[int]: ...
@@ -314,10 +318,12 @@ class SessionReader:
 
     def health_summaries(self, session_ids: list[int]) -> dict[int, dict[str, Any]]:
         """Session id → its stored health summary (for lists and comparisons)."""
-        from stint.store import health as store_health
-
         with self.store.read() as conn:
-            return store_health.summaries(conn, self.org, session_ids)
+            return self.reads.health_summaries(conn, self.org, session_ids)
+
+    def health_line(self, session_id: int) -> str | None:
+        """The stored health as one line ("complexity +3 over 4 files; …"), or None."""
+        return summary_line(self.health_summaries([session_id]).get(session_id))
 
     def event_time(self, key: str) -> datetime | None:
         """When the event stored under idempotency `key` happened (None: never stored)."""

@@ -91,10 +91,6 @@ class Sessions(SessionRecorder):
             files = store_health.files(conn, self.org, session_id)
         return {"summary": summary, "files": files, "line": health.summary_line(summary)}
 
-    def health_line(self, session_id: int) -> str | None:
-        """The stored health as one line ("complexity +3 over 4 files; …"), or None."""
-        return health.summary_line(self.health_summaries([session_id]).get(session_id))
-
     def pause(self, ref: str | int = "current", at: datetime | None = None) -> Session:
         return lifecycle.pause(self, self.resolve(ref), at or utcnow())
 

@@ -408,6 +408,28 @@ def tasks_of(conn: sqlite3.Connection, session_id: int) -> list[Task]:
     return tasks
 
 
+def health_summaries(
+    conn: sqlite3.Connection, org_id: str, session_ids: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    """Session id → its stored code-health summary (`stint.store.health.summaries`)."""
+    if not session_ids:
+        return {}
+    table = _TABLES["session_health"]
+    marks = ", ".join("?" * len(session_ids))
+    rows = conn.execute(
+        f"SELECT {table.select} FROM session_health WHERE org_id = ? AND session_id IN ({marks})",
+        (org_id, *session_ids),
+    )
+    found: dict[int, dict[str, Any]] = {}
+    for values in rows:
+        row = table.row(values)
+        session_id = row.pop("session_id")
+        row.pop("org_id")
+        row["measured_at"] = row["measured_at"].isoformat()  # JSON-ready, as the store's
+        found[int(session_id)] = row
+    return found
+
+
 def records_of(conn: sqlite3.Connection, table: str, session_id: int) -> list[Record]:
     """The decisions or context items (`table`) of a session."""
     if table not in ("decisions", "context_items"):

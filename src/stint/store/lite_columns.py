@@ -6,6 +6,28 @@ tests/test_clispeed_lite.py checks the two agree."""
 from __future__ import annotations
 
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "session_health": (
+        ("session_id", ""),
+        ("org_id", ""),
+        ("status", ""),
+        ("reason", ""),
+        ("threshold", ""),
+        ("files_measured", ""),
+        ("files_skipped", ""),
+        ("skipped", "json"),
+        ("ccn_before", ""),
+        ("ccn_after", ""),
+        ("ccn_delta", ""),
+        ("nloc_before", ""),
+        ("nloc_after", ""),
+        ("functions_before", ""),
+        ("functions_after", ""),
+        ("mean_ccn_before", ""),
+        ("mean_ccn_after", ""),
+        ("complex_added", ""),
+        ("complex_removed", ""),
+        ("measured_at", "datetime"),
+    ),
     "sessions": (
         ("id", ""),
         ("uuid", ""),

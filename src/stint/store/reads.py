@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from stint.model.types import Record
 from stint.store import schema
 from stint.store.event_reads import activities_of, file_edit_count, files_of, moments
+from stint.store.health import summaries as health_summaries
 from stint.store.records import commits_of, tasks_of
 from stint.store.sessions import (
     list_rows,
@@ -28,6 +29,7 @@ __all__ = [
     "commits_of",
     "file_edit_count",
     "files_of",
+    "health_summaries",
     "list_rows",
     "moments",
     "open_sessions",
