@@ -34,6 +34,22 @@ class Sessions(SessionRecorder):
                 ended.append(session_id)
         return ended
 
+    def sweep_every_org(self, now: datetime | None = None) -> dict[str, list[int]]:
+        """`sweep` for every org of the store (a team server's housekeeping): the ids
+        ended, per org. One query finds the idle sessions of all of them."""
+        now = now or utcnow()
+        idle_before = now - timedelta(seconds=self.settings.timeout_seconds)
+        with self.store.read() as conn:
+            stale = ss.stale_sessions_of_every_org(conn, idle_before)
+        ended: dict[str, list[int]] = {}
+        bound: dict[str, Sessions] = {}
+        for org_id, session_id in stale:
+            # Bound to the session's org, so the end is written as that org's.
+            org = bound.setdefault(org_id, Sessions(self.store, self.settings, org_id))
+            if lifecycle.finish(org, session_id, status="timeout", reason="inactivity", at=None):
+                ended.setdefault(org_id, []).append(session_id)
+        return ended
+
     def attach(
         self,
         *,

@@ -92,6 +92,33 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+# The class half of the advisory locks `try_lock` takes (the other half: the lock's name).
+_TRY_LOCK_CLASS = 7405472
+
+
+@contextlib.contextmanager
+def try_lock(engine: Engine, name: str) -> Iterator[bool]:
+    """Whether this process got `name`'s lock, held until the block ends; another holder
+    means False at once (no waiting). PostgreSQL: a session advisory lock on a connection
+    kept for the block, so a process that dies releases it with its connection. SQLite: a
+    server's processes share one file whose write lock already serialises every write, and
+    each write re-checks what it changes: True."""
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = text("SELECT pg_try_advisory_lock(:cls, hashtext(:name))")
+    with engine.connect() as connection:
+        got = bool(connection.execute(key, {"cls": _TRY_LOCK_CLASS, "name": name}).scalar())
+        connection.commit()
+        try:
+            yield got
+        finally:
+            if got:
+                unlock = text("SELECT pg_advisory_unlock(:cls, hashtext(:name))")
+                connection.execute(unlock, {"cls": _TRY_LOCK_CLASS, "name": name})
+                connection.commit()
+
+
 @contextlib.contextmanager
 def _migration_lock(engine: Engine) -> Iterator[None]:
     """Two processes meeting a fresh database must not both create the tables."""

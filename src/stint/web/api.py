@@ -11,7 +11,7 @@ from stint import __version__
 from stint.model.timeparse import parse_when
 from stint.model.types import Session
 from stint.tracker import SessionFilter
-from stint.web import analytics_api
+from stint.web import admin_api, analytics_api
 from stint.web.deps import TrackerDep
 from stint.web.ingest import ingest_batch
 from stint.web.ingest_schemas import IngestBatch, IngestResult
@@ -312,3 +312,4 @@ def ingest(tracker: TrackerDep, body: IngestBatch) -> dict[str, Any]:
 
 
 router.include_router(analytics_api.router)
+router.include_router(admin_api.router)
