@@ -49,6 +49,7 @@ ROWS: dict[str, tuple[str, str, str]] = {
         " --rounds 3",
     ),
     "record": ("record_rate", "--events 100 --runs 3", "--events 500 --runs 5"),
+    "tenancy": ("tenancy_cost", "--quick", "--sessions 100000 --orgs 10 --runs 40"),
 }
 
 

@@ -59,7 +59,11 @@ def make_engine(url: str, *, immediate: bool = False) -> Engine:
             connection.exec_driver_sql(begin)
 
         return engine
-    return create_engine(url, pool_pre_ping=False)
+    # Each server process holds up to pool size + overflow connections: with N workers,
+    # N × (size + overflow) must stay under PostgreSQL's max_connections (docs/production.md).
+    size = int(os.environ.get("STINT_POOL_SIZE") or 5)
+    overflow = int(os.environ.get("STINT_POOL_OVERFLOW") or 10)
+    return create_engine(url, pool_pre_ping=False, pool_size=size, max_overflow=overflow)
 
 
 def current_revision(engine: Engine) -> str | None:
