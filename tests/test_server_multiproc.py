@@ -10,6 +10,7 @@ import random
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -61,12 +62,14 @@ class Server:
     def __init__(self, url: str, *extra: str, env: dict[str, str] | None = None) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         command = [STINT, "serve", "--database", url, "--port", str(self.port), *extra]
         self.process = subprocess.Popen(
             command,
             env={**os.environ, **(env or {})},
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            # A file, not a pipe: a server logging much must never block on a full pipe.
+            stderr=self.log,
             start_new_session=True,
         )
 
@@ -74,8 +77,7 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                assert self.process.stderr is not None
-                pytest.fail(f"server exited: {self.process.stderr.read().decode()[-2000:]}")
+                pytest.fail(f"server exited: {self.errors()}")
             try:
                 if httpx.get(f"{self.base}/api/v1/health", timeout=2).status_code == 200:
                     return
@@ -83,6 +85,10 @@ class Server:
                 pass
             time.sleep(0.1)
         pytest.fail("server did not answer within 60 s")
+
+    def errors(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")[-3000:]
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -92,6 +98,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
+        self.log.close()
 
 
 @pytest.fixture
@@ -168,7 +175,9 @@ def test_idempotent_batches_through_two_servers_are_stored_once(
         base, token, body = item
         headers = {"Authorization": f"Bearer {token}"}
         response = httpx.post(f"{base}/api/v1/ingest", json=body, headers=headers, timeout=60)
-        assert response.status_code == 200, response.text
+        if response.status_code != 200:
+            logs = "\n".join(server.errors() for server in servers)
+            pytest.fail(f"{response.status_code} {response.text}\n{logs}")
         return int(response.json()["stored"])
 
     with ThreadPoolExecutor(8) as pool:

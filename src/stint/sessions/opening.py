@@ -226,12 +226,27 @@ def attach(
     at: datetime | None,
     source: str,
 ) -> Session:
+    found = attach_id(tracker, agent, agent_session_id, cwd=cwd, model=model, at=at, source=source)
+    return tracker.get(found)
+
+
+def attach_id(
+    tracker: SessionReader,
+    agent: str,
+    agent_session_id: str,
+    *,
+    cwd: str | None,
+    model: str | None,
+    at: datetime | None,
+    source: str,
+) -> int:
+    """`attach` without reading the session back: its id (an ingest batch needs no more)."""
     at = at or utcnow()
     with tracker.store.read() as conn:
         found = ss.find_by_agent_session(conn, tracker.org, agent, agent_session_id)
     if found is None:
         try:
-            return start(
+            started = start(
                 tracker,
                 agent=agent,
                 agent_session_id=agent_session_id,
@@ -242,6 +257,7 @@ def attach(
                 cwd=cwd or None,
                 source=source,
             )
+            return int(started.id)
         except Conflict:
             with tracker.store.read() as conn:
                 found = ss.find_by_agent_session(conn, tracker.org, agent, agent_session_id)
@@ -253,7 +269,7 @@ def attach(
     if model:
         with tracker.store.write() as conn:
             ss.update_session(conn, tracker.org, session_id, {"ai_model": model})
-    return tracker.get(session_id)
+    return session_id
 
 
 def reopen(tracker: SessionReader, session_id: int, at: datetime, source: str) -> None:

@@ -65,6 +65,21 @@ class Sessions(SessionRecorder):
             self, agent, agent_session_id, cwd=cwd, model=model, at=at, source=source
         )
 
+    def attach_id(
+        self,
+        *,
+        agent: str,
+        agent_session_id: str,
+        cwd: str | None = None,
+        model: str | None = None,
+        at: datetime | None = None,
+        source: str = "hook",
+    ) -> int:
+        """`attach`, returning the session's id only (no read back: an ingest batch)."""
+        return opening.attach_id(
+            self, agent, agent_session_id, cwd=cwd, model=model, at=at, source=source
+        )
+
     def live(self, session: Session) -> Session:
         """`session` with its code figures as of now when it is open in a git work tree:
         lines since the start commit (committed, uncommitted and untracked, as `end` counts

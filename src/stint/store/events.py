@@ -235,9 +235,12 @@ def _pulse_select(dialect: str, in_org: bool) -> Any:
     ).where(S.c.id == bindparam("p_session"))
     if in_org:
         query = query.where(S.c.org_id == bindparam("p_org"))
-    # FOR UPDATE on PostgreSQL (the counter UPDATE would lock the row anyway, only later);
-    # SQLite's writer holds the database lock already.
-    return query.with_for_update() if dialect == "postgresql" else query
+    # Locked on PostgreSQL (the counter UPDATE would lock the row anyway, only later);
+    # SQLite's writer holds the database lock already. FOR NO KEY UPDATE, not FOR UPDATE:
+    # the events this transaction (and a concurrent one) just inserted hold a KEY SHARE
+    # lock on the session row through their foreign key, which FOR UPDATE waits for, so
+    # two batches of one session deadlocked; the counter UPDATE takes NO KEY UPDATE too.
+    return query.with_for_update(key_share=True) if dialect == "postgresql" else query
 
 
 def apply_counters(

@@ -128,7 +128,7 @@ def session_row(
         .where(S.c.org_id == org_id, S.c.id == session_id)
     )
     if for_update and conn.dialect.name == "postgresql":
-        query = query.with_for_update(of=S)
+        query = query.with_for_update(of=S, key_share=True)  # FOR NO KEY UPDATE: see events
     row = conn.execute(query).mappings().first()
     if row is None:
         raise NotFound(f"no session with id {session_id}")
