@@ -56,6 +56,7 @@ ROWS: dict[str, tuple[str, str, str]] = {
     "record": ("record_rate", "--events 100 --runs 3", "--events 500 --runs 5"),
     "otlp": ("otlp_ingest", "--seconds 4 --rounds 2", "--seconds 10 --rounds 3"),
     "health": ("health_end", "--files 100 --runs 3", "--files 100 --runs 7"),
+    "tenancy": ("tenancy_cost", "--quick", "--sessions 100000 --orgs 10 --runs 40"),
 }
 
 

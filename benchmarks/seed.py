@@ -77,8 +77,11 @@ def seed(
     *,
     url: str | None = None,
     open_activities: int = 200,
+    org_id: str | None = None,
 ) -> float:
-    """Fill the store of STINT_HOME `home` (or `url`); returns the seconds it took."""
+    """Fill the store of STINT_HOME `home` (or `url`), in its local org or `org_id`
+    (created if missing; called once per org to spread a store over orgs); returns the
+    seconds it took."""
     from stint.store import bulk
     from stint.tracker import Tracker
 
@@ -86,6 +89,9 @@ def seed(
     now = datetime.now(UTC)
     start = now - timedelta(seconds=SPAN + 86400)
     tracker = Tracker.open(url, home=home)
+    if org_id is not None:
+        tracker.store.ensure_org(org_id)
+        tracker = Tracker(tracker.store, tracker.settings, org_id)
     try:
         with tracker.store.write() as conn:
             first_id = bulk._next_id(conn)

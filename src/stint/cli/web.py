@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from typing import Any
 
 import click
@@ -29,22 +30,62 @@ def is_loopback(host: str) -> bool:
     show_default=True,
     help="How often to drain the spool and end idle sessions.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Server processes (uvicorn workers) sharing the port and the database.",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    metavar="IPS",
+    help="Proxies trusted for X-Forwarded-* headers (comma-separated; uvicorn's default: "
+    "127.0.0.1).",
+)
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str, port: int, database: str | None, sweep_seconds: float
+    ctx: click.Context,
+    host: str,
+    port: int,
+    database: str | None,
+    sweep_seconds: float,
+    workers: int,
+    forwarded_allow_ips: str | None,
 ) -> None:
-    """Serve the JSON API (/api/v1) and the dashboard from one process."""
+    """Serve the JSON API (/api/v1) and the dashboard, from one process or --workers N."""
     import uvicorn  # deferred: uvicorn, FastAPI and the Tracker only for `stint serve`
 
     from stint.web import create_app
 
     tracker = _open_guarded(ctx, host, database)
-    app = create_app(tracker, housekeeping_seconds=sweep_seconds)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"stint serving on http://{shown}:{port}/ (API: /api/v1, docs: /api/v1/docs)")
     click.echo(f"database: {tracker.store.engine.url.render_as_string(hide_password=True)}")
+    if workers > 1:
+        # Each worker builds its own app from the environment (uvicorn imports it by name).
+        url = tracker.store.url
+        tracker.close()
+        from stint.web.app import HOUSEKEEPING_ENV
+
+        os.environ["STINT_DATABASE_URL"] = url
+        os.environ[HOUSEKEEPING_ENV] = str(sweep_seconds)
+        click.echo(f"workers: {workers}")
+        uvicorn.run(
+            "stint.web.app:app_from_environment",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="warning",
+            forwarded_allow_ips=forwarded_allow_ips,
+        )
+        return
+    app = create_app(tracker, housekeeping_seconds=sweep_seconds)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(
+            app, host=host, port=port, log_level="warning", forwarded_allow_ips=forwarded_allow_ips
+        )
     finally:
         tracker.close()
 

@@ -140,7 +140,9 @@ def finish(
     git = _measure_git(row, until) if status == "ended" else None
     code_health = health.at_end(tracker.settings, row, git, until) if status == "ended" else None
     with tracker.store.write() as conn:
-        fresh = ss.session_row(conn, tracker.org, session_id)
+        # Locked: a sweep in another server process (or an end through the API) may be
+        # ending it at this moment; one of them ends it, the other sees it closed.
+        fresh = ss.session_row(conn, tracker.org, session_id, for_update=True)
         if fresh["status"] not in OPEN_STATUSES:
             return False
         paused = float(fresh["paused_seconds"] or 0.0)

@@ -233,12 +233,39 @@ def attach(
 ) -> Session:
     """`user_id`: the person a new session is theirs (a team key's user); an existing
     session keeps its own. `process_cwd`: see `start`."""
+    found = attach_id(
+        tracker,
+        agent,
+        agent_session_id,
+        cwd=cwd,
+        model=model,
+        at=at,
+        source=source,
+        user_id=user_id,
+        process_cwd=process_cwd,
+    )
+    return tracker.get(found)
+
+
+def attach_id(
+    tracker: SessionReader,
+    agent: str,
+    agent_session_id: str,
+    *,
+    cwd: str | None,
+    model: str | None,
+    at: datetime | None,
+    source: str,
+    user_id: int | None = None,
+    process_cwd: bool = True,
+) -> int:
+    """`attach` without reading the session back: its id (an ingest batch needs no more)."""
     at = at or utcnow()
     with tracker.store.read() as conn:
         found = ss.find_by_agent_session(conn, tracker.org, agent, agent_session_id)
     if found is None:
         try:
-            return start(
+            started = start(
                 tracker,
                 agent=agent,
                 agent_session_id=agent_session_id,
@@ -251,6 +278,7 @@ def attach(
                 fields={"user_id": user_id} if user_id is not None else None,
                 process_cwd=process_cwd,
             )
+            return int(started.id)
         except Conflict:
             with tracker.store.read() as conn:
                 found = ss.find_by_agent_session(conn, tracker.org, agent, agent_session_id)
@@ -262,7 +290,7 @@ def attach(
     if model:
         with tracker.store.write() as conn:
             ss.update_session(conn, tracker.org, session_id, {"ai_model": model})
-    return tracker.get(session_id)
+    return session_id
 
 
 def reopen(tracker: SessionReader, session_id: int, at: datetime, source: str) -> None:

@@ -8,7 +8,7 @@ goals, templates and evaluation are `stint.goals.service.Goals`'.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from stint.model.timeparse import utcnow
@@ -29,6 +29,22 @@ class Sessions(SessionRecorder):
         for session_id in self.stale_ids(now or utcnow()):
             if lifecycle.finish(self, session_id, status="timeout", reason="inactivity", at=None):
                 ended.append(session_id)
+        return ended
+
+    def sweep_every_org(self, now: datetime | None = None) -> dict[str, list[int]]:
+        """`sweep` for every org of the store (a team server's housekeeping): the ids
+        ended, per org. One query finds the idle sessions of all of them."""
+        now = now or utcnow()
+        idle_before = now - timedelta(seconds=self.settings.timeout_seconds)
+        with self.store.read() as conn:
+            stale = ss.stale_sessions_of_every_org(conn, idle_before)
+        ended: dict[str, list[int]] = {}
+        bound: dict[str, Sessions] = {}
+        for org_id, session_id in stale:
+            # Bound to the session's org, so the end is written as that org's.
+            org = bound.setdefault(org_id, Sessions(self.store, self.settings, org_id))
+            if lifecycle.finish(org, session_id, status="timeout", reason="inactivity", at=None):
+                ended.setdefault(org_id, []).append(session_id)
         return ended
 
     def attach(
@@ -56,6 +72,29 @@ class Sessions(SessionRecorder):
             source=source,
             user_id=user_id,
             process_cwd=process_cwd,
+        )
+
+    def attach_id(
+        self,
+        *,
+        agent: str,
+        agent_session_id: str,
+        cwd: str | None = None,
+        model: str | None = None,
+        at: datetime | None = None,
+        source: str = "hook",
+        user_id: int | None = None,
+    ) -> int:
+        """`attach`, returning the session's id only (no read back: an ingest batch)."""
+        return opening.attach_id(
+            self,
+            agent,
+            agent_session_id,
+            cwd=cwd,
+            model=model,
+            at=at,
+            source=source,
+            user_id=user_id,
         )
 
     def health(self, ref: str | int = "current", *, measure: bool = False) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from stint.model.config import Settings
 from stint.model.timeparse import utcnow
 from stint.store import schema
-from stint.store.engine import ensure_schema, make_engine
+from stint.store.engine import ensure_schema, make_engine, try_lock
 
 
 class Store:
@@ -63,6 +63,11 @@ class Store:
     def write(self) -> Iterator[Connection]:
         with self._writer.begin() as conn:
             yield conn
+
+    def exclusive(self, name: str) -> contextlib.AbstractContextManager[bool]:
+        """True inside the block when no other process holds `name` (see `try_lock`): work
+        that must run in one server process at a time, such as the housekeeping."""
+        return try_lock(self.engine, name)
 
     def dialect_insert(self, table: Table) -> Any:
         """An INSERT that knows ON CONFLICT on both backends."""

@@ -64,7 +64,11 @@ def make_engine(url: str, *, immediate: bool = False) -> Engine:
             connection.exec_driver_sql(begin)
 
         return engine
-    return create_engine(url, pool_pre_ping=False)
+    # Each server process holds up to pool size + overflow connections: with N workers,
+    # N × (size + overflow) must stay under PostgreSQL's max_connections (docs/production.md).
+    size = int(os.environ.get("STINT_POOL_SIZE") or 5)
+    overflow = int(os.environ.get("STINT_POOL_OVERFLOW") or 10)
+    return create_engine(url, pool_pre_ping=False, pool_size=size, max_overflow=overflow)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -98,6 +102,35 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+# The class half of the advisory locks `try_lock` takes (the other half: the lock's name).
+_TRY_LOCK_CLASS = 7405472
+
+
+@contextlib.contextmanager
+def try_lock(engine: Engine, name: str) -> Iterator[bool]:
+    """Whether this process got `name`'s lock, held until the block ends; another holder
+    means False at once (no waiting). PostgreSQL: a session advisory lock on a connection
+    kept for the block, so a process that dies releases it with its connection. SQLite: a
+    server's processes share one file whose write lock already serialises every write, and
+    each write re-checks what it changes: True."""
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    from sqlalchemy import text  # deferred, as the rest of this module's SQLAlchemy
+
+    key = text("SELECT pg_try_advisory_lock(:cls, hashtext(:name))")
+    with engine.connect() as connection:
+        got = bool(connection.execute(key, {"cls": _TRY_LOCK_CLASS, "name": name}).scalar())
+        connection.commit()
+        try:
+            yield got
+        finally:
+            if got:
+                unlock = text("SELECT pg_advisory_unlock(:cls, hashtext(:name))")
+                connection.execute(unlock, {"cls": _TRY_LOCK_CLASS, "name": name})
+                connection.commit()
 
 
 @contextlib.contextmanager

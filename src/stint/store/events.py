@@ -22,7 +22,7 @@ from stint.model.projection import (
 )
 from stint.model.timeparse import utcnow
 from stint.model.types import EventIn, NotFound
-from stint.store import Store, schema
+from stint.store import Store, schema, unnest
 from stint.store.event_reads import activities_of as activities_of
 from stint.store.event_reads import file_edit_count as file_edit_count
 from stint.store.event_reads import files_of as files_of
@@ -130,10 +130,16 @@ def append_many(
     )
     fresh: list[tuple[EventIn, datetime]] = []
     pending = iter(wanted)
+    shared = {"org_id": org_id, "session_id": session_id}
     while chunk := list(islice(pending, CHUNK)):
         rows = [_row(org_id, session_id, event, at) for event, at in chunk]
-        # executemany with RETURNING: SQLAlchemy sends it as multi-row INSERTs.
-        inserted = {row[0] for row in conn.execute(statement, rows)}
+        if store.is_sqlite:
+            # executemany with RETURNING: SQLAlchemy sends it as multi-row INSERTs.
+            inserted = {row[0] for row in conn.execute(statement, rows)}
+        else:  # one short statement of arrays (see stint.store.unnest)
+            varying = [{k: v for k, v in row.items() if k not in shared} for row in rows]
+            found = unnest.insert_ignore_many(conn, A, shared, varying, ["org_id", "idem_key"])
+            inserted = {row[1] for row in found}
         fresh.extend((e, at) for e, at in chunk if e.key is None or e.key in inserted)
     _project(store, conn, org_id, session_id, fresh)
     return len(fresh)
@@ -231,9 +237,12 @@ def _pulse_select(dialect: str, in_org: bool) -> Any:
     ).where(S.c.id == bindparam("p_session"))
     if in_org:
         query = query.where(S.c.org_id == bindparam("p_org"))
-    # FOR UPDATE on PostgreSQL (the counter UPDATE would lock the row anyway, only later);
-    # SQLite's writer holds the database lock already.
-    return query.with_for_update() if dialect == "postgresql" else query
+    # Locked on PostgreSQL (the counter UPDATE would lock the row anyway, only later);
+    # SQLite's writer holds the database lock already. FOR NO KEY UPDATE, not FOR UPDATE:
+    # the events this transaction (and a concurrent one) just inserted hold a KEY SHARE
+    # lock on the session row through their foreign key, which FOR UPDATE waits for, so
+    # two batches of one session deadlocked; the counter UPDATE takes NO KEY UPDATE too.
+    return query.with_for_update(key_share=True) if dialect == "postgresql" else query
 
 
 def apply_counters(

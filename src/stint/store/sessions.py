@@ -125,16 +125,20 @@ def require_in_org(conn: Connection, org_id: str, session_id: int) -> None:
         raise NotFound(f"no session with id {session_id}")
 
 
-def session_row(conn: Connection, org_id: str, session_id: int) -> dict[str, Any]:
-    row = (
-        conn.execute(
-            select(S, schema.projects.c.name.label("project_name"))
-            .select_from(S.outerjoin(schema.projects, schema.projects.c.id == S.c.project_id))
-            .where(S.c.org_id == org_id, S.c.id == session_id)
-        )
-        .mappings()
-        .first()
+def session_row(
+    conn: Connection, org_id: str, session_id: int, *, for_update: bool = False
+) -> dict[str, Any]:
+    """The session's row with its project's name. `for_update`: locked until the
+    transaction ends on PostgreSQL (SQLite's writer holds the database's write lock), so a
+    status read to change it cannot be changed by another process in between."""
+    query = (
+        select(S, schema.projects.c.name.label("project_name"))
+        .select_from(S.outerjoin(schema.projects, schema.projects.c.id == S.c.project_id))
+        .where(S.c.org_id == org_id, S.c.id == session_id)
     )
+    if for_update and conn.dialect.name == "postgresql":
+        query = query.with_for_update(of=S, key_share=True)  # FOR NO KEY UPDATE: see events
+    row = conn.execute(query).mappings().first()
     if row is None:
         raise NotFound(f"no session with id {session_id}")
     return dict(row)
@@ -266,6 +270,20 @@ def append_notes(conn: Connection, org_id: str, session_id: int, text: str) -> N
     update_session(
         conn, org_id, session_id, {"notes": case((S.c.notes.is_(None), line), else_=joined)}
     )
+
+
+def stale_sessions_of_every_org(conn: Connection, idle_before: datetime) -> list[tuple[str, int]]:
+    """(org, session id) of `stale_open_sessions` across the store's orgs, in one query."""
+    rows = conn.execute(
+        select(S.c.org_id, S.c.id)
+        .where(
+            S.c.status == "active",
+            S.c.last_activity_at < idle_before,
+            or_(S.c.seen_at.is_(None), S.c.seen_at < idle_before),
+        )
+        .order_by(S.c.org_id, S.c.id)
+    )
+    return [(str(row[0]), int(row[1])) for row in rows]
 
 
 def stale_open_sessions(conn: Connection, org_id: str, idle_before: datetime) -> list[int]:

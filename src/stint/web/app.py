@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,18 @@ from stint.web.background import optimize, run_periodically
 HERE = Path(__file__).parent
 log = logging.getLogger("stint.web")
 COOKIE = auth.COOKIE
+# How often `app_from_environment`'s app does its housekeeping; 0 turns it off.
+HOUSEKEEPING_ENV = "STINT_HOUSEKEEPING_SECONDS"
+
+
+def app_from_environment() -> FastAPI:
+    """The app as uvicorn's factory builds it in each worker process
+    (`uvicorn --factory stint.web.app:app_from_environment`, or `stint serve --workers N`):
+    the database from the settings (`STINT_DATABASE_URL`, `config.toml`), the housekeeping
+    interval from `STINT_HOUSEKEEPING_SECONDS` (default 60). Every process keeps its state
+    in the database, so any number of them can serve one store."""
+    seconds = float(os.environ.get(HOUSEKEEPING_ENV) or 60.0)
+    return create_app(None, housekeeping_seconds=seconds or None)
 
 
 def create_app(

@@ -29,7 +29,7 @@ def ingest_batch(tracker: Tracker, body: IngestBatch) -> dict[str, Any]:
     append = tracker.record_bulk
     for group in body.sessions:
         first = min((e.occurred_at for e in group.events if e.occurred_at), default=None)
-        session = tracker.attach(
+        session_id = tracker.attach_id(
             agent=group.agent,
             agent_session_id=group.agent_session_id,
             cwd=group.cwd,
@@ -39,8 +39,8 @@ def ingest_batch(tracker: Tracker, body: IngestBatch) -> dict[str, Any]:
         )
         events = [EventIn(**e.model_dump()) for e in group.events]
         received += len(events)
-        stored += int(append(session.id, events))
-        session_ids.append(session.id)
+        stored += int(append(session_id, events))
+        session_ids.append(session_id)
     refused = apply_hook_records(tracker, body) if body.records else []
     return {
         "received": received,
