@@ -43,13 +43,33 @@ async def _body(request: Request) -> bytes:
     return bytes(body)
 
 
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """The batch's JSON schema with its `$defs` written in place: a schema given through
+    `openapi_extra` is not added to the document's components, so a `#/$defs/…` reference
+    would point nowhere in the OpenAPI document (its models are not recursive)."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    result: dict[str, Any] = walk(schema)
+    return result
+
+
 @router.post(
     "/sync",
     response_model=SyncResult,
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": SyncBatch.model_json_schema()}},
+            "content": {"application/json": {"schema": _inlined(SyncBatch.model_json_schema())}},
         }
     },
     responses={413: {"description": "The batch is over the size limit"}},
