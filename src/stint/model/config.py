@@ -21,6 +21,10 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 
+# When `stint mcp` starts a connection's session.
+MCP_START = ("connect", "first-call")
+
+
 class ConfigError(ValueError):
     """The configuration file or an environment variable holds a bad value."""
 
@@ -47,6 +51,9 @@ class Settings:
     # `stint serve`: when set, API requests need `Authorization: Bearer <token>`, and the
     # server may bind to a non-loopback address.
     api_token: str = ""
+    # `stint mcp`: "connect" starts the connection's session when the client connects (and
+    # asks for the goal); "first-call" waits for the first recording tool call.
+    mcp_start: str = "connect"
 
     @property
     def config_file(self) -> Path:
@@ -74,6 +81,7 @@ _ENV = {
     "STINT_PULSE_MINUTES": "pulse_minutes",
     "STINT_CAPTURE_POLICY": "capture_policy",
     "STINT_API_TOKEN": "api_token",
+    "STINT_MCP_START": "mcp_start",
 }
 
 
@@ -98,6 +106,8 @@ def _coerce(name: str, value: Any) -> Any:
         raise ConfigError(f"bad value for {name}: {value!r}") from exc
     if name == "capture_policy" and value not in ("metadata", "full"):
         raise ConfigError(f"capture_policy must be 'metadata' or 'full', not {value!r}")
+    if name == "mcp_start" and value not in MCP_START:
+        raise ConfigError(f"mcp_start must be 'connect' or 'first-call', not {value!r}")
     return str(value)
 
 

@@ -23,16 +23,32 @@ class Sessions(SessionRecorder):
     """Sessions of one org in one store: read, recorded on, swept, attached, paused."""
 
     def sweep(self, now: datetime | None = None) -> list[int]:
-        """End sessions idle longer than the timeout, as `timeout`, at their last activity."""
+        """End sessions idle longer than the timeout, as `timeout`, at their last activity.
+        A session an MCP connection started in which nothing at all was recorded (see
+        `stint.store.sessions.is_empty_mcp_start`) is deleted instead: an idle
+        connection leaves no litter. Returns the ids ended or deleted."""
         now = now or utcnow()
         idle_before = now - timedelta(seconds=self.settings.timeout_seconds)
         with self.store.read() as conn:
             stale = ss.stale_open_sessions(conn, self.org, idle_before)
         ended = []
         for session_id in stale:
+            if self.discard_if_empty(session_id):
+                ended.append(session_id)
+                continue
             if lifecycle.finish(self, session_id, status="timeout", reason="inactivity", at=None):
                 ended.append(session_id)
         return ended
+
+    def discard_if_empty(self, session_id: int) -> bool:
+        """Delete a session an MCP connection started in which nothing was recorded;
+        True when deleted. Checked and deleted in one write transaction: a call recording
+        in between either lands first (and the session is kept) or finds it gone."""
+        with self.store.write() as conn:
+            if not ss.is_empty_mcp_start(conn, self.org, session_id):
+                return False
+            ss.delete_session(conn, self.org, session_id)
+            return True
 
     def attach(
         self,
