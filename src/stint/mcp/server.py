@@ -19,7 +19,7 @@ from pydantic import Field
 from stint import __version__
 from stint.mcp import common
 from stint.mcp.calls import Calls
-from stint.mcp.common import summary, tool_errors
+from stint.mcp.common import one_line_errors, summary, tool_errors
 from stint.mcp.connection import Binder, Client, ConnectionState
 from stint.mcp.goal_tools import register_goal_tools
 from stint.mcp.greeting import GOAL_HINT, register_greeting
@@ -272,4 +272,5 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
     register_goal_tools(server, tracker, calls)
     register_reads(server, tracker, binder)
     register_greeting(server, calls)
+    server.middleware.append(one_line_errors)
     return server
