@@ -147,6 +147,21 @@ def test_without_elicitation_status_says_the_goal_is_unset_and_the_sweep_removes
     assert tracker.sessions() == []
 
 
+def test_without_a_handshake_the_first_request_starts_it(tmp_path: Path) -> None:
+    """The 2026-07-28 protocol (the client's default here) has no `initialize`: the
+    session starts with the first tool request, before it is answered."""
+
+    async def scenario() -> None:
+        async with Client(_params(tmp_path), client_info=CLAUDE) as client:
+            assert client.protocol_version == "2026-07-28"
+            status = await _status(client)
+            assert status["session"]["agent"] == "claude_code"
+            assert status["goal_set"] is False
+
+    anyio.run(scenario)
+    assert len(Tracker.open().sessions()) == 1
+
+
 def test_first_call_setting_keeps_the_lazy_start(tmp_path: Path) -> None:
     async def scenario() -> None:
         env = {"STINT_MCP_START": "first-call"}

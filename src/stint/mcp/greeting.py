@@ -5,7 +5,10 @@ they want to accomplish (seed 001 §6.1). Declining or cancelling leaves the goa
 `session_status` then says so, and the agent can ask.
 
 A protocol without a handshake (2026-07-28's single exchanges) sends no
-`notifications/initialized`: there the session starts on the first recording call.
+`notifications/initialized`: there the session starts with the client's first tool,
+resource or prompt request (its first list at connect), and the goal is not asked —
+that protocol allows no request from the server outside a call; `session_status` says
+the goal is unset instead.
 """
 
 import logging
@@ -17,6 +20,7 @@ from mcp.server.mcpserver import MCPServer
 from pydantic import BaseModel, Field
 
 from stint.mcp.calls import Calls, Request
+from stint.model.types import Session
 
 Reply = BaseModel | dict[str, Any] | None
 
@@ -38,6 +42,10 @@ def register_greeting(server: MCPServer, calls: Calls) -> None:
     """Start the session (and ask for the goal) when a client connects."""
 
     async def on_message(ctx: Request, call_next: Callable[[Request], Awaitable[Reply]]) -> Reply:
+        if ctx.method.startswith(_WORK_PREFIXES) and not calls.state(ctx).extra.get("started"):
+            # No handshake came first (2026-07-28), or it is still being handled: the
+            # session starts before the client's first real request is answered.
+            await start(calls, ctx)
         result = await call_next(ctx)
         if ctx.method == "notifications/initialized":
             await greet(calls, ctx)
@@ -46,21 +54,39 @@ def register_greeting(server: MCPServer, calls: Calls) -> None:
     server.middleware.append(on_message)
 
 
-async def greet(calls: Calls, request: Request) -> None:
-    """Start the connection's session and ask for its goal once. Never raises: a failure
-    here must not cost the connection, and the first recording call tries again."""
+# The requests a client sends once connected and at work (not the handshake, not ping).
+_WORK_PREFIXES = ("tools/", "resources/", "prompts/")
+
+
+async def start(calls: Calls, request: Request) -> Session | None:
+    """Start the connection's session once, on connect. Never raises: a failure here must
+    not cost the connection, and the first recording call tries again."""
     tracker = calls.tracker
-    if tracker.settings.mcp_start != "connect":
-        return
     state = calls.state(request)
+    if tracker.settings.mcp_start != "connect":
+        return None
+    if state.extra.get("started"):
+        return tracker.get(state.session_id) if state.session_id is not None else None
+    state.extra["started"] = True
     try:
         tracker.sweep()
         session, _ = await calls.session(request)
     except Exception:
         log.exception("could not start the session on connect")
-        return
+        return None
+    return session
+
+
+async def greet(calls: Calls, request: Request) -> None:
+    """After the handshake: start the session, and ask for its goal once when the client
+    supports elicitation (waiting for the answer here holds up no request)."""
+    tracker = calls.tracker
+    state = calls.state(request)
+    session = await start(calls, request)
     if (
-        session.goal
+        session is None
+        or not session.is_open
+        or session.goal
         or state.extra.get("goal_asked")
         or not calls.client(request).supports_elicitation
     ):
