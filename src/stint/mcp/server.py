@@ -87,6 +87,8 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
             tracker.sweep()
             state = state_of(ctx)
             if agent_session_id and agent_session_id != state.agent_session_id:
+                if state.session_id is not None and not state.ended_here:
+                    tracker.discard_if_empty(state.session_id)  # the start on connect's
                 state.agent_session_id = agent_session_id
                 state.session_id = None
             options: dict[str, Any] = {"goal": goal, "project": project, "tags": tags, "kind": kind}
