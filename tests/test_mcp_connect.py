@@ -162,6 +162,31 @@ def test_without_a_handshake_the_first_request_starts_it(tmp_path: Path) -> None
     assert len(Tracker.open().sessions()) == 1
 
 
+@pytest.mark.parametrize("first_call", ["task_create", "session_start"])
+def test_hooks_opening_after_the_connect_are_joined(tmp_path: Path, first_call: str) -> None:
+    """The agent started its MCP server before its first hook ran: the first recording
+    call moves to the hooks' session, and the connect's empty one is gone."""
+
+    async def scenario() -> None:
+        async with Client(_params(tmp_path), client_info=CLAUDE, mode="legacy") as client:
+
+            async def started() -> bool:
+                return (await _status(client))["session"] is not None
+
+            await _until(started)
+            tracker = Tracker.open()
+            tracker.attach(agent="claude_code", agent_session_id="cc-1", cwd=str(tmp_path))
+            tracker.close()
+            arguments = {"title": "x"} if first_call == "task_create" else {"goal": "Ship"}
+            result = await client.call_tool(first_call, arguments)
+            assert result.is_error is False
+
+    anyio.run(scenario)
+    [session] = Tracker.open().sessions()
+    assert session.agent_session_id == "cc-1"
+    assert (session.tasks_created, session.goal) in ((1, None), (0, "Ship"))
+
+
 def test_first_call_setting_keeps_the_lazy_start(tmp_path: Path) -> None:
     async def scenario() -> None:
         env = {"STINT_MCP_START": "first-call"}

@@ -77,6 +77,7 @@ class Calls:
 
     async def session(self, request: Request, **options: Any) -> tuple[Session, bool]:
         """The connection's open session, attached or created now; True when created."""
+        await self.settle(request)
         state = self.state(request)
         client = self.client(request)
         if state.session_id is not None and not state.ended_here and not options:
@@ -86,6 +87,16 @@ class Calls:
                 return current, False
         where = await self.project_dir(request, state, client)
         return self.binder.ensure(state, client, where, **options)
+
+    async def settle(self, request: Request) -> None:
+        """On the first recording call after a start on connect: join the hooks' session
+        if they opened one in the project meanwhile (`Binder.adopt_hook_session`)."""
+        state = self.state(request)
+        if not state.extra.pop("provisional", False):
+            return
+        client = self.client(request)
+        where = await self.project_dir(request, state, client)
+        self.binder.adopt_hook_session(state, client, where)
 
     async def current_id(self, request: Request) -> int:
         """The session a recording tool records into (the sweep runs first)."""

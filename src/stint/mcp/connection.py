@@ -221,6 +221,23 @@ class Binder:
         state.ended_here = False
         return self.tracker.update(session_id, **fields)
 
+    def adopt_hook_session(
+        self, state: ConnectionState, client: Client, project_dir: str | None
+    ) -> Session | None:
+        """The hooks' session, when they opened one in this directory after the connect
+        started an MCP session of its own: the connection moves to it and the empty one is
+        dropped (an agent often starts its MCP servers before its first hook runs)."""
+        if state.agent_session_id is not None or state.session_id is None or state.ended_here:
+            return None
+        hook = self._hook_session(client.agent, project_dir)
+        if hook is None or hook.id == state.session_id:
+            return None
+        if not self.tracker.discard_if_empty(state.session_id):
+            return None
+        state.session_id = None
+        session, _ = self.ensure(state, client, project_dir)
+        return session
+
     def _hook_session(self, agent: str, project_dir: str | None) -> Session | None:
         """The open session the agent's hooks already record in this directory, if any.
         With both the hooks and the MCP server installed, a connection that names no

@@ -70,10 +70,11 @@ async def start(calls: Calls, request: Request) -> Session | None:
     state.extra["started"] = True
     try:
         tracker.sweep()
-        session, _ = await calls.session(request)
+        session, created = await calls.session(request)
     except Exception:
         log.exception("could not start the session on connect")
         return None
+    state.extra["provisional"] = created  # see `Calls.session`
     return session
 
 

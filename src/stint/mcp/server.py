@@ -85,6 +85,7 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
         """Start (or re-attach to) this connection's session, optionally with a goal."""
         with tool_errors():
             tracker.sweep()
+            await calls.settle(ctx.request_context)
             state = state_of(ctx)
             if agent_session_id and agent_session_id != state.agent_session_id:
                 if state.session_id is not None and not state.ended_here:
