@@ -6,6 +6,9 @@ the goal is unset. An idle connection's empty session is deleted by the sweep.""
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -205,3 +208,55 @@ def test_mcp_start_setting_is_checked(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("STINT_MCP_START", "later")
     with pytest.raises(ConfigError, match="mcp_start must be 'connect' or 'first-call'"):
         load_settings(tmp_path)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_over_streamable_http_each_connection_is_greeted(tmp_path: Path) -> None:
+    port = _free_port()
+    server = subprocess.Popen(
+        [STINT, "mcp", "--http", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    asked: list[str] = []
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise AssertionError("stint mcp --http did not start") from None
+                time.sleep(0.1)
+
+        async def scenario() -> None:
+            url = f"http://127.0.0.1:{port}/mcp"
+            for goal in ("First goal", "Second goal"):
+                reply = ElicitResult(action="accept", content={"goal": goal})
+                async with Client(
+                    url,
+                    client_info=CLAUDE,
+                    mode="legacy",
+                    elicitation_callback=_answering(reply, asked),
+                ) as client:
+
+                    async def goal_set() -> bool:
+                        return bool((await _status(client)).get("goal_set"))
+
+                    await _until(goal_set)
+                    assert (await _status(client))["session"]["goal"] == goal
+
+        anyio.run(scenario)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert asked == [GOAL_QUESTION, GOAL_QUESTION]
+    goals = sorted(str(s.goal) for s in Tracker.open().sessions())
+    assert goals == ["First goal", "Second goal"]
