@@ -223,7 +223,7 @@ def test_interviewer_session_recorded_through_mcp(tmp_path: Path) -> None:
         True,
     )
     sources = {a.type: a.source for a in tracker.timeline(sid, limit=100)}
-    assert sources["interaction"] == sources["artifact_approved"] == sources["note_added"] == "mcp"
+    assert {sources[t] for t in ("interaction", "artifact_approved", "note_added")} == {"mcp"}
     # The empty session the connect started was dropped when the scheduled one began.
     assert [s.id for s in tracker.sessions()] == [sid]
 

@@ -60,3 +60,12 @@ def test_discard_if_empty_leaves_a_recorded_session(tracker: Tracker) -> None:
     assert tracker.discard_if_empty(empty) is True
     assert tracker.discard_if_empty(used) is False
     assert [s.id for s in tracker.sessions()] == [used]
+
+
+def test_a_planned_session_begun_over_mcp_is_kept(tracker: Tracker) -> None:
+    tracker.add_template("bare", kind="interview")  # no intention: the session has no goal
+    [planned] = tracker.goals.plan("bare", count=1, first_at=utcnow(), source="mcp")
+    tracker.goals.start_scheduled(planned.id)
+    assert tracker.get(planned.id).goal is None
+    assert tracker.sweep(_later()) == [planned.id]
+    assert tracker.get(planned.id).status == "timeout"

@@ -234,6 +234,7 @@ def register_goal_tools(server: MCPServer, tracker: Tracker, calls: Calls) -> No
                 subject=subject,
                 project=project,
                 name=name,
+                source="mcp",
             )
             result: dict[str, Any] = {"sessions": [summary(s) for s in planned]}
             if begin:

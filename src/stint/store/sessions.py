@@ -366,14 +366,17 @@ _OWNED = (
 
 def is_empty_mcp_start(conn: Connection, org_id: str, session_id: int) -> bool:
     """Whether nothing at all was recorded in a session an MCP connection started: its one
-    event is its own `session_started` from `mcp`, it has no goal and no notes, and no
+    event is its own `session_started` from `mcp`, it has no goal, no notes and no plan
+    (template, schedule), and no
     other table holds a row of it (tasks, decisions, context, files, tags, interactions,
     artifacts, notes, subjects, tokens, commits)."""
     row = conn.execute(
-        select(S.c.goal, S.c.notes).where(S.c.org_id == org_id, S.c.id == session_id)
+        select(S.c.goal, S.c.notes, S.c.template_id, S.c.scheduled_at).where(
+            S.c.org_id == org_id, S.c.id == session_id
+        )
     ).first()
-    if row is None or row.goal or row.notes:
-        return False
+    if row is None or row.goal or row.notes or row.template_id or row.scheduled_at:
+        return False  # a planned session is kept even before anything is recorded
     A = schema.activities
     events = conn.execute(
         select(A.c.type, A.c.source).where(A.c.session_id == session_id).limit(2)
