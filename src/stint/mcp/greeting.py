@@ -1,8 +1,9 @@
 """The start on connect: with `mcp_start = "connect"` the connection's session starts as
 soon as the client has connected (its `notifications/initialized`), in the project its
 roots name, and — when the client supports elicitation — the person is asked once what
-they want to accomplish (seed 001 §6.1). Declining or cancelling leaves the goal unset;
-`session_status` then says so, and the agent can ask.
+they want to accomplish (seed 001 §6.1); over HTTP, within its first tool call.
+Declining or cancelling leaves the goal unset; `session_status` then says so, and the
+agent can ask.
 
 A protocol without a handshake (2026-07-28's single exchanges) sends no
 `notifications/initialized`: there the session starts with the client's first tool,
@@ -46,9 +47,17 @@ def register_greeting(server: MCPServer, calls: Calls) -> None:
             # No handshake came first (2026-07-28), or it is still being handled: the
             # session starts before the client's first real request is answered.
             await start(calls, ctx)
+        if ctx.method == "tools/call" and calls.state(ctx).extra.pop("ask_in_call", False):
+            # Over HTTP the question rides the first tool call's own stream: one sent on
+            # the standalone stream before the client has opened it would be lost.
+            await greet(calls, ctx, related=ctx.request_id)
         result = await call_next(ctx)
         if ctx.method == "notifications/initialized":
-            await greet(calls, ctx)
+            if calls.transport == "http":
+                calls.state(ctx).extra["ask_in_call"] = True
+                await start(calls, ctx)
+            else:
+                await greet(calls, ctx)
         return result
 
     server.middleware.append(on_message)
@@ -78,9 +87,10 @@ async def start(calls: Calls, request: Request) -> Session | None:
     return session
 
 
-async def greet(calls: Calls, request: Request) -> None:
-    """After the handshake: start the session, and ask for its goal once when the client
-    supports elicitation (waiting for the answer here holds up no request)."""
+async def greet(calls: Calls, request: Request, related: Any = None) -> None:
+    """Start the session, and ask for its goal once when the client supports elicitation:
+    after the handshake on stdio (waiting for the answer holds up no request), within the
+    first tool call over HTTP (`related`: that call's request id)."""
     tracker = calls.tracker
     state = calls.state(request)
     session = await start(calls, request)
@@ -94,7 +104,9 @@ async def greet(calls: Calls, request: Request) -> None:
         return
     state.extra["goal_asked"] = True
     try:
-        answer = await elicit_with_validation(request.session, GOAL_QUESTION, GoalAnswer)
+        answer = await elicit_with_validation(
+            request.session, GOAL_QUESTION, GoalAnswer, related_request_id=related
+        )
     except Exception:  # the client refused the request or answered off the form
         log.info("the goal question went unanswered", exc_info=True)
         return
