@@ -28,6 +28,8 @@ CLIENT = Implementation(name="claude-code", version="bench")
 
 def _params(home: Path, workdir: Path) -> StdioServerParameters:
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(home), "STINT_HOME": str(home)}
+    if os.environ.get("STINT_MCP_START"):  # connect (the default) or first-call
+        env["STINT_MCP_START"] = os.environ["STINT_MCP_START"]
     return StdioServerParameters(command=STINT, args=["mcp"], env=env, cwd=str(workdir))
 
 

@@ -24,6 +24,8 @@ CLAUDE = Implementation(name="claude-code", version="2.1.240")
 
 def _params(cwd: Path, **env: str) -> StdioServerParameters:
     base = {k: os.environ[k] for k in ("PATH", "HOME", "STINT_HOME") if k in os.environ}
+    # These tests pin the lazy start; the start on connect is tests/test_mcp_connect.py's.
+    base["STINT_MCP_START"] = "first-call"
     return StdioServerParameters(command=STINT, args=["mcp"], env={**base, **env}, cwd=str(cwd))
 
 
@@ -266,6 +268,7 @@ def test_streamable_http(tmp_path: Path) -> None:
     server = subprocess.Popen(
         [STINT, "mcp", "--http", "--host", "127.0.0.1", "--port", str(port)],
         cwd=tmp_path,
+        env={**os.environ, "STINT_MCP_START": "first-call"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

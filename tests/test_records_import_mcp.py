@@ -279,10 +279,12 @@ def test_a_connection_without_a_stable_id_still_has_no_session_to_see(tmp_path: 
     import anyio
     from mcp import Client
 
+    lazy = {"STINT_MCP_START": "first-call"}  # with the start on connect it has its own
+
     async def scenario() -> None:
-        async with Client(_mcp(tmp_path), client_info=_claude()) as client:
+        async with Client(_mcp(tmp_path, **lazy), client_info=_claude()) as client:
             await client.call_tool("task_create", {"title": "one"})
-        async with Client(_mcp(tmp_path), client_info=_claude()) as client:
+        async with Client(_mcp(tmp_path, **lazy), client_info=_claude()) as client:
             status = await client.call_tool("session_status", {})
             assert status.structured_content == {
                 "session": None,

@@ -187,6 +187,7 @@ def plan(
     subject: str | None = None,
     project: str | None = None,
     name: str | None = None,
+    source: str = "cli",
 ) -> list[Session]:
     """A chain of scheduled sessions from a template, each linked to the previous one and,
     with a subject, covering it from introduction to completion."""
@@ -204,7 +205,7 @@ def plan(
                 "scheduled_at": as_utc(first_at) + every * index,
                 "status": "scheduled",
                 "previous_session": previous,
-                "source": "cli",
+                "source": source,
             },
         )
         if subject:

@@ -298,6 +298,7 @@ def set_artifact(
     approved: bool | None = None,
     included_in_synthesis: bool | None = None,
     at: datetime | None = None,
+    source: str = "library",
 ) -> dict[str, Any]:
     """Approve an artifact (provisional → approved, with the time) or mark it as used in
     the synthesis. Allowed after the session ended: approval often comes later."""
@@ -311,7 +312,7 @@ def set_artifact(
     with tracker.store.write() as conn:
         gs.update_artifact(conn, tracker.org, session_id, artifact_id, values)
         if approved:
-            event = EventIn("artifact_approved", description="Artifact approved", source="library")
+            event = EventIn("artifact_approved", description="Artifact approved", source=source)
             event.payload = {"artifact_id": artifact_id}
             ev.append(tracker.store, conn, tracker.org, session_id, event, at)
         return gs.artifact(conn, tracker.org, artifact_id)
@@ -330,6 +331,7 @@ def add_note(
     requires_followup: bool = False,
     noted_by: str = "agent",
     at_interaction: int | None = None,
+    source: str = "library",
 ) -> int:
     """A note; one that requires follow-up marks the session as needing follow-up."""
     if at_interaction == -1:  # "at the latest interaction"
@@ -344,6 +346,7 @@ def add_note(
         requires_followup=requires_followup,
         noted_by=noted_by,
         at_interaction=at_interaction,
+        source=source,
     )
     if requires_followup:
         tracker.update(session_id, needs_followup=True)

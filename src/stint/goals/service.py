@@ -124,10 +124,17 @@ class Goals:
             self.sessions, self.sessions.resolve(ref), type, content, **fields
         )
 
-    def approve_artifact(self, ref: str | int, artifact_id: int) -> dict[str, Any]:
+    def approve_artifact(
+        self, ref: str | int, artifact_id: int, *, source: str = "library"
+    ) -> dict[str, Any]:
         return goalops.set_artifact(
-            self.sessions, self.sessions.resolve(ref), artifact_id, approved=True
+            self.sessions, self.sessions.resolve(ref), artifact_id, approved=True, source=source
         )
+
+    def add_note(self, ref: str | int, content: str, **fields: Any) -> int:
+        """A typed note (observation, concern, insight…), important or needing follow-up;
+        see `stint.goals.records.add_note`."""
+        return goalops.add_note(self.sessions, self.sessions.resolve(ref), content, **fields)
 
     def link_subject(self, ref: str | int, key: str, **fields: Any) -> dict[str, Any]:
         return goalops.link_subject(self.sessions, self.sessions.resolve(ref), key, **fields)

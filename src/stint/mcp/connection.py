@@ -2,8 +2,12 @@
 
 Rules (also in docs/README-mcp.md):
 
-* The session is created lazily, by the first tool call that records something; a bare
-  connect, `session_status`, the list/show tools and resource reads never create one.
+* With `mcp_start = "connect"` (the default) the session starts when the client
+  connects (`notifications/initialized`, see `stint.mcp.greeting`), and a client that
+  supports elicitation is asked for the goal. With `mcp_start = "first-call"` it is
+  created lazily, by the first tool call that records something; then a bare connect,
+  `session_status`, the list/show tools and resource reads never create one. A session
+  started on connect in which nothing was recorded is deleted by the inactivity sweep.
   A connection with a stable agent session id (below) sees that id's session at once:
   `session_status` and `session_end` find it before any recording call.
 * Events recorded through MCP carry source `mcp` and `ai_involved` (the agent did it).
@@ -77,6 +81,7 @@ class Client:
     version: str | None = None
     model: str | None = None
     supports_roots: bool = False
+    supports_elicitation: bool = False
 
 
 @dataclass
@@ -198,6 +203,40 @@ class Binder:
         state.session_id = session.id
         state.ended_here = False
         return session, created
+
+    def bind(self, state: ConnectionState, client: Client, session_id: int) -> Session:
+        """Record into `session_id` from now on (a scheduled session just begun). The
+        session the connection had is dropped when nothing was recorded in it (the start
+        on connect's), else left to end as usual."""
+        previous = state.session_id
+        if previous is not None and previous != session_id and not state.ended_here:
+            self.tracker.discard_if_empty(previous)
+        fields: dict[str, Any] = {"mcp_connection_id": state.connection_id}
+        session = self.tracker.get(session_id)
+        if not session.agent:
+            fields["agent"] = client.agent
+        if client.version:
+            fields["agent_version"] = client.version
+        state.session_id = session_id
+        state.ended_here = False
+        return self.tracker.update(session_id, **fields)
+
+    def adopt_hook_session(
+        self, state: ConnectionState, client: Client, project_dir: str | None
+    ) -> Session | None:
+        """The hooks' session, when they opened one in this directory after the connect
+        started an MCP session of its own: the connection moves to it and the empty one is
+        dropped (an agent often starts its MCP servers before its first hook runs)."""
+        if state.agent_session_id is not None or state.session_id is None or state.ended_here:
+            return None
+        hook = self._hook_session(client.agent, project_dir)
+        if hook is None or hook.id == state.session_id:
+            return None
+        if not self.tracker.discard_if_empty(state.session_id):
+            return None
+        state.session_id = None
+        session, _ = self.ensure(state, client, project_dir)
+        return session
 
     def _hook_session(self, agent: str, project_dir: str | None) -> Session | None:
         """The open session the agent's hooks already record in this directory, if any.

@@ -1,47 +1,44 @@
 """The MCP server: tools, resources and a prompt over one `Tracker`.
 
 Every tool is a thin call into the Tracker. Recording tools act on the connection's
-session, created lazily (see `stint.mcp.connection` for the rules); read tools never
-create one. Domain errors come back as tool errors (`isError`) with the message, and the
-server keeps serving. The inactivity sweep runs before every tool call. The recording
-tools are here; the read tools, resources and prompt in `stint.mcp.reads`.
+session, started on connect or by the first recording call (`mcp_start`; see
+`stint.mcp.connection` for the rules); read tools never create one. Domain errors come
+back as tool errors (`isError`) with the message, and the server keeps serving. The
+inactivity sweep runs before every tool call. The recording tools are here, the
+goal-oriented ones in `stint.mcp.goal_tools`, the read tools, resources and prompt in
+`stint.mcp.reads`, the start on connect in `stint.mcp.greeting`.
 
 Built on the official SDK, mcp 2.x (`mcp.server.mcpserver.MCPServer`).
 """
 
-import os
-import warnings
 from typing import Annotated, Any, Literal
 
-import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from pydantic import Field
 
 from stint import __version__
 from stint.mcp import common
-from stint.mcp.common import summary, tool_errors
-from stint.mcp.connection import (
-    AGENT_SESSION_HEADER,
-    Binder,
-    Client,
-    ConnectionState,
-    agent_name,
-    root_path,
-)
+from stint.mcp.calls import Calls
+from stint.mcp.common import one_line_errors, summary, tool_errors
+from stint.mcp.connection import Binder, Client, ConnectionState
+from stint.mcp.goal_tools import register_goal_tools
+from stint.mcp.greeting import GOAL_HINT, register_greeting
 from stint.mcp.reads import register_reads
 from stint.model.types import Session, StintError
 from stint.sessions.recording import mentions_in
 from stint.tracker import Tracker
 
 INSTRUCTIONS = (
-    "stint records this working session. Call session_start with a goal when you begin "
-    "(the session also starts by itself on the first recording call), task_create / "
-    "task_update as you plan and finish work, decision_record for choices you make, "
-    "context_add for context (mention files as @path), file_touched for files you change, "
-    "and session_end when done. Read stint://session/current for the session's state "
-    "and hints."
+    "stint records this working session. It starts when you connect (or on the first "
+    "recording call); give it a goal with session_goal if it has none (session_status "
+    "says so). Call task_create / task_update as you plan and finish work, "
+    "decision_record for choices you make, context_add for context (mention files as "
+    "@path), file_touched for files you change, and session_end when done. For "
+    "conversations, interviews and workflows: session_schedule (from a template), "
+    "interaction_record, artifact_create / artifact_approve, note_add, subject_link, "
+    "session_progress and session_evaluate. Read stint://session/current for the "
+    "session's state and hints."
 )
-ROOTS_TIMEOUT_SECONDS = 3.0
 
 Text = Annotated[str, Field(description="Free text.")]
 
@@ -50,62 +47,21 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
     """The stint MCP server over `tracker`; `transport` decides how connections are told
     apart (stdio: one per process; HTTP: the `mcp-session-id`)."""
     server = MCPServer("stint", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
-    binder = Binder(tracker, "stdio" if transport == "stdio" else "http")
+    kind = "stdio" if transport == "stdio" else "http"
+    binder = Binder(tracker, kind)
+    calls = Calls(tracker, binder, kind)
 
     def state_of(ctx: Context) -> ConnectionState:
-        headers = ctx.headers or {}
-        return binder.state(
-            headers.get("mcp-session-id"),
-            headers.get(AGENT_SESSION_HEADER),
-            client_of(ctx).agent,
-        )
+        return calls.state(ctx.request_context)
 
     def client_of(ctx: Context) -> Client:
-        params = ctx.session.client_params
-        capabilities = ctx.client_capabilities
-        info = params.client_info if params is not None else None
-        extra = (info.model_extra or {}) if info is not None else {}
-        return Client(
-            agent=agent_name(info.name if info is not None else None),
-            version=info.version if info is not None else None,
-            model=extra.get("model") if isinstance(extra.get("model"), str) else None,
-            supports_roots=capabilities is not None and capabilities.roots is not None,
-        )
-
-    async def project_dir(ctx: Context, state: ConnectionState, client: Client) -> str:
-        if state.project_dir:
-            return state.project_dir
-        if client.supports_roots:
-            try:
-                with anyio.fail_after(ROOTS_TIMEOUT_SECONDS), warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # roots are deprecated in 2026-07-28
-                    result = await ctx.session.list_roots()
-                for root in result.roots:
-                    found = root_path(str(root.uri))
-                    if found:
-                        state.project_dir = found
-                        return found
-            except Exception:  # no back channel, timeout, client refused: fall back
-                pass
-        if transport == "stdio" and os.path.isdir(os.environ.get("CLAUDE_PROJECT_DIR", "")):
-            return os.environ["CLAUDE_PROJECT_DIR"]
-        return os.getcwd()
+        return calls.client(ctx.request_context)
 
     async def session_id(ctx: Context, **options: Any) -> tuple[Session, bool]:
-        state = state_of(ctx)
-        client = client_of(ctx)
-        if state.session_id is not None and not state.ended_here and not options:
-            # The common path: one cheap read, no roots round trip.
-            current = binder.bound(state)
-            if current is not None and current.is_open:
-                return current, False
-        where = await project_dir(ctx, state, client)
-        return binder.ensure(state, client, where, **options)
+        return await calls.session(ctx.request_context, **options)
 
     async def current_id(ctx: Context) -> int:
-        tracker.sweep()
-        session, _ = await session_id(ctx)
-        return int(session.id)
+        return await calls.current_id(ctx.request_context)
 
     # ------------------------------------------------------------------ tools
 
@@ -129,8 +85,11 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
         """Start (or re-attach to) this connection's session, optionally with a goal."""
         with tool_errors():
             tracker.sweep()
+            await calls.settle(ctx.request_context)
             state = state_of(ctx)
             if agent_session_id and agent_session_id != state.agent_session_id:
+                if state.session_id is not None and not state.ended_here:
+                    tracker.discard_if_empty(state.session_id)  # the start on connect's
                 state.agent_session_id = agent_session_id
                 state.session_id = None
             options: dict[str, Any] = {"goal": goal, "project": project, "tags": tags, "kind": kind}
@@ -188,7 +147,17 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
             found = binder.known(state_of(ctx), client_of(ctx))
             if found is None:
                 return {"session": None, "message": "No session yet on this connection."}
-            return tracker.session_context(found.id)
+            context = tracker.session_context(found.id)
+            live = tracker.live(found)  # the figures the status panel shows
+            context["figures"] = {
+                name: live.row.get(name)
+                for name in ("loc_added", "loc_removed", "files_modified", "commits_made")
+            }
+            context["figures"]["score"] = live.score
+            context["goal_set"] = bool(found.goal)
+            if not found.goal:
+                context["goal_hint"] = GOAL_HINT
+            return context
 
     @server.tool()
     async def session_goal(
@@ -303,5 +272,8 @@ def build_server(tracker: Tracker, transport: Literal["stdio", "http"] = "stdio"
             touch = next((f for f in tracker.files(sid) if f.path == path), None)
             return {"event_id": event, "file": touch.to_dict() if touch else None}
 
+    register_goal_tools(server, tracker, calls)
     register_reads(server, tracker, binder)
+    register_greeting(server, calls)
+    server.middleware.append(one_line_errors)
     return server

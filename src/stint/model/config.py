@@ -21,6 +21,10 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 
+# When `stint mcp` starts a connection's session.
+MCP_START = ("connect", "first-call")
+
+
 class ConfigError(ValueError):
     """The configuration file or an environment variable holds a bad value."""
 
@@ -51,6 +55,9 @@ class Settings:
     # off. A function is "complex" above `health_threshold` (cyclomatic complexity).
     health: bool = True
     health_threshold: int = 15
+    # `stint mcp`: "connect" starts the connection's session when the client connects (and
+    # asks for the goal); "first-call" waits for the first recording tool call.
+    mcp_start: str = "connect"
 
     @property
     def config_file(self) -> Path:
@@ -79,6 +86,7 @@ _ENV = {
     "STINT_CAPTURE_POLICY": "capture_policy",
     "STINT_API_TOKEN": "api_token",
     "STINT_HEALTH": "health",
+    "STINT_MCP_START": "mcp_start",
 }
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
@@ -116,6 +124,8 @@ def _coerce(name: str, value: Any) -> Any:
         raise ConfigError(f"bad value for {name}: {value!r}") from exc
     if name == "capture_policy" and value not in ("metadata", "full"):
         raise ConfigError(f"capture_policy must be 'metadata' or 'full', not {value!r}")
+    if name == "mcp_start" and value not in MCP_START:
+        raise ConfigError(f"mcp_start must be 'connect' or 'first-call', not {value!r}")
     return str(value)
 
 

@@ -24,16 +24,22 @@ class Sessions(SessionRecorder):
     """Sessions of one org in one store: read, recorded on, swept, attached, paused."""
 
     def sweep(self, now: datetime | None = None) -> list[int]:
-        """End sessions idle longer than the timeout, as `timeout`, at their last activity."""
+        """End sessions idle longer than the timeout, as `timeout`, at their last activity.
+        A session an MCP connection started in which nothing at all was recorded (see
+        `stint.store.sessions.is_empty_mcp_start`) is deleted instead: an idle
+        connection leaves no litter. Returns the ids ended or deleted."""
         ended = []
         for session_id in self.stale_ids(now or utcnow()):
+            if self.discard_if_empty(session_id):
+                ended.append(session_id)
+                continue
             if lifecycle.finish(self, session_id, status="timeout", reason="inactivity", at=None):
                 ended.append(session_id)
         return ended
 
     def sweep_every_org(self, now: datetime | None = None) -> dict[str, list[int]]:
         """`sweep` for every org of the store (a team server's housekeeping): the ids
-        ended, per org. One query finds the idle sessions of all of them."""
+        ended or deleted, per org. One query finds the idle sessions of all of them."""
         now = now or utcnow()
         idle_before = now - timedelta(seconds=self.settings.timeout_seconds)
         with self.store.read() as conn:
@@ -43,9 +49,21 @@ class Sessions(SessionRecorder):
         for org_id, session_id in stale:
             # Bound to the session's org, so the end is written as that org's.
             org = bound.setdefault(org_id, Sessions(self.store, self.settings, org_id))
-            if lifecycle.finish(org, session_id, status="timeout", reason="inactivity", at=None):
+            if org.discard_if_empty(session_id) or lifecycle.finish(
+                org, session_id, status="timeout", reason="inactivity", at=None
+            ):
                 ended.setdefault(org_id, []).append(session_id)
         return ended
+
+    def discard_if_empty(self, session_id: int) -> bool:
+        """Delete a session an MCP connection started in which nothing was recorded;
+        True when deleted. Checked and deleted in one write transaction: a call recording
+        in between either lands first (and the session is kept) or finds it gone."""
+        with self.store.write() as conn:
+            if not ss.is_empty_mcp_start(conn, self.org, session_id):
+                return False
+            ss.delete_session(conn, self.org, session_id)
+            return True
 
     def attach(
         self,

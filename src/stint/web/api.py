@@ -141,6 +141,7 @@ def current(tracker: TrackerDep) -> dict[str, Any]:
     session = tracker.current()
     if session is None:
         return {"session": None, "recent_activities": []}
+    session = tracker.live(session)  # the code changed so far, as the status panel shows it
     recent = tracker.recent_activities(session.id, 5)
     return {"session": session_out(session), "recent_activities": [a.to_dict() for a in recent]}
 
