@@ -99,9 +99,27 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        # Alembic's batch mode changes a SQLite table by copying it, dropping the old one
+        # and renaming the copy; with foreign keys enforced, dropping `sessions` would
+        # cascade-delete every row that references it. SQLite's own procedure for schema
+        # changes turns enforcement off first (outside a transaction, where the pragma
+        # works) and checks the keys before committing.
+        driver = connection.connection.driver_connection if sqlite else None
+        if driver is not None:
+            driver.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+        finally:
+            if driver is not None:
+                driver.execute("PRAGMA foreign_keys = ON")
 
 
 # The class half of the advisory locks `try_lock` takes (the other half: the lock's name).

@@ -6,6 +6,7 @@ functions with the same results (tests/test_clispeed_lite.py runs both)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -13,7 +14,6 @@ from sqlalchemy.engine import Connection
 from stint.model.types import Record
 from stint.store import schema
 from stint.store.event_reads import activities_of, file_edit_count, files_of, moments
-from stint.store.health import summaries as health_summaries
 from stint.store.records import commits_of, tasks_of
 from stint.store.sessions import (
     list_rows,
@@ -45,6 +45,16 @@ RECORD_TABLES: dict[str, Any] = {
     "decisions": schema.decisions,
     "context_items": schema.context_items,
 }
+
+
+def health_summaries(
+    conn: Connection, org_id: str, session_ids: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    """Session id → its stored code-health summary."""
+    # Deferred: the health queries share the analytics module, which a read need not load.
+    from stint.store.health import summaries
+
+    return summaries(conn, org_id, session_ids)
 
 
 def records_of(conn: Connection, table: str, session_id: int) -> list[Record]:

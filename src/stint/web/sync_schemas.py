@@ -66,7 +66,12 @@ class SyncResult(Doc):
     """What the batch changed: sessions new and updated, activities new and known."""
 
     machine_id: int
+    """The sending machine's id on the server"""
     sessions_created: int
+    """Sessions the server did not have"""
     sessions_updated: int
+    """Sessions it had, brought up to date"""
     activities_stored: int
+    """Activities stored now"""
     activities_duplicate: int
+    """Activities it already had (a re-sent batch)"""
