@@ -92,6 +92,10 @@ CHANNEL_RULES: dict[str, Rule] = {
 }
 
 
+# The types whose channel depends on their payload (a read fetches no other payload).
+PAYLOAD_TYPES = ("message", "interaction", "tool_decision")
+
+
 def channel_of(
     event_type: str, source: str, ai_involved: bool, payload: Mapping[str, Any] | None
 ) -> Channel:

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from stint.model.channels import PAYLOAD_TYPES, ChannelEvent
 from stint.model.filters import SessionFilter
 from stint.model.types import OPEN_STATUSES, Activity, FileTouch, NotFound, Record, Task
 from stint.model.types import session_status as status_name
@@ -310,6 +311,20 @@ def moments(conn: sqlite3.Connection, session_id: int) -> list[tuple[datetime, s
         (session_id,),
     )
     return [(_moment(row[0]), row[1]) for row in rows]  # type: ignore[misc]
+
+
+def channel_events(conn: sqlite3.Connection, session_id: int) -> list[ChannelEvent]:
+    marks = ", ".join("?" for _ in PAYLOAD_TYPES)
+    rows = conn.execute(
+        "SELECT occurred_at, type, source, ai_involved, "
+        f"CASE WHEN type IN ({marks}) THEN payload END "
+        "FROM activities WHERE session_id = ? ORDER BY occurred_at, id",
+        (*PAYLOAD_TYPES, session_id),
+    )
+    return [
+        ChannelEvent(_moment(at), kind, src or "", bool(ai), json.loads(data) if data else None)  # type: ignore[arg-type]
+        for at, kind, src, ai, data in rows
+    ]
 
 
 def activities_of(

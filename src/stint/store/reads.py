@@ -12,7 +12,13 @@ from sqlalchemy.engine import Connection
 
 from stint.model.types import Record
 from stint.store import schema
-from stint.store.event_reads import activities_of, file_edit_count, files_of, moments
+from stint.store.event_reads import (
+    activities_of,
+    channel_events,
+    file_edit_count,
+    files_of,
+    moments,
+)
 from stint.store.records import commits_of, tasks_of
 from stint.store.sessions import (
     list_rows,
@@ -25,6 +31,7 @@ from stint.store.sessions import (
 
 __all__ = [
     "activities_of",
+    "channel_events",
     "commits_of",
     "file_edit_count",
     "files_of",

@@ -281,6 +281,19 @@ def stale_open_sessions(conn: Connection, org_id: str, idle_before: datetime) ->
     return [int(row[0]) for row in rows]
 
 
+def recently_active(
+    conn: Connection, org_id: str, since: datetime
+) -> list[tuple[int, datetime | None]]:
+    """Active sessions with an event since `since` (the sweep asks whose channel moved),
+    with their start."""
+    rows = conn.execute(
+        select(S.c.id, S.c.started_at).where(
+            S.c.org_id == org_id, S.c.status == "active", S.c.last_activity_at >= since
+        )
+    )
+    return [(int(row[0]), row[1]) for row in rows]
+
+
 def owner_of(conn: Connection, org_id: str, session_id: int) -> int | None:
     """The user a session of the org was recorded for (None: nobody's, e.g. a hook's)."""
     found = conn.execute(select(S.c.user_id).where(S.c.org_id == org_id, S.c.id == session_id))
