@@ -95,7 +95,7 @@ def test_channels_add_up_and_match_each_channels_pulse(
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.integers(0, 6000), st.sampled_from(_PERSON + ("pause", "resume"))), max_size=40
+        st.tuples(st.integers(0, 6000), st.sampled_from((*_PERSON, "pause", "resume"))), max_size=40
     ),
     st.sampled_from(["person", "agent"]),
     st.integers(0, 2000),

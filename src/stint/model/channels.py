@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
 from stint.model.projection import PAUSE, RESUME
+from stint.model.timeparse import human_duration
 
 Channel = Literal["person", "agent", "neither"]
 PERSON: Channel = "person"
@@ -130,6 +131,15 @@ class Channels:
     def active(self) -> float:
         """Either channel active: the union."""
         return self.person + self.agent + self.both
+
+    def line(self) -> str:
+        """ "you 12m · agent 41m · both 5m · idle 3m", and where the figures come from
+        when not from the events."""
+        text = (
+            f"you {human_duration(self.person)} · agent {human_duration(self.agent)} · "
+            f"both {human_duration(self.both)} · idle {human_duration(self.idle)}"
+        )
+        return text + (" (Claude Code telemetry)" if self.basis == "telemetry" else "")
 
     def to_dict(self) -> dict[str, Any]:
         return {

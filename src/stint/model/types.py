@@ -246,7 +246,8 @@ class Session:
             commit_hash=self.row["start_commit"],
         )
         if self.channels is not None:
-            data.update(self.channels.to_dict())
+            split = self.channels.to_dict()
+            data.update(split, channels_basis=split.pop("basis"))
             data["channels"] = self.channels.to_dict()
         return data
 
