@@ -133,7 +133,7 @@ def finish(
         # it waits on a permission prompt are not activity.
         with tracker.store.read() as conn:
             moved = channels.last_activity(conn, session_id)
-        end_at = moved or row["last_activity_at"] or row["started_at"]
+        end_at = moved or row["started_at"] or row["last_activity_at"]
         if row["started_at"] and end_at < row["started_at"]:
             end_at = row["started_at"]
     else:

@@ -284,11 +284,14 @@ def stale_open_sessions(conn: Connection, org_id: str, idle_before: datetime) ->
 def recently_active(
     conn: Connection, org_id: str, since: datetime
 ) -> list[tuple[int, datetime | None]]:
-    """Active sessions with an event since `since` (the sweep asks whose channel moved),
-    with their start."""
+    """Active sessions with an event since `since` but no presence (`seen_at`) since (the
+    sweep asks whose channel moved), with their start."""
     rows = conn.execute(
         select(S.c.id, S.c.started_at).where(
-            S.c.org_id == org_id, S.c.status == "active", S.c.last_activity_at >= since
+            S.c.org_id == org_id,
+            S.c.status == "active",
+            S.c.last_activity_at >= since,
+            or_(S.c.seen_at.is_(None), S.c.seen_at < since),
         )
     )
     return [(int(row[0]), row[1]) for row in rows]
