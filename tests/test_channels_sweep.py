@@ -65,6 +65,17 @@ def test_waiting_on_a_permission_prompt_times_out_at_the_agents_last_call(
 ) -> None:
     waiting = [("notification", m) for m in range(120, 0, -5)]  # every 5 minutes until now
     session_id = _session(tracker, [("prompt", 170), ("tool", 165), *waiting])
+    if tracker.store.url.startswith("sqlite"):  # the read commands' sqlite3 path agrees
+        from stint.sessions.quick import QuickReader, _as_store
+        from stint.store.lite import open_lite
+
+        lite = open_lite(tracker.store.url, tracker.org)
+        assert lite is not None
+        quick = QuickReader(_as_store(lite), tracker.settings)
+        try:
+            assert quick.stale_ids(NOW) == tracker.stale_ids(NOW) == [session_id]
+        finally:
+            quick.close()
     status, ended = _swept(tracker, session_id)
     assert (status, ended) == ("timeout", _ago(165))
     session = tracker.get(session_id)

@@ -8,10 +8,9 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from stint.model.channels import NEITHER, Channels, channel_of, last_moment, split
+from stint.model.channels import Channels, last_moment, split
 from stint.model.channels import from_telemetry as telemetry_channels
 from stint.store import event_reads, telemetry
-from stint.store import sessions as ss
 
 
 def at_end(
@@ -45,21 +44,3 @@ def last_activity(conn: Connection, session_id: int) -> datetime | None:
     """When the person or the agent last did something (a notification, a hook's mark or
     a session start by a hook is neither): what a timeout ends at."""
     return last_moment(event_reads.channel_events(conn, session_id))
-
-
-def waiting(conn: Connection, org_id: str, idle_before: datetime) -> list[int]:
-    """Active sessions with a recent event in which neither channel moved since
-    `idle_before`: the latest event is nobody's (an agent waiting on a permission prompt
-    sends notifications, not work) and so is everything back to `idle_before`. One
-    indexed row per recent session in the usual case (its latest event is someone's)."""
-    found = []
-    for session_id, started_at in ss.recently_active(conn, org_id, idle_before):
-        latest = event_reads.latest_event(conn, session_id)
-        if latest is None:
-            continue
-        if channel_of(latest.type, latest.source, latest.ai_involved, latest.payload) != NEITHER:
-            continue
-        moved = last_activity(conn, session_id) or started_at
-        if moved is not None and moved < idle_before:
-            found.append(session_id)
-    return found

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from stint.model.channels import ChannelEvent, Channels, split
+from stint.model.channels import NEITHER, ChannelEvent, Channels, channel_of, last_moment, split
 from stint.model.config import Settings
 from stint.model.filters import SessionFilter
 from stint.model.projection import Pulse, active_seconds
@@ -63,6 +63,10 @@ class Reads(Protocol):
     def records_of(self, conn: Conn, table: str, session_id: int) -> list[Record]: ...
     def commits_of(self, conn: Conn, session_id: int) -> list[dict[str, Any]]: ...
     def stale_open_sessions(self, conn: Conn, org_id: str, idle_before: datetime) -> list[int]: ...
+    def recently_active(
+        self, conn: Conn, org_id: str, since: datetime
+    ) -> list[tuple[int, datetime | None]]: ...
+    def latest_event(self, conn: Conn, session_id: int) -> ChannelEvent | None: ...
 
 
 def stored_channels(row: dict[str, Any], duration: float) -> Channels | None:
@@ -228,10 +232,32 @@ class SessionReader:
         return None
 
     def stale_ids(self, now: datetime) -> list[int]:
-        """Active sessions idle longer than the timeout (what the sweep ends)."""
+        """Active sessions idle longer than the timeout (what the sweep ends): no event
+        for the timeout, or only events that are neither the person's nor the agent's."""
         idle_before = now - timedelta(seconds=self.settings.timeout_seconds)
         with self.store.read() as conn:
-            return self.reads.stale_open_sessions(conn, self.org, idle_before)
+            stale = self.reads.stale_open_sessions(conn, self.org, idle_before)
+            return stale + self._waiting(conn, idle_before)
+
+    def _waiting(self, conn: Conn, idle_before: datetime) -> list[int]:
+        """Active sessions with a recent event in which neither channel moved since
+        `idle_before`: the latest event is nobody's (an agent waiting on a permission
+        prompt sends notifications, not work) and so is everything back to `idle_before`.
+        One indexed row per recent session in the usual case (its latest is someone's)."""
+        found = []
+        for session_id, started_at in self.reads.recently_active(conn, self.org, idle_before):
+            latest = self.reads.latest_event(conn, session_id)
+            if latest is None:
+                continue
+            if (
+                channel_of(latest.type, latest.source, latest.ai_involved, latest.payload)
+                != NEITHER
+            ):
+                continue
+            moved = last_moment(self.reads.channel_events(conn, session_id)) or started_at
+            if moved is not None and moved < idle_before:
+                found.append(session_id)
+        return found
 
     def open_session_in(self, cwd: str) -> Session | None:
         """The open session whose repository or directory holds `cwd` (no fallback to

@@ -8,12 +8,12 @@ goals, templates and evaluation are `stint.goals.service.Goals`'.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from stint.model.timeparse import utcnow
 from stint.model.types import Session
-from stint.sessions import channels, health, lifecycle, opening
+from stint.sessions import health, lifecycle, opening
 from stint.sessions.recording import SessionRecorder
 from stint.store import dashboard
 from stint.store import health as store_health
@@ -27,11 +27,7 @@ class Sessions(SessionRecorder):
         """End sessions idle longer than the timeout, as `timeout`, at their last activity:
         no event for the timeout, or only events that are neither the person's nor the
         agent's (stint.model.channels). An agent still working keeps its session open."""
-        now = now or utcnow()
-        stale = self.stale_ids(now)
-        idle_before = now - timedelta(seconds=self.settings.timeout_seconds)
-        with self.store.read() as conn:
-            stale += channels.waiting(conn, self.org, idle_before)
+        stale = self.stale_ids(now or utcnow())
         ended = []
         for session_id in stale:
             if lifecycle.finish(self, session_id, status="timeout", reason="inactivity", at=None):

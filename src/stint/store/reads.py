@@ -17,12 +17,14 @@ from stint.store.event_reads import (
     channel_events,
     file_edit_count,
     files_of,
+    latest_event,
     moments,
 )
 from stint.store.records import commits_of, tasks_of
 from stint.store.sessions import (
     list_rows,
     open_sessions,
+    recently_active,
     resolve,
     session_row,
     stale_open_sessions,
@@ -35,9 +37,11 @@ __all__ = [
     "commits_of",
     "file_edit_count",
     "files_of",
+    "latest_event",
     "list_rows",
     "moments",
     "open_sessions",
+    "recently_active",
     "records_of",
     "resolve",
     "session_row",
