@@ -29,6 +29,11 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
+def _channels(row: dict[str, Any]) -> dict[str, Any]:
+    """The ended sessions' time by channel: the person alone, the agent alone, both."""
+    return {name: _round(row[name]) for name in ("person_seconds", "agent_seconds", "both_seconds")}
+
+
 def figures(row: dict[str, Any]) -> dict[str, Any]:
     """One aggregate row (from `sa.totals` or `sa.grouped`) as named, JSON-ready figures."""
     sessions = int(row["sessions"])
@@ -47,6 +52,7 @@ def figures(row: dict[str, Any]) -> dict[str, Any]:
         "active_seconds": _round(row["active_seconds"]),
         "avg_active_seconds": _round(ratio(row["active_seconds"], sessions)),
         "duration_seconds": _round(row["duration_seconds"]),
+        **_channels(row),
         "avg_duration_seconds": _round(ratio(row["duration_seconds"], row["ended_sessions"])),
         "avg_score": _round(row["avg_score"], 1),
         "scored_sessions": int(row["scored_sessions"]),
@@ -133,6 +139,7 @@ def group_figures(row: dict[str, Any]) -> dict[str, Any]:
         "sessions": sessions,
         "active_seconds": _round(row["active_seconds"]),
         "avg_active_seconds": _round(ratio(row["active_seconds"], sessions)),
+        **_channels(row),
         "avg_score": _round(ratio(row["score_sum"], row["scored_sessions"]), 1),
         "scored_sessions": int(row["scored_sessions"]),
         "tasks_created": int(row["tasks_created"]),

@@ -250,6 +250,15 @@ class Applier:
                 "number": session.number,
                 "started_at": session.started_at.isoformat() if session.started_at else None,
                 "active_seconds": round(session.active_seconds, 1),
+                # The person's and the agent's time alone (stint.model.channels), as of now.
+                **(
+                    {
+                        "person_seconds": round(session.channels.person, 1),
+                        "agent_seconds": round(session.channels.agent, 1),
+                    }
+                    if session.channels is not None
+                    else {}
+                ),
                 "status": session.status,
                 "as_of": now,
                 # The status line measures the code change itself (stint.sessions.livegit).

@@ -1,5 +1,6 @@
 """`stint statusline`: one line for Claude Code's `statusLine` setting. Standard library
-only. The stint side (session number, active time, where its repository is) comes from
+only. The stint side (session number, active time, the person's and the agent's time, where
+its repository is) comes from
 `statusline.json`, a cache the drain writes; the lines come from git since the session's
 start commit (`stint.sessions.livegit`, itself cached), else from Claude Code's input, as do cost
 and model."""
@@ -77,6 +78,10 @@ def render(
         seconds = _active(entry, cache, now)
         if seconds is not None:
             parts.append(human(seconds) + (" (paused)" if entry.get("status") == "paused" else ""))
+        person, agent = entry.get("person_seconds"), entry.get("agent_seconds")
+        if isinstance(person, int | float) and isinstance(agent, int | float):
+            # As of the last drain: which channel the time since belongs to is unknown.
+            parts.append(f"you {human(person)} · agent {human(agent)}")
     cost = _dig(info, "cost", "total_cost_usd")
     if isinstance(cost, int | float) and not isinstance(cost, bool):
         parts.append(money(cost))

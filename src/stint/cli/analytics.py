@@ -73,6 +73,11 @@ def _tz_option(function: F) -> F:
 @click.option("--tag", "-t", help="Only sessions with this tag.")
 @click.option("--kind", help="Only this kind (coding, conversation, …).")
 @click.option("--by", type=click.Choice(GROUPS), help="One row per group instead of totals.")
+@click.option(
+    "--channel",
+    type=click.Choice(["person", "agent", "both"]),
+    help="With --by weekday-hour: each cell that channel's hours instead of the score.",
+)
 @_tz_option
 @json_option
 def stats(
@@ -81,14 +86,19 @@ def stats(
     tag: str | None,
     kind: str | None,
     by: str | None,
+    channel: str | None,
     tz: str | None,
     as_json: bool,
 ) -> None:
     """Statistics over a period: time, productivity, tasks, goals, code, tokens, cost.
 
     Sessions count in the day and hour they started, local time. `--by weekday-hour`
-    draws a heatmap and names the most productive time with its sample size.
+    draws a heatmap and names the most productive time with its sample size; with
+    `--channel person|agent|both` each cell is the hours of that channel (you alone, the
+    agent alone, both at once) the ended sessions started there stored.
     """
+    if channel is not None and by != "weekday-hour":
+        raise click.UsageError("--channel goes with --by weekday-hour")
     t = analytics_reader()
     if by is None:
         data = t.stats(period, project=project, tag=tag, kind=kind, tz=tz)
@@ -99,6 +109,13 @@ def stats(
         from stint.cli.render_stats import stats_panel
 
         console.print(stats_panel(data, is_tty()))
+        return
+    if channel is not None and not as_json:
+        from stint.cli.render import console  # deferred: Rich loads only when something is printed
+        from stint.cli.render_stats import channel_grid
+
+        rows = t.stats_by(by, period, project=project, tag=tag, kind=kind, tz=tz)
+        console.print(channel_grid(rows, channel, is_tty()))
         return
     if by == "weekday-hour" and kind is None and not as_json:
         from stint.cli.render import console  # deferred: Rich loads only when something is printed

@@ -44,6 +44,8 @@ def _header(session: Session) -> list[str]:
         f"Duration: {human_duration(session.duration_seconds)}"
         f" (active {human_duration(session.active_seconds)})",
     ]
+    if session.channels is not None:
+        lines.append(f"Time: {session.channels.line()}")
     # A model is not an agent: `stint start --model X` names no agent.
     who = "   ".join(
         f"{label}: {value}"

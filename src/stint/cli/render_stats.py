@@ -54,6 +54,9 @@ def stats_panel(data: dict[str, Any], tty: bool) -> Panel:
         f"Active time: {human_duration(data['active_seconds'])} total, "
         f"{human_duration(data['avg_active_seconds'])} average   "
         f"Duration: {human_duration(data['avg_duration_seconds'])} average",
+        f"By channel (ended sessions): you {human_duration(data['person_seconds'])} · "
+        f"agent {human_duration(data['agent_seconds'])} · "
+        f"both {human_duration(data['both_seconds'])}",
         f"Average productivity: {_num(data['avg_score'])}/100 "
         f"(over {plural(data['scored_sessions'], 'scored session')})",
         f"Tasks: {data['tasks_completed']}/{data['tasks_created']} completed "
@@ -124,6 +127,9 @@ def groups_table(rows: Sequence[dict[str, Any]], by: str, width: int) -> Table:
         Col(by, wrap=by not in _TIME_KEYS),
         Col("sessions", justify="right"),
         Col("active", drop=2, justify="right"),
+        Col("you", drop=6, justify="right"),
+        Col("agent", drop=7, justify="right"),
+        Col("both", drop=8, justify="right"),
         Col("avg score", drop=3, justify="right"),
         Col("tasks done", drop=1, justify="right"),
         Col("lines +/-", justify="right"),
@@ -139,6 +145,9 @@ def groups_table(rows: Sequence[dict[str, Any]], by: str, width: int) -> Table:
             "—" if row["key"] in (None, "") else str(row["key"]),
             f"{row['sessions']:,}",
             human_duration(row["active_seconds"]),
+            human_duration(row["person_seconds"]),
+            human_duration(row["agent_seconds"]),
+            human_duration(row["both_seconds"]),
             _num(row["avg_score"]),
             f"{row['tasks_completed']:,}",
             f"+{row['loc_added']:,}/-{row['loc_removed']:,}",
@@ -197,6 +206,40 @@ def heatmap_grid(data: dict[str, Any], tty: bool) -> Group:
     sentence = data["pattern"]
     parts.append(Text(sentence[:1].upper() + sentence[1:], style="bold"))
     return Group(*parts)
+
+
+_CHANNEL_TITLE = {"person": "You alone", "agent": "The agent alone", "both": "Both at once"}
+
+
+def channel_grid(rows: Sequence[dict[str, Any]], channel: str, tty: bool) -> Group:
+    """`stats --by weekday-hour --channel …`: weekdays down, hours across, each cell the
+    hours of that channel in the sessions started there; piped, one line per cell."""
+    name = f"{channel}_seconds"
+    cells = {(r["weekday_number"], r["hour"]): float(r[name] or 0) / 3600 for r in rows}
+    title = f"{_CHANNEL_TITLE[channel]}: hours by weekday and hour (ended sessions)"
+    if not tty:
+        lines = [Text(title)]
+        lines += [
+            Text(f"{_DAYS[day]} {hour:02d}: {hours:.1f}h")
+            for (day, hour), hours in sorted(cells.items())
+        ]
+        return Group(*lines)
+    table = Table(
+        "",
+        *[f"{h:02d}" for h in range(24)],
+        title=title,
+        title_justify="left",
+        box=None,
+        padding=(0, 1, 0, 0),
+        pad_edge=False,
+    )
+    for day in range(7):
+        row = []
+        for hour in range(24):
+            hours = cells.get((day, hour))
+            row.append(Text("  ·", style="dim") if not hours else Text(f"{hours:>3.1f}"))
+        table.add_row(_DAYS[day] + " ", *row)
+    return Group(table)
 
 
 def compare_table(data: dict[str, Any]) -> Group:

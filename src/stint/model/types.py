@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stint.model.timeparse import human_duration
+
+if TYPE_CHECKING:
+    from stint.model.channels import Channels
 
 OPEN_STATUSES = ("active", "paused")
 # Sources through which the agent itself acts (its hooks, its MCP calls, its transcript,
@@ -181,6 +184,9 @@ class Session:
     active_seconds: float
     score: float | None = None
     score_breakdown: dict[str, float] | None = None
+    # The time by channel (person, agent, both, idle): what the end stored, or for one
+    # session read on its own, computed from its events (None in a list of open ones).
+    channels: Channels | None = None
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -239,6 +245,10 @@ class Session:
             session_notes=self.row["notes"],
             commit_hash=self.row["start_commit"],
         )
+        if self.channels is not None:
+            split = self.channels.to_dict()
+            data.update(split, channels_basis=split.pop("basis"))
+            data["channels"] = self.channels.to_dict()
         return data
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stint.model.projection import counter_deltas, file_deltas
+from stint.sessions import channels
 from stint.sessions.service import Sessions
 from stint.store import events as ev
 from stint.store import rebuild
@@ -90,10 +91,33 @@ def check(tracker: Sessions, fix: bool = False) -> list[Mismatch]:
             if not _same(tally[name], folded_tally.get(name, 0)):
                 found.append(Mismatch(key[0], name, tally[name], folded_tally.get(name, 0), key[1]))
                 file_fixes.append((key, name, folded_tally.get(name, 0)))
+    found += _channels(tracker, fixes)
     if fix and found:
         with tracker.store.write() as conn:
             for session_id, values in fixes.items():
                 rebuild.write_counters(conn, session_id, values)
             for (session_id, path), name, value in file_fixes:
                 rebuild.write_file(conn, session_id, path, {name: value})
+    return found
+
+
+def _channels(tracker: Sessions, fixes: dict[int, dict[str, Any]]) -> list[Mismatch]:
+    """Ended sessions whose stored split by channel differs from their events' (or was
+    never stored: ended before migration 0015); the fix goes into `fixes`."""
+    found = []
+    with tracker.store.read() as conn:
+        for session_id, row in rebuild.stored_channels(conn, tracker.org).items():
+            end_at = row["ended_at"]
+            duration = max(
+                0.0,
+                (end_at - row["started_at"]).total_seconds() - float(row["paused_seconds"] or 0),
+            )
+            split = channels.at_end(
+                conn, tracker.org, session_id, tracker.settings.pulse_seconds, end_at, duration
+            )
+            expected = channels.columns(split)
+            for name in rebuild.CHANNELS:
+                if row[name] is None or not _same(row[name], expected[name]):
+                    found.append(Mismatch(session_id, name, row[name], expected[name]))
+                    fixes[session_id].update(expected)
     return found

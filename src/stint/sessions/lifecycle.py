@@ -22,7 +22,7 @@ from stint.model.types import (
     Session,
     StintError,
 )
-from stint.sessions import gitstats, health
+from stint.sessions import channels, gitstats, health
 from stint.sessions.opening import BACKDATED
 from stint.sessions.reading import SessionReader
 from stint.store import events as ev
@@ -129,7 +129,13 @@ def finish(
     if row["status"] not in OPEN_STATUSES:
         return False
     if status == "timeout":
-        end_at = row["last_activity_at"] or row["started_at"]
+        # At the last thing the person or the agent did: an agent's notifications while
+        # it waits on a permission prompt are not activity.
+        with tracker.store.read() as conn:
+            moved = channels.last_activity(conn, session_id)
+        end_at = moved or row["started_at"] or row["last_activity_at"]
+        if row["started_at"] and end_at < row["started_at"]:
+            end_at = row["started_at"]
     else:
         end_at = at or utcnow()
     if row["started_at"] and end_at < row["started_at"]:
@@ -175,6 +181,9 @@ def finish(
         score = score_session(
             {**measured, "duration_minutes": duration / 60}, tracker.settings.score_weights
         )
+        split = channels.at_end(
+            conn, tracker.org, session_id, tracker.settings.pulse_seconds, end_at, duration
+        )
         ss.update_session(
             conn,
             tracker.org,
@@ -191,6 +200,7 @@ def finish(
                 "paused_at": None,
                 "paused_seconds": paused,
                 "active_seconds": active,
+                **channels.columns(split),
                 "productivity_score": score.value,
                 "score_breakdown": score.breakdown,
                 "updated_at": utcnow(),

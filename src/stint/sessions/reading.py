@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from stint.model.channels import NEITHER, ChannelEvent, Channels, channel_of, last_moment, split
 from stint.model.config import Settings
 from stint.model.filters import SessionFilter
 from stint.model.health_line import summary_line
@@ -51,6 +52,7 @@ class Reads(Protocol):
         self, conn: Conn, org_id: str, where: SessionFilter, limit: int, before_id: int | None
     ) -> list[dict[str, Any]]: ...
     def moments(self, conn: Conn, session_id: int) -> list[tuple[datetime, str]]: ...
+    def channel_events(self, conn: Conn, session_id: int) -> list[ChannelEvent]: ...
     def activities_of(
         self, conn: Conn, session_id: int, limit: int | None = None, newest_first: bool = False
     ) -> list[Activity]: ...
@@ -65,6 +67,21 @@ class Reads(Protocol):
     def records_of(self, conn: Conn, table: str, session_id: int) -> list[Record]: ...
     def commits_of(self, conn: Conn, session_id: int) -> list[dict[str, Any]]: ...
     def stale_open_sessions(self, conn: Conn, org_id: str, idle_before: datetime) -> list[int]: ...
+    def recently_active(
+        self, conn: Conn, org_id: str, since: datetime
+    ) -> list[tuple[int, datetime | None]]: ...
+    def latest_event(self, conn: Conn, session_id: int) -> ChannelEvent | None: ...
+
+
+def stored_channels(row: dict[str, Any], duration: float) -> Channels | None:
+    """The split a closed session's end stored, or None (open, or ended before 0015)."""
+    if row["status"] in OPEN_STATUSES or row.get("person_seconds") is None:
+        return None
+    person = float(row["person_seconds"] or 0.0)
+    agent = float(row["agent_seconds"] or 0.0)
+    both = float(row["both_seconds"] or 0.0)
+    idle = max(0.0, duration - person - agent - both)
+    return Channels(person, agent, both, idle, row.get("channels_basis") or "events")
 
 
 class SessionReader:
@@ -101,7 +118,19 @@ class SessionReader:
         if self.only_user is not None and row["user_id"] != self.only_user:
             raise NotFound(f"no session with id {session_id}")
         tags = self.reads.tags_of(conn, [session_id])[session_id]
-        return self._build(conn, row, tags, now or utcnow())
+        now = now or utcnow()
+        session = self._build(conn, row, tags, now)
+        if session.channels is None:
+            channels = self._channels_from_events(conn, session, now)
+            session = dataclasses.replace(session, channels=channels)
+        return session
+
+    def _channels_from_events(self, conn: Conn, session: Session, now: datetime) -> Channels:
+        """The split of one session's time from its events, up to its end, its pause or now."""
+        row = session.row
+        until = row["ended_at"] or (row["paused_at"] if row["status"] == "paused" else now)
+        events = [e for e in self.reads.channel_events(conn, row["id"]) if e.at <= until]
+        return split(events, self.settings.pulse_seconds, until, session.duration_seconds)
 
     def _build(self, conn: Conn, row: dict[str, Any], tags: list[str], now: datetime) -> Session:
         project = row.pop("project_name", None)
@@ -119,7 +148,9 @@ class SessionReader:
             score, breakdown = computed.value, computed.breakdown
         else:
             score, breakdown = None, None
-        return Session(row, project, tags, duration, active, score, breakdown)
+        return Session(
+            row, project, tags, duration, active, score, breakdown, stored_channels(row, duration)
+        )
 
     def _open_active(self, conn: Conn, row: dict[str, Any], until: datetime) -> float:
         """Active time of an open session from the pulse state its row keeps (O(1)); from
@@ -166,6 +197,7 @@ class SessionReader:
             session.active_seconds,
             score.value,
             score.breakdown,
+            session.channels,
         )
 
     @staticmethod
@@ -204,10 +236,32 @@ class SessionReader:
         return None
 
     def stale_ids(self, now: datetime) -> list[int]:
-        """Active sessions idle longer than the timeout (what the sweep ends)."""
+        """Active sessions idle longer than the timeout (what the sweep ends): no event
+        for the timeout, or only events that are neither the person's nor the agent's."""
         idle_before = now - timedelta(seconds=self.settings.timeout_seconds)
         with self.store.read() as conn:
-            return self.reads.stale_open_sessions(conn, self.org, idle_before)
+            stale = self.reads.stale_open_sessions(conn, self.org, idle_before)
+            return stale + self._waiting(conn, idle_before)
+
+    def _waiting(self, conn: Conn, idle_before: datetime) -> list[int]:
+        """Active sessions with a recent event in which neither channel moved since
+        `idle_before`: the latest event is nobody's (an agent waiting on a permission
+        prompt sends notifications, not work) and so is everything back to `idle_before`.
+        One indexed row per recent session in the usual case (its latest is someone's)."""
+        found = []
+        for session_id, started_at in self.reads.recently_active(conn, self.org, idle_before):
+            latest = self.reads.latest_event(conn, session_id)
+            if latest is None:
+                continue
+            if (
+                channel_of(latest.type, latest.source, latest.ai_involved, latest.payload)
+                != NEITHER
+            ):
+                continue
+            moved = last_moment(self.reads.channel_events(conn, session_id)) or started_at
+            if moved is not None and moved < idle_before:
+                found.append(session_id)
+        return found
 
     def open_session_in(self, cwd: str) -> Session | None:
         """The open session whose repository or directory holds `cwd` (no fallback to

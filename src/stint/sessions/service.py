@@ -24,8 +24,10 @@ class Sessions(SessionRecorder):
     """Sessions of one org in one store: read, recorded on, swept, attached, paused."""
 
     def sweep(self, now: datetime | None = None) -> list[int]:
-        """End sessions idle longer than the timeout, as `timeout`, at their last activity.
-        A session an MCP connection started in which nothing at all was recorded (see
+        """End sessions idle longer than the timeout, as `timeout`, at their last activity:
+        no event for the timeout, or only events that are neither the person's nor the
+        agent's (stint.model.channels); an agent still working keeps its session open. A
+        session an MCP connection started in which nothing at all was recorded (see
         `stint.store.sessions.is_empty_mcp_start`) is deleted instead: an idle
         connection leaves no litter. Returns the ids ended or deleted."""
         ended = []
@@ -42,10 +44,15 @@ class Sessions(SessionRecorder):
         ended or deleted, per org. One query finds the idle sessions of all of them."""
         now = now or utcnow()
         idle_before = now - timedelta(seconds=self.settings.timeout_seconds)
+        bound: dict[str, Sessions] = {}
         with self.store.read() as conn:
             stale = ss.stale_sessions_of_every_org(conn, idle_before)
+            # Sessions whose only recent events are nobody's (a permission prompt's
+            # notifications) are stale too; that check is per org (`stale_ids`).
+            for org_id in ss.orgs_with_open_sessions(conn):
+                org = bound.setdefault(org_id, Sessions(self.store, self.settings, org_id))
+                stale += [(org_id, found) for found in org._waiting(conn, idle_before)]
         ended: dict[str, list[int]] = {}
-        bound: dict[str, Sessions] = {}
         for org_id, session_id in stale:
             # Bound to the session's org, so the end is written as that org's.
             org = bound.setdefault(org_id, Sessions(self.store, self.settings, org_id))

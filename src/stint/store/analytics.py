@@ -165,6 +165,7 @@ def _aggregates(dialect: str) -> list[Any]:
             "active_seconds"
         ),
         func.sum(_duration(dialect)).label("duration_seconds"),
+        *_channel_sums(),
         func.avg(cast(S.c.productivity_score, Float)).label("avg_score"),
         func.sum(cast(S.c.productivity_score, Float)).label("score_sum"),
         func.count(S.c.productivity_score).label("scored_sessions"),
@@ -192,6 +193,15 @@ def _aggregates(dialect: str) -> list[Any]:
     ]
 
 
+def _channel_sums() -> list[Any]:
+    """The time by channel the ended sessions stored (migration 0015; an open session
+    and one ended before it count 0 until `stint doctor --fix`)."""
+    return [
+        func.coalesce(func.sum(S.c[name]), 0.0).label(name)
+        for name in ("person_seconds", "agent_seconds", "both_seconds")
+    ]
+
+
 def _group_aggregates(level: str) -> list[Any]:
     """Fewer figures per group: SQLite sorts every row with all its aggregated columns
     for a GROUP BY, so each column left out is time saved (see the benchmark)."""
@@ -207,6 +217,7 @@ def _group_aggregates(level: str) -> list[Any]:
         func.coalesce(func.sum(func.coalesce(S.c.active_seconds, 0.0)), 0.0).label(
             "active_seconds"
         ),
+        *_channel_sums(),
         func.coalesce(func.sum(S.c.tasks_created), 0).label("tasks_created"),
         func.coalesce(func.sum(S.c.tasks_completed), 0).label("tasks_completed"),
         func.coalesce(func.sum(S.c.loc_added), 0).label("loc_added"),

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 
+from stint.model.channels import PAYLOAD_TYPES, ChannelEvent
 from stint.model.types import Activity, FileTouch
 from stint.store import schema
 
@@ -33,6 +34,29 @@ def moments(conn: Connection, session_id: int) -> list[tuple[datetime, str]]:
         .order_by(A.c.occurred_at, A.c.id)
     )
     return [(row[0], row[1]) for row in rows]
+
+
+def channel_events(conn: Connection, session_id: int) -> list[ChannelEvent]:
+    """What the channel split needs of a session's events, in time order; the payload
+    only of the types whose channel depends on it."""
+    payload = case((A.c.type.in_(PAYLOAD_TYPES), A.c.payload), else_=None)
+    rows = conn.execute(
+        select(A.c.occurred_at, A.c.type, A.c.source, A.c.ai_involved, payload)
+        .where(A.c.session_id == session_id)
+        .order_by(A.c.occurred_at, A.c.id)
+    )
+    return [ChannelEvent(at, kind, src or "", bool(ai), data) for at, kind, src, ai, data in rows]
+
+
+def latest_event(conn: Connection, session_id: int) -> ChannelEvent | None:
+    """A session's latest event (with its payload), or None."""
+    row = conn.execute(
+        select(A.c.occurred_at, A.c.type, A.c.source, A.c.ai_involved, A.c.payload)
+        .where(A.c.session_id == session_id)
+        .order_by(A.c.occurred_at.desc(), A.c.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else ChannelEvent(row[0], row[1], row[2] or "", bool(row[3]), row[4])
 
 
 def activities_of(

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from stint.model.channels import PAYLOAD_TYPES, ChannelEvent
 from stint.model.filters import SessionFilter
 from stint.model.types import OPEN_STATUSES, Activity, FileTouch, NotFound, Record, Task
 from stint.model.types import session_status as status_name
@@ -232,6 +233,18 @@ def stale_open_sessions(conn: sqlite3.Connection, org_id: str, idle_before: date
     return [int(row[0]) for row in rows]
 
 
+def recently_active(
+    conn: sqlite3.Connection, org_id: str, since: datetime
+) -> list[tuple[int, datetime | None]]:
+    cutoff = bind_moment(since)
+    rows = conn.execute(
+        "SELECT id, started_at FROM sessions WHERE org_id = ? AND status = 'active' "
+        "AND last_activity_at >= ? AND (seen_at IS NULL OR seen_at < ?)",
+        (org_id, cutoff, cutoff),
+    )
+    return [(int(row[0]), _moment(row[1])) for row in rows]
+
+
 def list_rows(
     conn: sqlite3.Connection,
     org_id: str,
@@ -310,6 +323,32 @@ def moments(conn: sqlite3.Connection, session_id: int) -> list[tuple[datetime, s
         (session_id,),
     )
     return [(_moment(row[0]), row[1]) for row in rows]  # type: ignore[misc]
+
+
+def channel_events(conn: sqlite3.Connection, session_id: int) -> list[ChannelEvent]:
+    marks = ", ".join("?" for _ in PAYLOAD_TYPES)
+    rows = conn.execute(
+        "SELECT occurred_at, type, source, ai_involved, "
+        f"CASE WHEN type IN ({marks}) THEN payload END "
+        "FROM activities WHERE session_id = ? ORDER BY occurred_at, id",
+        (*PAYLOAD_TYPES, session_id),
+    )
+    return [
+        ChannelEvent(_moment(at), kind, src or "", bool(ai), json.loads(data) if data else None)  # type: ignore[arg-type]
+        for at, kind, src, ai, data in rows
+    ]
+
+
+def latest_event(conn: sqlite3.Connection, session_id: int) -> ChannelEvent | None:
+    row = conn.execute(
+        "SELECT occurred_at, type, source, ai_involved, payload FROM activities "
+        "WHERE session_id = ? ORDER BY occurred_at DESC, id DESC LIMIT 1",
+        (session_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    payload = json.loads(row[4]) if row[4] else None
+    return ChannelEvent(_moment(row[0]), row[1], row[2] or "", bool(row[3]), payload)  # type: ignore[arg-type]
 
 
 def activities_of(

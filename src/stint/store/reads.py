@@ -13,11 +13,19 @@ from sqlalchemy.engine import Connection
 
 from stint.model.types import Record
 from stint.store import schema
-from stint.store.event_reads import activities_of, file_edit_count, files_of, moments
+from stint.store.event_reads import (
+    activities_of,
+    channel_events,
+    file_edit_count,
+    files_of,
+    latest_event,
+    moments,
+)
 from stint.store.records import commits_of, tasks_of
 from stint.store.sessions import (
     list_rows,
     open_sessions,
+    recently_active,
     resolve,
     session_row,
     stale_open_sessions,
@@ -26,13 +34,16 @@ from stint.store.sessions import (
 
 __all__ = [
     "activities_of",
+    "channel_events",
     "commits_of",
     "file_edit_count",
     "files_of",
     "health_summaries",
+    "latest_event",
     "list_rows",
     "moments",
     "open_sessions",
+    "recently_active",
     "records_of",
     "resolve",
     "session_row",

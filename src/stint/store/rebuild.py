@@ -29,6 +29,25 @@ def stored_counters(conn: Connection, org_id: str) -> dict[int, dict[str, Any]]:
     return {int(row["id"]): dict(row) for row in rows}
 
 
+CHANNELS = ("person_seconds", "agent_seconds", "both_seconds")
+
+
+def stored_channels(conn: Connection, org_id: str) -> dict[int, dict[str, Any]]:
+    """The ended sessions' split by channel, with what recomputing it needs."""
+    columns = [
+        S.c.id,
+        S.c.started_at,
+        S.c.ended_at,
+        S.c.paused_seconds,
+        S.c.channels_basis,
+        *[S.c[name] for name in CHANNELS],
+    ]
+    query = select(*columns).where(
+        S.c.org_id == org_id, S.c.ended_at.is_not(None), S.c.started_at.is_not(None)
+    )
+    return {int(row["id"]): dict(row) for row in conn.execute(query).mappings()}
+
+
 def stored_files(conn: Connection, org_id: str) -> dict[tuple[int, str], dict[str, Any]]:
     columns = [F.c.session_id, F.c.path, F.c.git_change, *[F.c[name] for name in FILE_TALLIES]]
     rows = conn.execute(select(*columns).where(F.c.org_id == org_id)).mappings()

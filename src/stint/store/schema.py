@@ -224,6 +224,14 @@ sessions = Table(
     Column("pulse_last_at", UTCDateTime),
     Column("pulse_paused", Boolean),
     Column("pulse_seconds", Float),
+    # Active time by channel (migration 0015, stint.model.channels): the person alone, the
+    # agent alone, both at once; set when the session ends (and by `stint doctor --fix`).
+    # Idle is the duration less the three; active_seconds stays their union.
+    Column("person_seconds", Float),
+    Column("agent_seconds", Float),
+    Column("both_seconds", Float),
+    # "events" or "telemetry" (Claude Code's own active time, preferred when it arrived).
+    Column("channels_basis", String(20)),
     Column("repo_root", Text),
     Column("branch", String(250)),
     Column("start_commit", String(64)),

@@ -286,6 +286,12 @@ def stale_sessions_of_every_org(conn: Connection, idle_before: datetime) -> list
     return [(str(row[0]), int(row[1])) for row in rows]
 
 
+def orgs_with_open_sessions(conn: Connection) -> list[str]:
+    """The orgs that have an active session (the ones a sweep of every org looks into)."""
+    rows = conn.execute(select(S.c.org_id).where(S.c.status == "active").distinct())
+    return sorted(str(row[0]) for row in rows)
+
+
 def stale_open_sessions(conn: Connection, org_id: str, idle_before: datetime) -> list[int]:
     """Active sessions with neither an event nor presence (`seen_at`) since `idle_before`."""
     rows = conn.execute(
@@ -297,6 +303,22 @@ def stale_open_sessions(conn: Connection, org_id: str, idle_before: datetime) ->
         )
     )
     return [int(row[0]) for row in rows]
+
+
+def recently_active(
+    conn: Connection, org_id: str, since: datetime
+) -> list[tuple[int, datetime | None]]:
+    """Active sessions with an event since `since` but no presence (`seen_at`) since (the
+    sweep asks whose channel moved), with their start."""
+    rows = conn.execute(
+        select(S.c.id, S.c.started_at).where(
+            S.c.org_id == org_id,
+            S.c.status == "active",
+            S.c.last_activity_at >= since,
+            or_(S.c.seen_at.is_(None), S.c.seen_at < since),
+        )
+    )
+    return [(int(row[0]), row[1]) for row in rows]
 
 
 def owner_of(conn: Connection, org_id: str, session_id: int) -> int | None:

@@ -102,6 +102,16 @@ class SessionOut(Doc):
     """Wall time from start to end (or now), pauses excluded"""
     active_seconds: float
     """Time with activity, idle gaps excluded"""
+    person_seconds: float | None = None
+    """Time only the person was active (prompts, permission answers, hand entries)"""
+    agent_seconds: float | None = None
+    """Time only the agent was active (tool calls, responses, its edits)"""
+    both_seconds: float | None = None
+    """Time both were active at once"""
+    idle_seconds: float | None = None
+    """Time neither was: the duration less the three above"""
+    channels_basis: str | None = None
+    """`events` (the pulse rule per channel) or `telemetry` (Claude Code's active time)"""
     productivity_score: float | None = None
     """0–100 (tasks, decisions, context, lines, duration)"""
     score_breakdown: dict[str, float] | None = None

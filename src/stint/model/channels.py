@@ -1,0 +1,268 @@
+"""Two channels of time: what the person did and what the agent did.
+
+One pulse over every event (`stint.model.projection.active_seconds`) calls a session
+active while the agent works alone for 40 minutes after a prompt, and while it waits 40
+minutes on a permission prompt. Here each event belongs to the person, to the agent or to
+neither (`channel_of`, one table), each channel's activity is the pulse rule over its own
+events (a gap no longer than the pulse counts; a pause stops both channels), and a
+session's time splits into person only, agent only, both at once, and idle.
+
+Pure functions only; `stint.sessions` reads the events and stores the figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, NamedTuple
+
+from stint.model.projection import PAUSE, RESUME
+from stint.model.timeparse import human_duration
+
+Channel = Literal["person", "agent", "neither"]
+PERSON: Channel = "person"
+AGENT: Channel = "agent"
+NEITHER: Channel = "neither"
+
+# Sources where a person typed the entry: `stint log`, the API's hand entries, the library.
+HAND_SOURCES = frozenset({"cli", "api", "library"})
+
+Rule = Callable[[str, bool, Mapping[str, Any]], Channel]
+
+
+def _by_role(source: str, ai_involved: bool, payload: Mapping[str, Any]) -> Channel:
+    role = payload.get("role")
+    if role == "user":
+        return PERSON
+    if role == "assistant":
+        return AGENT
+    return _by_who(source, ai_involved, payload)
+
+
+def _by_interaction(source: str, ai_involved: bool, payload: Mapping[str, Any]) -> Channel:
+    return PERSON if payload.get("type") in ("prompt", "clarification") else AGENT
+
+
+def _by_decision(source: str, ai_involved: bool, payload: Mapping[str, Any]) -> Channel:
+    # Claude Code telemetry: `user_temporary`, `user_permanent`, `user_reject` are a
+    # person answering a permission prompt; `config` is a rule answering alone.
+    return PERSON if str(payload.get("source") or "").startswith("user") else NEITHER
+
+
+def _by_hand(source: str, ai_involved: bool, payload: Mapping[str, Any]) -> Channel:
+    """A lifecycle mark: the person's when typed by hand, else nobody's activity."""
+    return PERSON if source in HAND_SOURCES else NEITHER
+
+
+def _by_who(source: str, ai_involved: bool, payload: Mapping[str, Any]) -> Channel:
+    """The default: the agent's when the AI was involved (tool calls, its edits, MCP
+    calls), else the person's (hand entries, an edit by a person, a prompt's mention)."""
+    return AGENT if ai_involved or source == "mcp" else PERSON
+
+
+def _always(channel: Channel) -> Rule:
+    return lambda source, ai_involved, payload: channel
+
+
+# Which channel an event type belongs to; a type not named here goes by `_by_who`.
+CHANNEL_RULES: dict[str, Rule] = {
+    "message": _by_role,
+    "interaction": _by_interaction,
+    "tool_decision": _by_decision,
+    "conversation_rewound": _always(PERSON),
+    "tool_call": _always(AGENT),
+    "tool_started": _always(AGENT),
+    "tokens": _always(AGENT),
+    "subagent_started": _always(AGENT),
+    "subagent_stopped": _always(AGENT),
+    "agent_stopped": _always(AGENT),
+    "agent_error": _always(AGENT),
+    "api_error": _always(AGENT),
+    "context_compacted": _always(AGENT),
+    "compaction_started": _always(AGENT),
+    # Waiting on the person (a permission prompt, "Claude is waiting") is nobody working.
+    "notification": _always(NEITHER),
+    "hook_event": _always(NEITHER),
+    "agent_session_start": _always(NEITHER),
+    "git_measured": _always(NEITHER),
+    "session_started": _by_hand,
+    "session_ended": _by_hand,
+    "session_paused": _by_hand,
+    "session_resumed": _by_hand,
+}
+
+
+# The types whose channel depends on their payload (a read fetches no other payload).
+PAYLOAD_TYPES = ("message", "interaction", "tool_decision")
+
+
+def channel_of(
+    event_type: str, source: str, ai_involved: bool, payload: Mapping[str, Any] | None
+) -> Channel:
+    """Whose activity one event is: the person's, the agent's, or neither's."""
+    rule = CHANNEL_RULES.get(event_type, _by_who)
+    return rule(source or "", bool(ai_involved), payload or {})
+
+
+class ChannelEvent(NamedTuple):
+    """What the split needs of one event."""
+
+    at: datetime
+    type: str
+    source: str = "cli"
+    ai_involved: bool = False
+    payload: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Channels:
+    """A session's time in seconds: the person alone, the agent alone, both, neither.
+    `basis` says where the figures come from: "events" (the pulse rule per channel) or
+    "telemetry" (Claude Code's `claude_code.active_time.total`, user and cli)."""
+
+    person: float = 0.0
+    agent: float = 0.0
+    both: float = 0.0
+    idle: float = 0.0
+    basis: str = "events"
+
+    @property
+    def active(self) -> float:
+        """Either channel active: the union."""
+        return self.person + self.agent + self.both
+
+    def line(self) -> str:
+        """ "you 12m · agent 41m · both 5m · idle 3m", and where the figures come from
+        when not from the events."""
+        text = (
+            f"you {human_duration(self.person)} · agent {human_duration(self.agent)} · "
+            f"both {human_duration(self.both)} · idle {human_duration(self.idle)}"
+        )
+        return text + (" (Claude Code telemetry)" if self.basis == "telemetry" else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "person_seconds": round(self.person, 3),
+            "agent_seconds": round(self.agent, 3),
+            "both_seconds": round(self.both, 3),
+            "idle_seconds": round(self.idle, 3),
+            "basis": self.basis,
+        }
+
+
+# Times as POSIX seconds: float arithmetic is several times cheaper than datetimes', and
+# a read may split tens of thousands of events.
+Span = tuple[float, float]
+
+
+def spans(
+    moments: Iterable[tuple[float, str]],
+    pulse_seconds: float,
+    until: float | None = None,
+    controls: Iterable[tuple[float, str]] = (),
+) -> list[Span]:
+    """The stretches the pulse rule counts as active, in time order and disjoint: exactly
+    the gaps `stint.model.projection.active_seconds` adds up over `moments`. `controls`
+    are another channel's pauses and resumes: a pause ends this channel's gap there too,
+    and after a resume this channel counts again from its own next event."""
+    counted: list[Span] = []
+    previous: float | None = None
+    paused = False
+    points = [(at, kind, True) for at, kind in moments]
+    points += [(at, kind, False) for at, kind in controls]
+    points.sort(key=lambda item: item[0])
+    if until is not None:
+        points.append((until, "__until__", True))
+    for moment, event_type, own in points:
+        if previous is not None and not paused and (own or event_type == PAUSE):
+            gap = moment - previous
+            if 0 < gap <= pulse_seconds:
+                counted.append((previous, moment))
+        if event_type == PAUSE:
+            paused = True
+        elif event_type == RESUME:
+            paused = False
+        if own:
+            previous = moment if previous is None or moment > previous else previous
+        elif event_type == RESUME:
+            previous = None
+    return counted
+
+
+def _length(items: Iterable[Span]) -> float:
+    return sum(end - start for start, end in items)
+
+
+def _overlap(left: list[Span], right: list[Span]) -> float:
+    """Seconds two sorted lists of disjoint spans share."""
+    total, i, j = 0.0, 0, 0
+    while i < len(left) and j < len(right):
+        (left_start, left_end), (right_start, right_end) = left[i], right[j]
+        start = left_start if left_start > right_start else right_start
+        end = left_end if left_end < right_end else right_end
+        if end > start:
+            total += end - start
+        if left_end <= right_end:
+            i += 1
+        else:
+            j += 1
+    return total
+
+
+def split(
+    events: Iterable[ChannelEvent],
+    pulse_seconds: float,
+    until: datetime | None = None,
+    duration: float | None = None,
+) -> Channels:
+    """A session's time by channel: each event to the one `channel_of` names; a pause
+    stops both channels. `duration` (wall time less pauses) gives idle; without it, idle
+    is 0."""
+    person: list[tuple[float, str]] = []
+    agent: list[tuple[float, str]] = []
+    pauses: list[tuple[float, str]] = []  # every pause and resume: they stop the agent
+    not_by_hand: list[tuple[float, str]] = []  # those that are not the person's moments
+    for event in events:
+        channel = channel_of(event.type, event.source, event.ai_involved, event.payload)
+        moment = (event.at.timestamp(), event.type)
+        if event.type in (PAUSE, RESUME):
+            pauses.append(moment)
+            if channel != PERSON:
+                not_by_hand.append(moment)
+                continue
+        if channel == PERSON:
+            person.append(moment)
+        elif channel == AGENT:
+            agent.append(moment)
+    end = None if until is None else until.timestamp()
+    person_spans = spans(person, pulse_seconds, end, not_by_hand)
+    agent_spans = spans(agent, pulse_seconds, end, pauses)
+    both = _overlap(person_spans, agent_spans)
+    person_total, agent_total = _length(person_spans), _length(agent_spans)
+    union = person_total + agent_total - both
+    idle = max(0.0, duration - union) if duration is not None else 0.0
+    return Channels(person_total - both, agent_total - both, both, idle)
+
+
+def from_telemetry(totals: Mapping[str, float], duration: float) -> Channels | None:
+    """Claude Code's own active time, when its telemetry reported it: `user` time is the
+    person's, `cli` time the agent's. It reports no overlap, so `both` is 0."""
+    user = totals.get("active_seconds_user")
+    cli = totals.get("active_seconds_cli")
+    if user is None and cli is None:
+        return None
+    person, agent = float(user or 0.0), float(cli or 0.0)
+    return Channels(person, agent, 0.0, max(0.0, duration - person - agent), "telemetry")
+
+
+def last_moment(events: Iterable[ChannelEvent]) -> datetime | None:
+    """The latest event of either channel (what an inactivity timeout ends at)."""
+    latest: datetime | None = None
+    for event in events:
+        if event.type in (PAUSE, RESUME):
+            continue
+        if channel_of(event.type, event.source, event.ai_involved, event.payload) == NEITHER:
+            continue
+        latest = event.at if latest is None or event.at > latest else latest
+    return latest
