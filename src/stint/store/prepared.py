@@ -52,14 +52,16 @@ class Prepared:
             for name, process in self.binders
         )
 
-    def execute(self, conn: Connection, values: Mapping[str, Any]) -> sqlite3.Cursor:
+    def execute(
+        self, conn: Connection | sqlite3.Connection, values: Mapping[str, Any]
+    ) -> sqlite3.Cursor:
         cursor: sqlite3.Cursor = driver(conn).execute(self.sql, self.params(values))
         return cursor
 
     def executemany(self, conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
         driver(conn).executemany(self.sql, [self.params(row) for row in rows])
 
-    def first(self, conn: Connection, values: Mapping[str, Any]) -> Any:
+    def first(self, conn: Connection | sqlite3.Connection, values: Mapping[str, Any]) -> Any:
         """The first row of a SELECT, its values read as SQLAlchemy would; None if none."""
         row = self.execute(conn, values).fetchone()
         if row is None:
@@ -71,14 +73,17 @@ class Prepared:
             )
         )
 
-    def scalar(self, conn: Connection, values: Mapping[str, Any]) -> Any:
+    def scalar(self, conn: Connection | sqlite3.Connection, values: Mapping[str, Any]) -> Any:
         """The first column of the first row (an INSERT … RETURNING id); None if none."""
         row = self.execute(conn, values).fetchone()
         return None if row is None else row[0]
 
 
-def driver(conn: Connection) -> sqlite3.Connection:
-    """The sqlite3 connection under `conn`, in the transaction `conn` began."""
+def driver(conn: Connection | sqlite3.Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under `conn` (in the transaction `conn` began), or `conn`
+    itself when it is one already (`stint.store.quick_record`)."""
+    if isinstance(conn, sqlite3.Connection):
+        return conn
     found: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
     return found
 
@@ -88,10 +93,20 @@ def _prepared(statement: Any, keys: tuple[str, ...], dialect: Dialect) -> Prepar
     return Prepared(statement, dialect, keys)
 
 
-def prepare(conn: Connection, statement: Any, keys: Sequence[str] = ()) -> Prepared:
+def prepare(
+    conn: Connection | sqlite3.Connection,
+    statement: Any,
+    keys: Sequence[str] = (),
+    dialect: Dialect | None = None,
+) -> Prepared:
     """`statement` (built once, e.g. under functools.cache) compiled for `conn`'s SQLite
-    dialect with `keys` as an INSERT's columns; compiled once per statement and keys."""
-    return _prepared(statement, tuple(keys), _dialect(conn.dialect.name, conn.dialect))
+    dialect (or `dialect`, needed with a bare sqlite3 connection) with `keys` as an
+    INSERT's columns; compiled once per statement and keys."""
+    if dialect is None:
+        assert isinstance(conn, Connection), "a bare sqlite3 connection needs the dialect"
+        dialect = conn.dialect
+    chosen = dialect
+    return _prepared(statement, tuple(keys), _dialect(chosen.name, chosen))
 
 
 _DIALECTS: dict[str, Dialect] = {}
