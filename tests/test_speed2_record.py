@@ -141,3 +141,41 @@ def test_unknown_session_id_is_not_found_and_writes_nothing(tmp_path: Path) -> N
             assert conn.execute(select(schema.activities.c.id)).first() is None
     finally:
         tracker.close()
+
+
+def test_time_out_many_ends_like_finish_in_one_write(tmp_path: Path) -> None:
+    from sqlalchemy import event
+
+    from stint.sessions.lifecycle import finish, time_out_many
+
+    tracker = Tracker.open(f"sqlite:///{tmp_path / 'stint.db'}")
+    try:
+        base = utcnow().replace(microsecond=0) - timedelta(days=2)
+        ids = []
+        for n in range(4):
+            work = tmp_path / f"p{n}"
+            work.mkdir()
+            session = tracker.start(
+                goal="g", agent="bench", cwd=str(work), project=f"p{n}", at=base
+            )
+            for minute in (1, 4, 30 + n):
+                tracker.record(
+                    session.id,
+                    EventIn(type="tool_call", occurred_at=base + timedelta(minutes=minute)),
+                )
+            ids.append(session.id)
+        assert finish(tracker, ids[0], status="timeout", reason="inactivity", at=None)
+        writes: list[int] = []
+        event.listen(tracker.store._writer, "begin", lambda conn: writes.append(1))
+        assert time_out_many(tracker, ids) == 3  # the first was ended already
+        assert len(writes) == 1
+        ended = [tracker.get(i) for i in ids]
+        for n, session in enumerate(ended):
+            assert session.status == "timeout"
+            assert session.ended_at == base + timedelta(minutes=30 + n)
+        # the same figures finish gave the first one, for the same shape of events
+        first, second = ended[0], ended[1]
+        assert second.active_seconds >= first.active_seconds > 0
+        assert check(tracker) == []
+    finally:
+        tracker.close()

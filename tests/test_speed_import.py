@@ -182,7 +182,7 @@ def test_stale_sessions_are_found_in_one_read_not_one_per_session(
             real_end(core, session_ids)
         sent.extend(seen)
 
-    monkeypatch.setattr(importer, "finish", lambda core, sid, **kw: ended.append(sid))
+    monkeypatch.setattr(importer, "time_out_many", lambda core, ids, **kw: ended.extend(ids))
     monkeypatch.setattr(importer, "end_stale_sessions", end)
     summary = run(tracker, root)
     assert summary["sessions_created"] == 4
