@@ -179,3 +179,34 @@ def test_time_out_many_ends_like_finish_in_one_write(tmp_path: Path) -> None:
         assert check(tracker) == []
     finally:
         tracker.close()
+
+
+def test_each_thread_keeps_its_own_connection_and_close_closes_them(tmp_path: Path) -> None:
+    import sqlite3
+    import threading
+
+    tracker = Tracker.open(f"sqlite:///{tmp_path / 'stint.db'}")
+    session = tracker.start(goal="g", agent="bench", cwd=str(tmp_path))
+    tracker.record(session.id, EventIn(type="tool_call", key="seed"))
+    seen: list[Any] = []
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(20):
+                tracker.record(session.id, EventIn(type="tool_call", key=f"t{n}-{i}"))
+            seen.append(tracker.store.dbapi_writer())
+        except BaseException as exc:  # a thread's failure must fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert len({id(conn) for conn in seen}) == 3
+    assert tracker.get(session.id).tool_call_count == 61
+    tracker.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        seen[0].execute("SELECT 1")

@@ -34,21 +34,16 @@ def simple(event: EventIn) -> bool:
 
 def record(store: Store, org_id: str, session_id: int, event: EventIn, at: datetime) -> Any:
     """The new activity's id, None when its key was stored before, or FALLBACK."""
-    engine = store._writer
-    dialect = engine.dialect
-    fairy = engine.raw_connection()
+    dialect = store._writer.dialect
+    conn = store.dbapi_writer()
+    conn.execute("BEGIN IMMEDIATE")
     try:
-        conn: Any = fairy.driver_connection
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            found = _record(store, conn, dialect, org_id, session_id, event, at)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("ROLLBACK" if found == FALLBACK else "COMMIT")
-        return found
-    finally:
-        fairy.close()
+        found = _record(store, conn, dialect, org_id, session_id, event, at)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("ROLLBACK" if found == FALLBACK else "COMMIT")
+    return found
 
 
 def _record(
