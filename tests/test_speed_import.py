@@ -43,20 +43,36 @@ def file_of(root: Path, n: int) -> Path:
 
 @contextmanager
 def statements(tracker: Tracker) -> Iterator[list[str]]:
-    """The SQL sent to the database (both engines) while inside."""
+    """The SQL sent to the database (both engines) while inside. On SQLite, sqlite3's own
+    trace: the hot write paths run compiled statements on the DBAPI cursor, past
+    SQLAlchemy's events (stint.store.prepared)."""
     seen: list[str] = []
 
     def hook(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         seen.append(statement)
 
+    def traced(dbapi_connection: Any, *args: Any) -> None:
+        dbapi_connection.set_trace_callback(seen.append)
+
     engines = {id(e): e for e in (tracker.store.engine, tracker.store._writer)}.values()
+    sqlite = tracker.store.is_sqlite
     for engine in engines:
-        event.listen(engine, "before_cursor_execute", hook)
+        if sqlite:
+            event.listen(engine.pool, "checkout", traced)
+        else:
+            event.listen(engine, "before_cursor_execute", hook)
     try:
         yield seen
     finally:
         for engine in engines:
-            event.remove(engine, "before_cursor_execute", hook)
+            if sqlite:
+                event.remove(engine.pool, "checkout", traced)
+            else:
+                event.remove(engine, "before_cursor_execute", hook)
+        if sqlite:
+            for engine in engines:
+                with engine.connect() as conn:
+                    conn.connection.driver_connection.set_trace_callback(None)  # type: ignore[union-attr]
 
 
 def test_reimport_of_unchanged_files_reads_offsets_once_and_opens_no_file(
@@ -166,7 +182,7 @@ def test_stale_sessions_are_found_in_one_read_not_one_per_session(
             real_end(core, session_ids)
         sent.extend(seen)
 
-    monkeypatch.setattr(importer, "finish", lambda core, sid, **kw: ended.append(sid))
+    monkeypatch.setattr(importer, "time_out_many", lambda core, ids, **kw: ended.extend(ids))
     monkeypatch.setattr(importer, "end_stale_sessions", end)
     summary = run(tracker, root)
     assert summary["sessions_created"] == 4

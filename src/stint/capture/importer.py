@@ -28,7 +28,7 @@ from stint.capture.summary import unchanged as unchanged
 from stint.model.timeparse import utcnow
 from stint.model.types import OPEN_STATUSES, EventIn
 from stint.pricing.table import PriceTable
-from stint.sessions.lifecycle import finish
+from stint.sessions.lifecycle import time_out_many
 from stint.sessions.service import Sessions
 from stint.store import events as ev
 from stint.store import imports
@@ -370,8 +370,8 @@ def end_stale_sessions(tracker: Sessions, session_ids: set[int]) -> None:
         return
     with tracker.store.read() as conn:
         stale = imports.stale_open_sessions(conn, tracker.org, session_ids, idle_before)
-    for session_id in stale:
-        finish(tracker, session_id, status="timeout", reason="inactivity", at=None)
+    if stale:  # one write transaction for all of them, not one `finish` each
+        time_out_many(tracker, stale, reason="inactivity")
 
 
 FileReader = Callable[[Sessions, Path, ParserFactory, ImportRun], None]

@@ -5,6 +5,7 @@ Starting and attaching are `stint.sessions.opening`'s."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -151,62 +152,101 @@ def finish(
         fresh = ss.session_row(conn, tracker.org, session_id, for_update=True)
         if fresh["status"] not in OPEN_STATUSES:
             return False
-        paused = float(fresh["paused_seconds"] or 0.0)
-        if fresh["status"] == "paused" and fresh["paused_at"] is not None:
-            paused += max(0.0, (end_at - fresh["paused_at"]).total_seconds())
-        if git is not None:
-            _store_git(tracker, conn, session_id, git, end_at)
-        if code_health is not None:
-            health.store(conn, tracker.org, session_id, code_health, end_at)
-        label = {"timeout": "Session timed out (inactive)", "cancelled": "Session cancelled"}
-        ev.append(
-            tracker.store,
-            conn,
-            tracker.org,
-            session_id,
-            EventIn(
-                "session_ended",
-                description=label.get(status, "Session ended"),
-                source=source,
-                ai_involved=source in AGENT_SOURCES,
-                payload={"status": status, "reason": reason},
-            ),
-            end_at,
-        )
-        # Events recorded after the given end do not count into it.
-        within = [m for m in ev.moments(conn, session_id) if m[0] <= end_at]
-        active = active_seconds(within, tracker.settings.pulse_seconds, end_at)
-        measured = ss.session_row(conn, tracker.org, session_id)
-        duration = max(0.0, (end_at - fresh["started_at"]).total_seconds() - paused)
-        score = score_session(
-            {**measured, "duration_minutes": duration / 60}, tracker.settings.score_weights
-        )
-        split = channels.at_end(
-            conn, tracker.org, session_id, tracker.settings.pulse_seconds, end_at, duration
-        )
-        ss.update_session(
-            conn,
-            tracker.org,
-            session_id,
-            {
-                "status": status,
-                "open_key": None,
-                "ended_at": end_at,
-                # The end is the session's last moment; nothing later is its activity.
-                "last_activity_at": end_at if status != "timeout" else fresh["last_activity_at"],
-                "end_reason": reason,
-                # Seed 000: false until achieved (the evaluator or an outcome sets true).
-                "successfully_completed": bool(fresh["successfully_completed"]),
-                "paused_at": None,
-                "paused_seconds": paused,
-                "active_seconds": active,
-                **channels.columns(split),
-                "productivity_score": score.value,
-                "score_breakdown": score.breakdown,
-                "updated_at": utcnow(),
-            },
-        )
+        _close(tracker, conn, fresh, status, reason, end_at, source, git, code_health)
     return True
+
+
+def time_out_many(
+    tracker: SessionReader, session_ids: Iterable[int], reason: str = "inactivity"
+) -> int:
+    """`finish(status="timeout")` for many sessions (an import's stale ones) in one write
+    transaction: each ends at its last activity, as `finish` ends it; one already closed
+    is left as it is. How many were ended."""
+    ended = 0
+    with tracker.store.write() as conn:
+        for session_id in session_ids:
+            fresh = ss.session_row(conn, tracker.org, session_id)
+            if fresh["status"] not in OPEN_STATUSES:
+                continue
+            # As `finish` ends a timeout: at the last thing the person or the agent did.
+            moved = channels.last_activity(conn, session_id)
+            end_at = moved or fresh["started_at"] or fresh["last_activity_at"]
+            if fresh["started_at"] and end_at < fresh["started_at"]:
+                end_at = fresh["started_at"]
+            _close(tracker, conn, fresh, "timeout", reason, end_at, "cli", None, None)
+            ended += 1
+    return ended
+
+
+def _close(
+    tracker: SessionReader,
+    conn: Connection,
+    fresh: dict[str, Any],
+    status: str,
+    reason: str,
+    end_at: datetime,
+    source: str,
+    git: Any,
+    code_health: Any,
+) -> None:
+    """The end's writes, in the caller's write transaction: git's and code health's
+    figures, the `session_ended` event, and the row's status, times and score."""
+    session_id = int(fresh["id"])
+    paused = float(fresh["paused_seconds"] or 0.0)
+    if fresh["status"] == "paused" and fresh["paused_at"] is not None:
+        paused += max(0.0, (end_at - fresh["paused_at"]).total_seconds())
+    if git is not None:
+        _store_git(tracker, conn, session_id, git, end_at)
+    if code_health is not None:
+        health.store(conn, tracker.org, session_id, code_health, end_at)
+    label = {"timeout": "Session timed out (inactive)", "cancelled": "Session cancelled"}
+    ev.append(
+        tracker.store,
+        conn,
+        tracker.org,
+        session_id,
+        EventIn(
+            "session_ended",
+            description=label.get(status, "Session ended"),
+            source=source,
+            ai_involved=source in AGENT_SOURCES,
+            payload={"status": status, "reason": reason},
+        ),
+        end_at,
+    )
+    # Events recorded after the given end do not count into it.
+    within = [m for m in ev.moments(conn, session_id) if m[0] <= end_at]
+    active = active_seconds(within, tracker.settings.pulse_seconds, end_at)
+    measured = ss.session_row(conn, tracker.org, session_id)
+    duration = max(0.0, (end_at - fresh["started_at"]).total_seconds() - paused)
+    score = score_session(
+        {**measured, "duration_minutes": duration / 60}, tracker.settings.score_weights
+    )
+    split = channels.at_end(
+        conn, tracker.org, session_id, tracker.settings.pulse_seconds, end_at, duration
+    )
+    ss.update_session(
+        conn,
+        tracker.org,
+        session_id,
+        {
+            "status": status,
+            "open_key": None,
+            "ended_at": end_at,
+            # The end is the session's last moment; nothing later is its activity.
+            "last_activity_at": end_at if status != "timeout" else fresh["last_activity_at"],
+            "end_reason": reason,
+            # Seed 000: false until achieved (the evaluator or an outcome sets true).
+            "successfully_completed": bool(fresh["successfully_completed"]),
+            "paused_at": None,
+            "paused_seconds": paused,
+            "active_seconds": active,
+            **channels.columns(split),
+            "productivity_score": score.value,
+            "score_breakdown": score.breakdown,
+            "updated_at": utcnow(),
+        },
+    )
 
 
 def _cancel_scheduled(tracker: SessionReader, session_id: int, at: datetime) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from stint.model.timeparse import utcnow
 from stint.model.types import (
@@ -24,8 +24,8 @@ from stint.model.types import (
 from stint.sessions.opening import check_environment
 from stint.sessions.reading import SessionReader
 from stint.store import events as ev
+from stint.store import quick_record, schema
 from stint.store import records as rec
-from stint.store import schema
 from stint.store import sessions as ss
 
 _MENTION = re.compile(r"(?<![\w@])@([\w./\\~-][\w./\\~+-]*)")
@@ -186,6 +186,11 @@ class SessionRecorder(SessionReader):
 
     def record(self, ref: str | int, event: EventIn) -> int | None:
         """Append one event; returns its id, or None when its key was seen before."""
+        at = event.occurred_at or utcnow()
+        if isinstance(ref, int) and self.store.is_sqlite and quick_record.simple(event):
+            found = quick_record.record(self.store, self.org, ref, event, at)
+            if found != quick_record.FALLBACK:
+                return cast("int | None", found)
         # Resolved in the write's own transaction: one transaction per event, not two.
         with self.store.write() as conn:
             at = event.occurred_at or utcnow()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -92,7 +93,27 @@ class Store:
         returning = statement.returning(*[table.c[name] for name in conflict])
         return conn.execute(returning).first() is not None
 
+    def dbapi_writer(self) -> Any:
+        """This thread's sqlite3 connection for `stint.store.quick_record`: one of the
+        writer engine's (its connect-time PRAGMAs applied), detached from the pool and
+        kept, so that one event's transaction pays no pool checkout and return. Closed
+        by `dispose`."""
+        local = self.__dict__.get("_dbapi_local")
+        if local is None:
+            local = self.__dict__.setdefault("_dbapi_local", threading.local())
+            self.__dict__.setdefault("_dbapi_kept", [])
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            fairy = self._writer.raw_connection()
+            conn = local.conn = fairy.driver_connection
+            fairy.detach()  # the pool forgets it (and frees its slot); closed below
+            self.__dict__["_dbapi_kept"].append(conn)
+        return conn
+
     def dispose(self) -> None:
+        for conn in self.__dict__.pop("_dbapi_kept", []):
+            conn.close()
+        self.__dict__.pop("_dbapi_local", None)
         self.engine.dispose()
         if self._writer is not self.engine:
             self._writer.dispose()

@@ -31,6 +31,7 @@ from stint.store.event_reads import stream_events as stream_events
 from stint.store.event_reads import time_of as time_of
 from stint.store.git_files import clear_git_files as clear_git_files
 from stint.store.git_files import set_git_file as set_git_file
+from stint.store.prepared import driver, prepare
 from stint.store.responses import count_once, is_uncounted
 
 S = schema.sessions
@@ -87,13 +88,19 @@ def append_by_id(
     """`append` to a session named by its id (`Tracker.record`'s common case): the
     session's existence in the org is checked by the same read that fetches its pulse
     state, one statement fewer per event."""
-    state = conn.execute(
-        _pulse_select(conn.dialect.name, True), {"p_session": session_id, "p_org": org_id}
-    ).first()
-    if state is None:
-        raise NotFound(f"no session with id {session_id}")
+    select_state = _pulse_select(conn.dialect.name, True)
     statement = _activity_insert(store.is_sqlite, event.key is not None)
-    activity_id = conn.execute(statement, _row(org_id, session_id, event, at)).scalar_one_or_none()
+    row = _row(org_id, session_id, event, at)
+    if store.is_sqlite:  # compiled once, straight on the cursor (see store.prepared)
+        state = prepare(conn, select_state).first(conn, {"p_session": session_id, "p_org": org_id})
+        if state is None:
+            raise NotFound(f"no session with id {session_id}")
+        activity_id = prepare(conn, statement, tuple(row)).scalar(conn, row)
+    else:
+        state = conn.execute(select_state, {"p_session": session_id, "p_org": org_id}).first()
+        if state is None:
+            raise NotFound(f"no session with id {session_id}")
+        activity_id = conn.execute(statement, row).scalar_one_or_none()
     if activity_id is None:
         return None
     _project(store, conn, org_id, session_id, [(event, at)], state)
@@ -123,19 +130,13 @@ def append_many(
             if event.key is not None:
                 seen.add(event.key)
     wanted = count_once(conn, org_id, session_id, wanted)
-    statement = (
-        store.dialect_insert(A)
-        .on_conflict_do_nothing(index_elements=["org_id", "idem_key"])
-        .returning(A.c.idem_key)
-    )
     fresh: list[tuple[EventIn, datetime]] = []
     pending = iter(wanted)
     shared = {"org_id": org_id, "session_id": session_id}
     while chunk := list(islice(pending, CHUNK)):
         rows = [_row(org_id, session_id, event, at) for event, at in chunk]
         if store.is_sqlite:
-            # executemany with RETURNING: SQLAlchemy sends it as multi-row INSERTs.
-            inserted = {row[0] for row in conn.execute(statement, rows)}
+            inserted = _insert_new_sqlite(conn, org_id, rows)
         else:  # one short statement of arrays (see stint.store.unnest)
             varying = [{k: v for k, v in row.items() if k not in shared} for row in rows]
             found = unnest.insert_ignore_many(conn, A, shared, varying, ["org_id", "idem_key"])
@@ -143,6 +144,38 @@ def append_many(
         fresh.extend((e, at) for e, at in chunk if e.key is None or e.key in inserted)
     _project(store, conn, org_id, session_id, fresh)
     return len(fresh)
+
+
+@functools.cache
+def _plain_insert(sqlite: bool) -> Any:
+    return _dialect_insert(sqlite, A)
+
+
+def _insert_new_sqlite(conn: Connection, org_id: str, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert the rows whose key is not stored yet, with one executemany; the keys
+    inserted. SQLite's writer holds the database lock for the whole transaction (BEGIN
+    IMMEDIATE), so the keys read first are exactly the ones the INSERT would meet."""
+    keys = [row["idem_key"] for row in rows if row["idem_key"] is not None]
+    stored = _stored_keys(conn, org_id, keys) if keys else set()
+    new = [row for row in rows if row["idem_key"] is None or row["idem_key"] not in stored]
+    if new:
+        prepare(conn, _plain_insert(True), tuple(new[0])).executemany(conn, new)
+    return {key for key in keys if key not in stored}
+
+
+def _stored_keys(conn: Connection, org_id: str, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    cursor = driver(conn).cursor()
+    # SQLite allows 32766 parameters per statement since 3.32; 500 keeps it well within.
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        marks = ", ".join("?" * len(part))
+        cursor.execute(
+            f"SELECT idem_key FROM activities WHERE org_id = ? AND idem_key IN ({marks})",
+            [org_id, *part],
+        )
+        found.update(row[0] for row in cursor.fetchall())
+    return found
 
 
 def _project(
@@ -215,9 +248,11 @@ def _pulse(
     from all its events. Read under the row's lock so that concurrent writers queue."""
     pulse = store.pulse_seconds
     if row is None:
-        row = conn.execute(
-            _pulse_select(conn.dialect.name, False), {"p_session": session_id}
-        ).first()
+        query = _pulse_select(conn.dialect.name, False)
+        if store.is_sqlite:
+            row = prepare(conn, query).first(conn, {"p_session": session_id})
+        else:
+            row = conn.execute(query, {"p_session": session_id}).first()
     ordered = sorted(events, key=lambda item: item[1])
     if row is not None and row.pulse_seconds == pulse and row.pulse_last_at is not None:
         state = Pulse(
@@ -274,7 +309,10 @@ def apply_counters(
         params["p_at"] = at
     if seen is not None:
         params["p_seen"] = seen
-    conn.execute(statement, params)
+    if conn.dialect.name == "sqlite":
+        prepare(conn, statement).execute(conn, params)
+    else:
+        conn.execute(statement, params)
 
 
 @functools.cache

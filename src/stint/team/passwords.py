@@ -7,6 +7,7 @@ when no such user exists, so a failed sign-in does not say whether the user does
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from pwdlib import PasswordHash
@@ -15,8 +16,14 @@ from stint.model.types import StintError
 
 MIN_LENGTH = 8
 _HASHER = PasswordHash.recommended()
-# A hash of nothing anyone types, verified against when the user is unknown.
-_NOBODY = _HASHER.hash("no such user: this hash only spends the time a real check takes")
+
+
+@functools.cache
+def _nobody() -> str:
+    """A hash of nothing anyone types, verified against when the user is unknown. Made on
+    first use, not on import: it costs as much as a sign-in, and every command that loads
+    the team service (an import, a record) would pay it."""
+    return _HASHER.hash("no such user: this hash only spends the time a real check takes")
 
 
 def hash_password(password: str) -> str:
@@ -38,7 +45,7 @@ def verify(password: str, password_hash: str | None) -> bool:
 
 
 def verify_nobody(password: str) -> None:
-    _HASHER.verify(password, _NOBODY)
+    _HASHER.verify(password, _nobody())
 
 
 def stamp(password_hash: str | None) -> str:
