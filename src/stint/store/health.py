@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Float, cast, delete, func, select
 from sqlalchemy.engine import Connection
 
 from stint.store import schema
-from stint.store.analytics import COLUMN_GROUPS, Scope, where_clauses
+
+if TYPE_CHECKING:  # the analytics queries load with a grouped read, not with `stint end`
+    from stint.store.analytics import Scope
 
 H = schema.session_health
 HF = schema.session_health_files
@@ -87,6 +89,8 @@ def files(conn: Connection, org_id: str, session_id: int) -> list[dict[str, Any]
 def deltas_by(conn: Connection, org_id: str, scope: Scope, by: str) -> dict[Any, dict[str, Any]]:
     """Per group key (model, agent, …, or tag): how many sessions were measured, their mean
     complexity delta and the functions over the threshold they added."""
+    from stint.store.analytics import COLUMN_GROUPS, where_clauses
+
     if by in COLUMN_GROUPS:
         key: Any = COLUMN_GROUPS[by]
         source: Any = S.join(H, H.c.session_id == S.c.id)
@@ -111,6 +115,8 @@ def deltas_by(conn: Connection, org_id: str, scope: Scope, by: str) -> dict[Any,
 
 def cohort_deltas(conn: Connection, org_id: str, scope: Scope) -> list[int]:
     """The complexity delta of each measured session in the scope (a cohort)."""
+    from stint.store.analytics import where_clauses
+
     query = (
         select(H.c.ccn_delta)
         .select_from(S.join(H, H.c.session_id == S.c.id))
