@@ -110,6 +110,26 @@ def owners(conn: Connection, uuids: list[str]) -> dict[str, tuple[int, str]]:
     return {str(u): (int(i), str(o)) for u, i, o in rows}
 
 
+def server_twin(conn: Connection, org_id: str, agent: Any, agent_session_id: Any) -> int | None:
+    """The org's session of the same agent session made on the server itself (by its
+    telemetry receiver or its ingest, never by a push: no machine), which a laptop's push
+    of that agent session should fill instead of standing beside it."""
+    if not agent or not agent_session_id:
+        return None
+    found = conn.execute(
+        select(S.c.id)
+        .where(
+            S.c.org_id == org_id,
+            S.c.agent == agent,
+            S.c.agent_session_id == agent_session_id,
+            S.c.machine_id.is_(None),
+        )
+        .order_by(S.c.id.desc())
+        .limit(1)
+    ).scalar()
+    return None if found is None else int(found)
+
+
 def _named(conn: Connection, store: Any, table: Table, column: str, values: dict[str, Any]) -> int:
     """The org's row of `table` with this `column` value, created if missing. Insert-or-
     ignore then read: two pushes creating the same one at once both end up with it."""

@@ -88,7 +88,18 @@ def receive(
             values["project_id"] = (
                 si.project_id(conn, store, org_id, item["project"], at) if item["project"] else None
             )
-            session_id, new = si.upsert_session(conn, org_id, owner[0] if owner else None, values)
+            existing = owner[0] if owner else None
+            if existing is None:
+                # The same Claude session may already be here from the server's telemetry
+                # receiver: the push fills that row (taking the laptop's uuid and figures,
+                # which count the same responses) instead of a second session beside it.
+                session = item["session"]
+                existing = si.server_twin(
+                    conn, org_id, session.get("agent"), session.get("agent_session_id")
+                )
+                if existing is not None:
+                    values["open_key"] = None  # a pushed session holds no open slot here
+            session_id, new = si.upsert_session(conn, org_id, existing, values)
             created += new
             updated += not new
             si.replace_children(
