@@ -28,7 +28,7 @@ from stint.model.types import (
     StintError,
     Task,
 )
-from stint.sessions import livegit
+from stint.sessions import livegit, single_flight
 
 if TYPE_CHECKING:
     from stint.store import Store
@@ -171,7 +171,10 @@ class SessionReader:
         them), files and commits, and the score that follows. Cached by work-tree state."""
         if not session.is_open or not session.repo_root:
             return session
-        figures = livegit.measure(str(self.settings.home), session.repo_root, session.start_commit)
+        home, root, start = str(self.settings.home), session.repo_root, session.start_commit
+        figures = single_flight.share(
+            ("livegit", home, root, start), lambda: livegit.measure(home, root, start)
+        )
         if figures is None:
             return session
         # `end` counts a file once whether the agent edited it, git changed it, or both.
