@@ -113,16 +113,18 @@ class SessionReader:
             raise NotFound(f"no session with id {session_id}")
         return session_id
 
-    def _session(self, conn: Conn, session_id: int, now: datetime | None = None) -> Session:
+    def _session(
+        self, conn: Conn, session_id: int, now: datetime | None = None, channels: bool = True
+    ) -> Session:
         row = self.reads.session_row(conn, self.org, session_id)
         if self.only_user is not None and row["user_id"] != self.only_user:
             raise NotFound(f"no session with id {session_id}")
         tags = self.reads.tags_of(conn, [session_id])[session_id]
         now = now or utcnow()
         session = self._build(conn, row, tags, now)
-        if session.channels is None:
-            channels = self._channels_from_events(conn, session, now)
-            session = dataclasses.replace(session, channels=channels)
+        if session.channels is None and channels:
+            split = self._channels_from_events(conn, session, now)
+            session = dataclasses.replace(session, channels=split)
         return session
 
     def _channels_from_events(self, conn: Conn, session: Session, now: datetime) -> Channels:
@@ -291,10 +293,15 @@ class SessionReader:
         with self.store.read() as conn:
             return self._resolve_in(conn, ref, cwd)
 
-    def current(self, cwd: str | None = None) -> Session | None:
+    def current(self, cwd: str | None = None, *, channels: bool = True) -> Session | None:
+        """The open session (of `cwd`'s project when given). `channels=False` leaves an
+        open session's split by channel out (None): it reads every event of the session,
+        and the dashboard's live card does not show it."""
         with self.store.read() as conn:
             session_id = self._current_id(conn, cwd)
-            return None if session_id is None else self._session(conn, session_id)
+            if session_id is None:
+                return None
+            return self._session(conn, session_id, channels=channels)
 
     def get(self, ref: str | int = "current", cwd: str | None = None) -> Session:
         with self.store.read() as conn:
