@@ -21,27 +21,23 @@ KINDS = {
     "hook_pause": ChannelEvent(START, "session_paused", "hook"),
     "hook_resume": ChannelEvent(START, "session_resumed", "hook"),
 }
-RESUMES = {"hand_resume", "hook_resume"}
 
 # Steps in half seconds up to three pulses: gaps on both sides of the pulse, and ties.
 steps = st.lists(
-    st.tuples(st.integers(0, int(PULSE * 6)), st.sampled_from(sorted(KINDS))), max_size=40
+    st.tuples(
+        st.one_of(st.just(0), st.integers(0, int(PULSE * 6))), st.sampled_from(sorted(KINDS))
+    ),
+    max_size=40,
 )
 
 
 def timeline(raw: list[tuple[int, str]]) -> list[ChannelEvent]:
-    """In-order events; a resume never shares its moment with another event (the one
-    case where `split` reorders a moment's events)."""
+    """In-order events; steps of 0 give several events one moment, taken in the order given."""
     events: list[ChannelEvent] = []
     at = 0.0
-    previous_kind = ""
-    for index, (half_seconds, kind) in enumerate(raw):
-        step = half_seconds / 2
-        if index and step == 0 and (kind in RESUMES or previous_kind in RESUMES):
-            step = 0.5
-        at += step
+    for half_seconds, kind in raw:
+        at += half_seconds / 2
         events.append(KINDS[kind]._replace(at=START + timedelta(seconds=at)))
-        previous_kind = kind
     return events
 
 

@@ -157,21 +157,19 @@ Span = tuple[float, float]
 
 
 def spans(
-    moments: Iterable[tuple[float, str]],
+    points: Iterable[tuple[float, str, bool]],
     pulse_seconds: float,
     until: float | None = None,
-    controls: Iterable[tuple[float, str]] = (),
 ) -> list[Span]:
     """The stretches the pulse rule counts as active, in time order and disjoint: exactly
-    the gaps `stint.model.projection.active_seconds` adds up over `moments`. `controls`
-    are another channel's pauses and resumes: a pause ends this channel's gap there too,
-    and after a resume this channel counts again from its own next event."""
+    the gaps `stint.model.projection.active_seconds` adds up over the channel's own
+    moments (`own` true). The others are another channel's pauses and resumes: a pause
+    ends this channel's gap there too, and after a resume this channel counts again from
+    its own next event. Ties keep the order given, as the pulse's do."""
     counted: list[Span] = []
     previous: float | None = None
     paused = False
-    points = [(at, kind, True) for at, kind in moments]
-    points += [(at, kind, False) for at, kind in controls]
-    points.sort(key=lambda item: item[0])
+    points = sorted(points, key=lambda item: item[0])
     if until is not None:
         points.append((until, "__until__", True))
     for moment, event_type, own in points:
@@ -219,25 +217,23 @@ def split(
     """A session's time by channel: each event to the one `channel_of` names; a pause
     stops both channels. `duration` (wall time less pauses) gives idle; without it, idle
     is 0."""
-    person: list[tuple[float, str]] = []
-    agent: list[tuple[float, str]] = []
-    pauses: list[tuple[float, str]] = []  # every pause and resume: they stop the agent
-    not_by_hand: list[tuple[float, str]] = []  # those that are not the person's moments
+    # Each channel's own moments, and every pause and resume it does not own (they stop
+    # it too), in the order given.
+    person: list[tuple[float, str, bool]] = []
+    agent: list[tuple[float, str, bool]] = []
     for event in events:
         channel = channel_of(event.type, event.source, event.ai_involved, event.payload)
-        moment = (event.at.timestamp(), event.type)
+        at = event.at.timestamp()
         if event.type in (PAUSE, RESUME):
-            pauses.append(moment)
-            if channel != PERSON:
-                not_by_hand.append(moment)
-                continue
-        if channel == PERSON:
-            person.append(moment)
+            person.append((at, event.type, channel == PERSON))
+            agent.append((at, event.type, False))
+        elif channel == PERSON:
+            person.append((at, event.type, True))
         elif channel == AGENT:
-            agent.append(moment)
+            agent.append((at, event.type, True))
     end = None if until is None else until.timestamp()
-    person_spans = spans(person, pulse_seconds, end, not_by_hand)
-    agent_spans = spans(agent, pulse_seconds, end, pauses)
+    person_spans = spans(person, pulse_seconds, end)
+    agent_spans = spans(agent, pulse_seconds, end)
     both = _overlap(person_spans, agent_spans)
     person_total, agent_total = _length(person_spans), _length(agent_spans)
     union = person_total + agent_total - both
@@ -290,8 +286,7 @@ class ChannelPulse:
     inside it the other channel's counted time is one contiguous run, so the overlap of a
     new gap [last, t] with it is [max(last, run_start), min(t, other_last)].
     `split(events, pulse, until, duration)` equals `channel_pulse_of(events, pulse)
-    .channels(until, pulse, duration)` when no resume shares its moment with another event
-    (`split` takes a channel's own events before others' pauses and resumes at one moment)."""
+    .channels(until, pulse, duration)`."""
 
     person_last: float | None = None
     person_run: float | None = None
