@@ -157,21 +157,19 @@ Span = tuple[float, float]
 
 
 def spans(
-    moments: Iterable[tuple[float, str]],
+    points: Iterable[tuple[float, str, bool]],
     pulse_seconds: float,
     until: float | None = None,
-    controls: Iterable[tuple[float, str]] = (),
 ) -> list[Span]:
     """The stretches the pulse rule counts as active, in time order and disjoint: exactly
-    the gaps `stint.model.projection.active_seconds` adds up over `moments`. `controls`
-    are another channel's pauses and resumes: a pause ends this channel's gap there too,
-    and after a resume this channel counts again from its own next event."""
+    the gaps `stint.model.projection.active_seconds` adds up over the channel's own
+    moments (`own` true). The others are another channel's pauses and resumes: a pause
+    ends this channel's gap there too, and after a resume this channel counts again from
+    its own next event. Ties keep the order given, as the pulse's do."""
     counted: list[Span] = []
     previous: float | None = None
     paused = False
-    points = [(at, kind, True) for at, kind in moments]
-    points += [(at, kind, False) for at, kind in controls]
-    points.sort(key=lambda item: item[0])
+    points = sorted(points, key=lambda item: item[0])
     if until is not None:
         points.append((until, "__until__", True))
     for moment, event_type, own in points:
@@ -219,25 +217,23 @@ def split(
     """A session's time by channel: each event to the one `channel_of` names; a pause
     stops both channels. `duration` (wall time less pauses) gives idle; without it, idle
     is 0."""
-    person: list[tuple[float, str]] = []
-    agent: list[tuple[float, str]] = []
-    pauses: list[tuple[float, str]] = []  # every pause and resume: they stop the agent
-    not_by_hand: list[tuple[float, str]] = []  # those that are not the person's moments
+    # Each channel's own moments, and every pause and resume it does not own (they stop
+    # it too), in the order given.
+    person: list[tuple[float, str, bool]] = []
+    agent: list[tuple[float, str, bool]] = []
     for event in events:
         channel = channel_of(event.type, event.source, event.ai_involved, event.payload)
-        moment = (event.at.timestamp(), event.type)
+        at = event.at.timestamp()
         if event.type in (PAUSE, RESUME):
-            pauses.append(moment)
-            if channel != PERSON:
-                not_by_hand.append(moment)
-                continue
-        if channel == PERSON:
-            person.append(moment)
+            person.append((at, event.type, channel == PERSON))
+            agent.append((at, event.type, False))
+        elif channel == PERSON:
+            person.append((at, event.type, True))
         elif channel == AGENT:
-            agent.append(moment)
+            agent.append((at, event.type, True))
     end = None if until is None else until.timestamp()
-    person_spans = spans(person, pulse_seconds, end, not_by_hand)
-    agent_spans = spans(agent, pulse_seconds, end, pauses)
+    person_spans = spans(person, pulse_seconds, end)
+    agent_spans = spans(agent, pulse_seconds, end)
     both = _overlap(person_spans, agent_spans)
     person_total, agent_total = _length(person_spans), _length(agent_spans)
     union = person_total + agent_total - both
@@ -266,3 +262,147 @@ def last_moment(events: Iterable[ChannelEvent]) -> datetime | None:
             continue
         latest = event.at if latest is None or event.at > latest else latest
     return latest
+
+
+def _shared(start: float, end: float, run_start: float | None, run_end: float | None) -> float:
+    """Seconds [start, end] shares with one contiguous run."""
+    if run_start is None or run_end is None:
+        return 0.0
+    low = start if start > run_start else run_start
+    high = end if end < run_end else run_end
+    return high - low if high > low else 0.0
+
+
+@dataclass(frozen=True)
+class ChannelPulse:
+    """What `split` needs of a session's events so far, kept on the session as events
+    arrive (as `stint.model.projection.Pulse` is) so that a read splits an open session's
+    time from one row. Per channel: its latest moment (`None` after a resume it does not
+    own: it counts again from its next event), the start of the contiguous run of counted
+    gaps that ends there, and its active seconds; plus the seconds both were active and
+    whether a pause is in force. Times are POSIX seconds.
+
+    Exact because a counted gap is no longer than the pulse and holds no pause or resume:
+    inside it the other channel's counted time is one contiguous run, so the overlap of a
+    new gap [last, t] with it is [max(last, run_start), min(t, other_last)].
+    `split(events, pulse, until, duration)` equals `channel_pulse_of(events, pulse)
+    .channels(until, pulse, duration)`."""
+
+    person_last: float | None = None
+    person_run: float | None = None
+    person_active: float = 0.0
+    agent_last: float | None = None
+    agent_run: float | None = None
+    agent_active: float = 0.0
+    both: float = 0.0
+    paused: bool = False
+
+    def after(
+        self, moment: datetime | float, channel: Channel, event_type: str, pulse_seconds: float
+    ) -> ChannelPulse:
+        """The state once an event at `moment`, no earlier than either channel's latest,
+        is added (an earlier one needs `channel_pulse_of` over all events)."""
+        at = moment.timestamp() if isinstance(moment, datetime) else float(moment)
+        state = _Mutable(self)
+        if event_type == PAUSE:
+            state.close(at, pulse_seconds, move_person=channel == PERSON)
+            state.paused = True
+        elif event_type == RESUME:
+            if channel == PERSON:
+                state.gap("person", at, pulse_seconds)
+            else:
+                state.person_last = state.person_run = None
+            state.agent_last = state.agent_run = None
+            state.paused = False
+        elif channel == PERSON:
+            state.gap("person", at, pulse_seconds)
+        elif channel == AGENT:
+            state.gap("agent", at, pulse_seconds)
+        return state.frozen()
+
+    def channels(
+        self,
+        until: datetime | float | None,
+        pulse_seconds: float,
+        duration: float | None = None,
+    ) -> Channels:
+        """The split with each channel's open gap closed at `until` (the end or now)."""
+        state = _Mutable(self)
+        if until is not None:
+            at = until.timestamp() if isinstance(until, datetime) else float(until)
+            state.close(at, pulse_seconds, move_person=True)
+        person, agent, both = state.person_active, state.agent_active, state.both
+        union = person + agent - both
+        idle = max(0.0, duration - union) if duration is not None else 0.0
+        return Channels(person - both, agent - both, both, idle)
+
+
+class _Mutable:
+    """A ChannelPulse being moved by one event."""
+
+    def __init__(self, state: ChannelPulse) -> None:
+        self.person_last, self.person_run = state.person_last, state.person_run
+        self.person_active = state.person_active
+        self.agent_last, self.agent_run = state.agent_last, state.agent_run
+        self.agent_active = state.agent_active
+        self.both, self.paused = state.both, state.paused
+
+    def frozen(self) -> ChannelPulse:
+        return ChannelPulse(
+            self.person_last,
+            self.person_run,
+            self.person_active,
+            self.agent_last,
+            self.agent_run,
+            self.agent_active,
+            self.both,
+            self.paused,
+        )
+
+    def _counted(self, last: float | None, at: float, pulse_seconds: float) -> bool:
+        return last is not None and not self.paused and 0 < at - last <= pulse_seconds
+
+    def gap(self, name: str, at: float, pulse_seconds: float) -> None:
+        """One of the channel's own moments: count the gap since its last, if any."""
+        last: float | None = getattr(self, f"{name}_last")
+        other = "agent" if name == "person" else "person"
+        if self._counted(last, at, pulse_seconds):
+            assert last is not None
+            setattr(self, f"{name}_active", getattr(self, f"{name}_active") + at - last)
+            self.both += _shared(
+                last, at, getattr(self, f"{other}_run"), getattr(self, f"{other}_last")
+            )
+        elif last is None or at > last:
+            setattr(self, f"{name}_run", at)
+        if last is None or at > last:
+            setattr(self, f"{name}_last", at)
+
+    def close(self, at: float, pulse_seconds: float, move_person: bool) -> None:
+        """A pause or the end: both channels' open gaps end at `at`. A pause is the
+        person's own moment only when typed by hand; it never is the agent's."""
+        person_gap = self._counted(self.person_last, at, pulse_seconds)
+        agent_gap = self._counted(self.agent_last, at, pulse_seconds)
+        person_end = at if person_gap else self.person_last
+        if person_gap:
+            assert self.person_last is not None
+            self.person_active += at - self.person_last
+            self.both += _shared(self.person_last, at, self.agent_run, self.agent_last)
+        if agent_gap:
+            assert self.agent_last is not None
+            self.agent_active += at - self.agent_last
+            # The person's run now reaches `at` whether or not the pause is theirs.
+            self.both += _shared(self.agent_last, at, self.person_run, person_end)
+        if move_person:
+            if not person_gap and (self.person_last is None or at > self.person_last):
+                self.person_run = at
+            if self.person_last is None or at > self.person_last:
+                self.person_last = at
+
+
+def channel_pulse_of(events: Iterable[ChannelEvent], pulse_seconds: float) -> ChannelPulse:
+    """The state of all of a session's events (sorted by time; ties keep the order given)."""
+    state = ChannelPulse()
+    for event in sorted(events, key=lambda item: item.at):
+        channel = channel_of(event.type, event.source, event.ai_involved, event.payload)
+        state = state.after(event.at, channel, event.type, pulse_seconds)
+    return state

@@ -7,11 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from stint.model.channels import channel_pulse_of
 from stint.model.projection import counter_deltas, file_deltas
 from stint.sessions import channels
 from stint.sessions.service import Sessions
+from stint.store import channel_pulse, event_reads, rebuild
 from stint.store import events as ev
-from stint.store import rebuild
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def check(tracker: Sessions, fix: bool = False) -> list[Mismatch]:
                 found.append(Mismatch(key[0], name, tally[name], folded_tally.get(name, 0), key[1]))
                 file_fixes.append((key, name, folded_tally.get(name, 0)))
     found += _channels(tracker, fixes)
+    found += _channel_states(tracker, fixes)
     if fix and found:
         with tracker.store.write() as conn:
             for session_id, values in fixes.items():
@@ -119,5 +121,26 @@ def _channels(tracker: Sessions, fixes: dict[int, dict[str, Any]]) -> list[Misma
             for name in rebuild.CHANNELS:
                 if row[name] is None or not _same(row[name], expected[name]):
                     found.append(Mismatch(session_id, name, row[name], expected[name]))
+                    fixes[session_id].update(expected)
+    return found
+
+
+def _channel_states(tracker: Sessions, fixes: dict[int, dict[str, Any]]) -> list[Mismatch]:
+    """Sessions whose channel state, kept as events arrived (migration 0017), differs from
+    the fold of all their events; the fix stores the fold."""
+    found = []
+    pulse = tracker.settings.pulse_seconds
+    with tracker.store.read() as conn:
+        for session_id, row in rebuild.kept_channel_states(conn, tracker.org, pulse).items():
+            folded = channel_pulse_of(event_reads.channel_events(conn, session_id), pulse)
+            expected = {
+                name: folded_value
+                for name, folded_value in zip(
+                    channel_pulse.COLUMNS, channel_pulse.params(folded).values(), strict=True
+                )
+            }
+            for name, value in expected.items():
+                if not _same(getattr(row, name), value):
+                    found.append(Mismatch(session_id, name, getattr(row, name), value))
                     fixes[session_id].update(expected)
     return found

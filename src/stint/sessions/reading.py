@@ -29,6 +29,7 @@ from stint.model.types import (
     Task,
 )
 from stint.sessions import livegit, single_flight
+from stint.store import channel_pulse
 
 if TYPE_CHECKING:
     from stint.store import Store
@@ -131,8 +132,14 @@ class SessionReader:
         """The split of one session's time from its events, up to its end, its pause or now."""
         row = session.row
         until = row["ended_at"] or (row["paused_at"] if row["status"] == "paused" else now)
+        pulse = self.settings.pulse_seconds
+        kept = channel_pulse.from_row(row) if row["pulse_seconds"] == pulse else None
+        last = row["pulse_last_at"]
+        if kept is not None and row["ended_at"] is None and last is not None and last <= until:
+            # The state the projection keeps as events arrive (migration 0017): one row.
+            return kept.channels(until, pulse, session.duration_seconds)
         events = [e for e in self.reads.channel_events(conn, row["id"]) if e.at <= until]
-        return split(events, self.settings.pulse_seconds, until, session.duration_seconds)
+        return split(events, pulse, until, session.duration_seconds)
 
     def _build(self, conn: Conn, row: dict[str, Any], tags: list[str], now: datetime) -> Session:
         project = row.pop("project_name", None)

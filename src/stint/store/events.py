@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.engine import Connection
 
+from stint.model.channels import ChannelPulse, channel_of, channel_pulse_of
 from stint.model.projection import (
     TOKEN_FIELDS,
     FileDelta,
@@ -23,7 +24,9 @@ from stint.model.projection import (
 from stint.model.timeparse import utcnow
 from stint.model.types import EventIn, NotFound
 from stint.store import Store, schema, unnest
+from stint.store import channel_pulse as chan
 from stint.store.event_reads import activities_of as activities_of
+from stint.store.event_reads import channel_events
 from stint.store.event_reads import file_edit_count as file_edit_count
 from stint.store.event_reads import files_of as files_of
 from stint.store.event_reads import moments as moments
@@ -220,8 +223,8 @@ def _project(
         counters,
         max(at for _, at in events),
         utcnow() if live else None,
-        _pulse(store, conn, session_id, events, state),
-        store.pulse_seconds,
+        *_pulse(store, conn, session_id, events, state),
+        pulse_seconds=store.pulse_seconds,
     )
     if files:
         rows = [
@@ -241,11 +244,12 @@ def _pulse(
     session_id: int,
     events: Sequence[tuple[EventIn, datetime]],
     row: Any = None,
-) -> Pulse:
-    """The session's pulse state with `events` (already inserted) added: carried forward
-    from the row when they are no earlier than its latest event, else (back-dated or
-    imported events, a row from before the state was kept, another pulse) folded once
-    from all its events. Read under the row's lock so that concurrent writers queue."""
+) -> tuple[Pulse, ChannelPulse]:
+    """The session's pulse and channel states with `events` (already inserted) added:
+    carried forward from the row when they are no earlier than its latest event, else
+    (back-dated or imported events, a row from before a state was kept, another pulse)
+    folded once from all its events. Read under the row's lock so that concurrent
+    writers queue."""
     pulse = store.pulse_seconds
     if row is None:
         query = _pulse_select(conn.dialect.name, False)
@@ -254,21 +258,34 @@ def _pulse(
         else:
             row = conn.execute(query, {"p_session": session_id}).first()
     ordered = sorted(events, key=lambda item: item[1])
-    if row is not None and row.pulse_seconds == pulse and row.pulse_last_at is not None:
+    state: Pulse | None = None
+    channels: ChannelPulse | None = None
+    carried = row is not None and row.pulse_seconds == pulse and row.pulse_last_at is not None
+    if carried and ordered[0][1] >= row.pulse_last_at:
         state = Pulse(
             float(row.pulse_active_seconds or 0.0), row.pulse_last_at, bool(row.pulse_paused)
         )
-        if ordered[0][1] >= row.pulse_last_at:
-            for event, at in ordered:
-                state = state.after(at, event.type, pulse)
-            return state
-    return pulse_of(moments(conn, session_id), pulse)
+        channels = chan.from_row(row)
+        for event, at in ordered:
+            state = state.after(at, event.type, pulse)
+            if channels is not None:
+                channel = channel_of(event.type, event.source, event.ai_involved, event.payload)
+                channels = channels.after(at, channel, event.type, pulse)
+    if state is None:
+        state = pulse_of(moments(conn, session_id), pulse)
+    if channels is None:
+        channels = channel_pulse_of(channel_events(conn, session_id), pulse)
+    return state, channels
 
 
 @functools.cache
 def _pulse_select(dialect: str, in_org: bool) -> Any:
     query = select(
-        S.c.pulse_active_seconds, S.c.pulse_last_at, S.c.pulse_paused, S.c.pulse_seconds
+        S.c.pulse_active_seconds,
+        S.c.pulse_last_at,
+        S.c.pulse_paused,
+        S.c.pulse_seconds,
+        *(S.c[name] for name in chan.COLUMNS),
     ).where(S.c.id == bindparam("p_session"))
     if in_org:
         query = query.where(S.c.org_id == bindparam("p_org"))
@@ -287,12 +304,14 @@ def apply_counters(
     at: datetime | None,
     seen: datetime | None = None,
     pulse: Pulse | None = None,
+    channels: ChannelPulse | None = None,
     pulse_seconds: float = 0.0,
 ) -> None:
     """One UPDATE: counters += deltas, effective lines follow the edits unless git measured
     them, and last_activity_at moves forward (never back, events may arrive late);
     `seen` moves the wall-clock presence the inactivity sweep reads; `pulse` is the
-    session's new pulse state, kept with `pulse_seconds`."""
+    session's new pulse state and `channels` its channel state (given together), kept
+    with `pulse_seconds`."""
     if not deltas and at is None and seen is None and pulse is None:
         return
     statement = _counter_update(
@@ -305,6 +324,7 @@ def apply_counters(
         params["p_pulse_last"] = pulse.last_at
         params["p_pulse_paused"] = pulse.paused
         params["p_pulse_seconds"] = pulse_seconds
+        params.update(chan.params(channels))
     if at is not None:
         params["p_at"] = at
     if seen is not None:
@@ -350,6 +370,8 @@ def _counter_update(
         values["pulse_last_at"] = bindparam("p_pulse_last", type_=S.c.pulse_last_at.type)
         values["pulse_paused"] = bindparam("p_pulse_paused", type_=S.c.pulse_paused.type)
         values["pulse_seconds"] = bindparam("p_pulse_seconds", type_=S.c.pulse_seconds.type)
+        for name, param in zip(chan.COLUMNS, chan.PARAMS, strict=True):
+            values[name] = bindparam(param, type_=S.c[name].type)
     return update(S).where(S.c.id == bindparam("p_session")).values(**values)
 
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Final
 
+from stint.model.channels import channel_of
 from stint.model.projection import Pulse, counter_deltas, file_deltas
 from stint.model.timeparse import utcnow
 from stint.model.types import EventIn, NotFound
 from stint.store import Store
+from stint.store import channel_pulse as chan
 from stint.store import events as ev
 from stint.store.prepared import prepare
 
@@ -65,6 +67,9 @@ def _record(
     pulse = store.pulse_seconds
     if state.pulse_seconds != pulse or state.pulse_last_at is None or at < state.pulse_last_at:
         return FALLBACK  # the pulse must be folded from all the session's events
+    channels = chan.from_row(state)
+    if channels is None:
+        return FALLBACK  # as must the channels of a session from before migration 0017
     row = ev._row(org_id, session_id, event, at)
     insert = ev._activity_insert(True, event.key is not None)
     activity_id = prepare(conn, insert, tuple(row), dialect=dialect).scalar(conn, row)
@@ -73,6 +78,8 @@ def _record(
     carried = Pulse(
         float(state.pulse_active_seconds or 0.0), state.pulse_last_at, bool(state.pulse_paused)
     ).after(at, event.type, pulse)
+    channel = channel_of(event.type, event.source, event.ai_involved, event.payload)
+    channels = channels.after(at, channel, event.type, pulse)
     deltas = counter_deltas(event.type, event.payload or {})
     seen = utcnow() if event.source in ev.LIVE_SOURCES else None
     statement = ev._counter_update(tuple(sorted(deltas)), True, seen is not None, True)
@@ -85,6 +92,7 @@ def _record(
         p_pulse_seconds=pulse,
         p_at=at,
     )
+    params.update(chan.params(channels))
     if seen is not None:
         params["p_seen"] = seen
     prepare(conn, statement, dialect=dialect).execute(conn, params)

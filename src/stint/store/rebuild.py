@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from stint.store import schema
+from stint.store import channel_pulse, schema
 
 S = schema.sessions
 F = schema.session_files
@@ -46,6 +46,14 @@ def stored_channels(conn: Connection, org_id: str) -> dict[int, dict[str, Any]]:
         S.c.org_id == org_id, S.c.ended_at.is_not(None), S.c.started_at.is_not(None)
     )
     return {int(row["id"]): dict(row) for row in conn.execute(query).mappings()}
+
+
+def kept_channel_states(conn: Connection, org_id: str, pulse_seconds: float) -> dict[int, Any]:
+    """The channel state (migration 0017) each session kept with this pulse, as rows."""
+    query = select(S.c.id, *[S.c[name] for name in channel_pulse.COLUMNS]).where(
+        S.c.org_id == org_id, S.c.pulse_seconds == pulse_seconds, S.c.chan_both.is_not(None)
+    )
+    return {int(row.id): row for row in conn.execute(query)}
 
 
 def stored_files(conn: Connection, org_id: str) -> dict[tuple[int, str], dict[str, Any]]:

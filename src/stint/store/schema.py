@@ -232,6 +232,17 @@ sessions = Table(
     Column("both_seconds", Float),
     # "events" or "telemetry" (Claude Code's own active time, preferred when it arrived).
     Column("channels_basis", String(20)),
+    # The channel state the projection keeps as events arrive (migration 0017,
+    # stint.model.channels.ChannelPulse), valid with pulse_seconds: per channel its latest
+    # moment and the start of the run ending there (POSIX seconds) and its active time;
+    # the time both were active; a pause in force. An open session's split reads these.
+    *[
+        Column(f"chan_{channel}_{part}", Float)
+        for channel in ("person", "agent")
+        for part in ("last", "run", "active")
+    ],
+    Column("chan_both", Float),
+    Column("chan_paused", Boolean),
     Column("repo_root", Text),
     Column("branch", String(250)),
     Column("start_commit", String(64)),
