@@ -47,7 +47,7 @@ def hourly_totals(
     suffix = "" if by_minute else ":00"
     rows = []
     # Plain tuples: a row mapping per hour cost more than the query (2,000 rows a quarter).
-    for value, *figures in conn.execute(query).tuples():
+    for value, *figures in conn.execute(query):
         moment = datetime.fromisoformat(value + suffix) if isinstance(value, str) else value
         rows.append(dict(zip(names, (moment.replace(tzinfo=UTC), *figures), strict=True)))
     return rows
