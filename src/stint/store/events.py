@@ -265,7 +265,11 @@ def _pulse(
         state = Pulse(
             float(row.pulse_active_seconds or 0.0), row.pulse_last_at, bool(row.pulse_paused)
         )
-        channels = chan.from_row(row)
+        # An event at the very moment of the latest stored one is ordered after it only
+        # by id, which a carried state cannot see (a re-opening's `session_resumed` and a
+        # token record at one instant): the channel state is then folded from the events,
+        # in the order the fold and `stint doctor` use.
+        channels = chan.from_row(row) if ordered[0][1] > row.pulse_last_at else None
         for event, at in ordered:
             state = state.after(at, event.type, pulse)
             if channels is not None:

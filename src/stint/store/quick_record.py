@@ -65,8 +65,10 @@ def _record(
     if state is None:
         raise NotFound(f"no session with id {session_id}")
     pulse = store.pulse_seconds
-    if state.pulse_seconds != pulse or state.pulse_last_at is None or at < state.pulse_last_at:
-        return FALLBACK  # the pulse must be folded from all the session's events
+    if state.pulse_seconds != pulse or state.pulse_last_at is None or at <= state.pulse_last_at:
+        # The pulse must be folded from all the session's events; at the very moment of
+        # the latest, so must the channels (see `events._pulse`).
+        return FALLBACK
     channels = chan.from_row(state)
     if channels is None:
         return FALLBACK  # as must the channels of a session from before migration 0017
