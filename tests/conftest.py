@@ -4,6 +4,7 @@ PostgreSQL (a schema of its own per test). On CI, PostgreSQL must be reachable."
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -36,7 +37,14 @@ def stint_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-def _pg_schema_url() -> Iterator[str]:
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (for a server a test starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def pg_schema_url() -> Iterator[str]:
     from sqlalchemy import create_engine, text
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -63,12 +71,12 @@ def database_url(request: pytest.FixtureRequest, stint_home: Path) -> Iterator[s
     if request.param == "sqlite":
         yield f"sqlite:///{stint_home / 'stint.db'}"
     else:
-        yield from _pg_schema_url()
+        yield from pg_schema_url()
 
 
 @pytest.fixture
 def pg_url(stint_home: Path) -> Iterator[str]:
-    yield from _pg_schema_url()
+    yield from pg_schema_url()
 
 
 @pytest.fixture

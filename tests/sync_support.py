@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -14,15 +13,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from conftest import STINT, run_stint
+from conftest import STINT, free_port, run_stint
 from stint.model.types import EventIn
 from stint.tracker import Tracker
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Server:

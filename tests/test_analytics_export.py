@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import _pg_schema_url
+from conftest import pg_schema_url
 from stint.model.types import StintError
 from stint.store import bulk
 from stint.tracker import Tracker
@@ -25,7 +25,7 @@ def other(database_url: str, tmp_path: Path) -> Iterator[Tracker]:
         yield t
         t.close()
         return
-    urls = _pg_schema_url()
+    urls = pg_schema_url()
     url = next(urls)
     t = Tracker.open(url)
     yield t

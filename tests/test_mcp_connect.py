@@ -19,7 +19,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.types import ElicitResult, Implementation, ListRootsResult, Root
 
-from conftest import STINT
+from conftest import STINT, free_port
 from stint.mcp.greeting import GOAL_QUESTION
 from stint.model.config import ConfigError, load_settings
 from stint.model.timeparse import utcnow
@@ -210,14 +210,8 @@ def test_mcp_start_setting_is_checked(tmp_path: Path, monkeypatch: pytest.Monkey
         load_settings(tmp_path)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_over_streamable_http_each_connection_is_greeted(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [STINT, "mcp", "--http", "--host", "127.0.0.1", "--port", str(port)],
         cwd=tmp_path,

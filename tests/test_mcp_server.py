@@ -16,7 +16,7 @@ import anyio
 from mcp import Client, StdioServerParameters
 from mcp.types import Implementation, ListRootsResult, Root
 
-from conftest import STINT
+from conftest import STINT, free_port
 from stint.tracker import Tracker
 
 CLAUDE = Implementation(name="claude-code", version="2.1.240")
@@ -257,14 +257,8 @@ def test_a_connection_joins_the_session_the_hooks_record(tmp_path: Path) -> None
     tracker.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_streamable_http(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [STINT, "mcp", "--http", "--host", "127.0.0.1", "--port", str(port)],
         cwd=tmp_path,

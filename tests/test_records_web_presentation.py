@@ -7,7 +7,6 @@ parameter and field, and its markdown renders on the docs page."""
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import free_port
 from stint.model.timeparse import utcnow
 from stint.model.types import EventIn, Session
 from stint.tracker import Tracker
@@ -132,12 +132,6 @@ def test_compare_api_keeps_numbers_as_rounded_numbers(tracker: Tracker, tmp_path
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, int]]]:
     """uvicorn on a free port over SQLite with a paused-and-resumed session (the long
@@ -156,7 +150,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
     tracker.end(long.id, at=start + timedelta(minutes=90))
     zero = tracker.start(goal="Zero length", at=now - timedelta(minutes=10), cwd=str(home))
     tracker.end(zero.id, at=now - timedelta(minutes=10))
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         create_app(tracker, housekeeping_seconds=None),
         host="127.0.0.1",

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -22,7 +21,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from conftest import STINT
+from conftest import STINT, free_port
 from stint.model.timeparse import utcnow
 from stint.tracker import Tracker
 
@@ -50,17 +49,11 @@ def pg_database() -> Iterator[str]:
         admin.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class Server:
     """`stint serve` in a subprocess of its own session (so its workers stop with it)."""
 
     def __init__(self, url: str, *extra: str, env: dict[str, str] | None = None) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         command = [STINT, "serve", "--database", url, "--port", str(self.port), *extra]

@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -29,10 +28,10 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.config import SchemathesisConfig
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
 
-from conftest import PG_SERVER, STINT
+from conftest import STINT, free_port, pg_schema_url
 from stint.store import schema
 
 ROLES = ("owner", "admin", "member", "viewer")
@@ -69,31 +68,6 @@ class Server:
     engine: Engine
     orgs: dict[str, Org]
     log: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _pg_schema() -> Iterator[str]:
-    name = f"t_{os.urandom(6).hex()}"
-    admin = create_engine(PG_SERVER)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    except Exception as exc:
-        admin.dispose()
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required on CI and could not be reached: {exc}")
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    try:
-        yield f"{PG_SERVER}?options=-csearch_path%3D{name}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
 
 
 def _admin(env: dict[str, str], *args: str) -> Any:
@@ -137,7 +111,7 @@ def _seed(client: httpx.Client, org: Org, sessions: int) -> None:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    schemas = _pg_schema()
+    schemas = pg_schema_url()
     url = next(schemas)
     home = Path(tempfile.mkdtemp(prefix="stint-matrix-"))
     env = {**os.environ, "STINT_HOME": str(home), "STINT_DATABASE_URL": url}
@@ -163,7 +137,7 @@ def server() -> Iterator[Server]:
             org.tokens[role] = key["token"]
             org.key_ids.append(key["id"])
             org.key_prefixes.append(key["prefix"])
-    port = _free_port()
+    port = free_port()
     log = home / "serve.log"
     with log.open("w") as sink:
         process = subprocess.Popen(

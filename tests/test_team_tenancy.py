@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -19,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
-from conftest import STINT, run_stint
+from conftest import STINT, free_port, run_stint
 from stint.model.config import load_settings
 from stint.model.timeparse import utcnow
 from stint.model.types import EventIn, NotFound, StintError
@@ -427,7 +426,7 @@ def test_stint_serve_answers_team_keys_over_real_http(stint_home: Path) -> None:
     made = _json("admin", "init", "--org", "Acme", "--owner", "ada")
     assert isinstance(made, dict)
     token = made["key"]["token"]
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [STINT, "serve", "--port", str(port)],
         stdout=subprocess.PIPE,
@@ -453,9 +452,3 @@ def test_stint_serve_answers_team_keys_over_real_http(stint_home: Path) -> None:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=15)
     assert "refused GET /api/v1/sessions" in (process.stderr.read() if process.stderr else "")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

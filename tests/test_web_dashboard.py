@@ -5,7 +5,6 @@ of each page is kept under test-artifacts/ (git-ignored)."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from conftest import free_port
 from stint.model.timeparse import utcnow
 from stint.model.types import EventIn
 from stint.tracker import Tracker
@@ -80,12 +80,6 @@ def _seed(tracker: Tracker, cwd: Path) -> None:
         tracker.record(live.id, EventIn("message", description=f"step {minutes}"))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Tracker]]:
     import uvicorn
@@ -93,7 +87,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Trac
     home = tmp_path_factory.mktemp("dash-home")
     tracker = Tracker.open(f"sqlite:///{home / 'stint.db'}", home=home)
     _seed(tracker, home)
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         create_app(tracker, housekeeping_seconds=None),
         host="127.0.0.1",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import STINT, run_stint
+from conftest import STINT, free_port, run_stint
 from stint.cli.web import is_loopback
 from stint.tracker import Tracker
 from stint.web import create_app
@@ -32,14 +31,8 @@ def test_serve_refuses_a_public_address_without_a_token() -> None:
     assert "api token" in result.stderr.lower()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_serve_prints_its_address_and_answers(stint_home: Path) -> None:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [STINT, "serve", "--port", str(port)],
         stdout=subprocess.PIPE,
