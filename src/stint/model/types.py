@@ -6,6 +6,7 @@ These are plain dataclasses; the store turns rows into them and the presenters
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -84,6 +85,22 @@ class Activity:
     task_id: int | None
     payload: dict[str, Any]
 
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any]) -> Activity:
+        """From an `activities` row (either read path: SQLAlchemy's or bare sqlite3's)."""
+        return cls(
+            id=row["id"],
+            session_id=row["session_id"],
+            type=row["type"],
+            description=row["description"],
+            occurred_at=row["occurred_at"],
+            source=row["source"],
+            ai_involved=bool(row["ai_involved"]),
+            file_path=row["file_path"],
+            task_id=row["task_id"],
+            payload=row["payload"] or {},
+        )
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["occurred_at"] = self.occurred_at.isoformat()
@@ -107,6 +124,24 @@ class FileTouch:
     first_touched_at: datetime
     last_touched_at: datetime
 
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any]) -> FileTouch:
+        """From a `session_files` row (either read path)."""
+        return cls(
+            path=row["path"],
+            times_modified=row["times_modified"],
+            lines_added=row["lines_added"],
+            lines_removed=row["lines_removed"],
+            times_mentioned=row["times_mentioned"],
+            git_lines_added=row["git_lines_added"],
+            git_lines_removed=row["git_lines_removed"],
+            git_change=row["git_change"],
+            renamed_from=row["renamed_from"],
+            is_binary=bool(row["is_binary"]),
+            first_touched_at=row["first_touched_at"],
+            last_touched_at=row["last_touched_at"],
+        )
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["first_touched_at"] = self.first_touched_at.isoformat()
@@ -126,6 +161,20 @@ class Task:
     created_at: datetime
     completed_at: datetime | None
     number: int = 0  # 1, 2, 3 within the session; `id` is the global one (API, JSON)
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any]) -> Task:
+        """From a `tasks` row (either read path)."""
+        return cls(
+            id=row["id"],
+            session_id=row["session_id"],
+            title=row["title"],
+            status=row["status"],
+            external_id=row["external_id"],
+            number=row["number"],
+            created_at=row["created_at"],
+            completed_at=row["completed_at"],
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

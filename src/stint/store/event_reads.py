@@ -66,21 +66,7 @@ def activities_of(
     query = select(A).where(A.c.session_id == session_id).order_by(*order)
     if limit is not None:
         query = query.limit(limit)
-    return [
-        Activity(
-            id=row.id,
-            session_id=row.session_id,
-            type=row.type,
-            description=row.description,
-            occurred_at=row.occurred_at,
-            source=row.source,
-            ai_involved=bool(row.ai_involved),
-            file_path=row.file_path,
-            task_id=row.task_id,
-            payload=row.payload or {},
-        )
-        for row in conn.execute(query)
-    ]
+    return [Activity.from_row(row) for row in conn.execute(query).mappings()]
 
 
 def files_of(conn: Connection, session_id: int, limit: int | None = None) -> list[FileTouch]:
@@ -95,23 +81,7 @@ def files_of(conn: Connection, session_id: int, limit: int | None = None) -> lis
     )
     if limit is not None:
         query = query.limit(limit)
-    return [
-        FileTouch(
-            path=row.path,
-            times_modified=row.times_modified,
-            lines_added=row.lines_added,
-            lines_removed=row.lines_removed,
-            times_mentioned=row.times_mentioned,
-            git_lines_added=row.git_lines_added,
-            git_lines_removed=row.git_lines_removed,
-            git_change=row.git_change,
-            renamed_from=row.renamed_from,
-            is_binary=bool(row.is_binary),
-            first_touched_at=row.first_touched_at,
-            last_touched_at=row.last_touched_at,
-        )
-        for row in conn.execute(query)
-    ]
+    return [FileTouch.from_row(row) for row in conn.execute(query).mappings()]
 
 
 def file_edit_count(conn: Connection, org_id: str, session_id: int) -> int:

@@ -361,24 +361,7 @@ def activities_of(
     order = "occurred_at DESC, id DESC" if newest_first else "occurred_at, id"
     sql = f"SELECT {table.select} FROM activities WHERE session_id = ? ORDER BY {order}"
     rows = conn.execute(*_limited(sql, (session_id,), limit))
-    activities = []
-    for values in rows:
-        row = table.row(values)
-        activities.append(
-            Activity(
-                id=row["id"],
-                session_id=row["session_id"],
-                type=row["type"],
-                description=row["description"],
-                occurred_at=row["occurred_at"],
-                source=row["source"],
-                ai_involved=bool(row["ai_involved"]),
-                file_path=row["file_path"],
-                task_id=row["task_id"],
-                payload=row["payload"] or {},
-            )
-        )
-    return activities
+    return [Activity.from_row(table.row(values)) for values in rows]
 
 
 def files_of(
@@ -390,26 +373,7 @@ def files_of(
         "times_modified + times_mentioned DESC, coalesce(git_lines_added, lines_added) DESC, path"
     )
     rows = conn.execute(*_limited(sql, (session_id,), limit))
-    touches = []
-    for values in rows:
-        row = table.row(values)
-        touches.append(
-            FileTouch(
-                path=row["path"],
-                times_modified=row["times_modified"],
-                lines_added=row["lines_added"],
-                lines_removed=row["lines_removed"],
-                times_mentioned=row["times_mentioned"],
-                git_lines_added=row["git_lines_added"],
-                git_lines_removed=row["git_lines_removed"],
-                git_change=row["git_change"],
-                renamed_from=row["renamed_from"],
-                is_binary=bool(row["is_binary"]),
-                first_touched_at=row["first_touched_at"],
-                last_touched_at=row["last_touched_at"],
-            )
-        )
-    return touches
+    return [FileTouch.from_row(table.row(values)) for values in rows]
 
 
 def file_edit_count(conn: sqlite3.Connection, org_id: str, session_id: int) -> int:
@@ -429,22 +393,7 @@ def tasks_of(conn: sqlite3.Connection, session_id: int) -> list[Task]:
     rows = conn.execute(
         f"SELECT {table.select} FROM tasks WHERE session_id = ? ORDER BY number", (session_id,)
     )
-    tasks = []
-    for values in rows:
-        row = table.row(values)
-        tasks.append(
-            Task(
-                id=row["id"],
-                session_id=row["session_id"],
-                title=row["title"],
-                status=row["status"],
-                external_id=row["external_id"],
-                number=row["number"],
-                created_at=row["created_at"],
-                completed_at=row["completed_at"],
-            )
-        )
-    return tasks
+    return [Task.from_row(table.row(values)) for values in rows]
 
 
 def health_summaries(

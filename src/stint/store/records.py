@@ -125,16 +125,7 @@ def set_default_project(conn: Connection, org_id: str, project_id: int) -> None:
 
 
 def _task(row: Any) -> Task:
-    return Task(
-        id=row.id,
-        session_id=row.session_id,
-        title=row.title,
-        status=row.status,
-        external_id=row.external_id,
-        number=row.number,
-        created_at=row.created_at,
-        completed_at=row.completed_at,
-    )
+    return Task.from_row(row._mapping)
 
 
 _MAX_NUMBER_RETRIES = 20
