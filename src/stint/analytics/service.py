@@ -1,8 +1,9 @@
 """Analytics over the store: statistics, grouping, heatmap, compare, cohorts, export.
 
 The `Tracker` methods in its analytics section are thin calls into the functions here;
-these open one read transaction, let `stint.store.analytics` aggregate in SQL, and shape
-the results into JSON-ready dicts (see `report`, `compare`, `export`, `periods`, `stats`).
+these open one read transaction (on either read path: bare sqlite3 or SQLAlchemy), let
+`stint.store.analytics` aggregate in SQL, and shape the results into JSON-ready dicts
+(see `report`, `compare`, `export`, `periods`, `stats`).
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from stint.analytics import export as xp
 from stint.analytics import health as ah
 from stint.analytics import report
 from stint.analytics.periods import PERIOD_HELP, Period, local_zone, parse_period
+from stint.model.filters import SessionFilter
 from stint.model.types import StintError
 from stint.sessions.reading import SessionReader
 from stint.store import analytics as sa
 from stint.store import cohorts as sc
-from stint.store import transfer
-from stint.store.sessions import SessionFilter
 
 __all__ = [
     "PERIOD_HELP",
@@ -166,6 +166,8 @@ def export(
     out: IO[str] | None = None,
 ) -> int:
     """Stream `table` (or "all") to `out` in `fmt`; returns the number of rows written."""
+    from stint.store import transfer  # deferred: SQLAlchemy Core, which the stats need not
+
     names = list(transfer.EXPORT_TABLES) if table == "all" else [table]
     for name in names:
         if name not in transfer.EXPORT_TABLES:
@@ -186,6 +188,8 @@ def export(
 def import_data(tracker: SessionReader, stream: IO[str]) -> dict[str, Any]:
     """Load a json/jsonl export into this store under this org, ids preserved. Rows
     already present are skipped, so importing twice is harmless."""
+    from stint.store import transfer  # deferred: SQLAlchemy Core, which the stats need not
+
     counts: dict[str, dict[str, int]] = {}
     with tracker.store.write() as conn:
         for name, rows in xp.batches(xp.read(stream)):
