@@ -1,7 +1,8 @@
 """The analytics calls a reader makes (stats, grouping, heatmap, compare, cohorts,
 export, accomplishments): the Tracker has them, and so has `AnalyticsReader`, the
-analytics commands' reader when nothing is to drain or sweep first — a store and the
-session reader, without the Tracker's goal, capture and team services to import."""
+analytics commands' reader when nothing is to drain or sweep first — the quick reader's
+read-only sqlite3 store and the session reader, without SQLAlchemy or the Tracker's goal,
+capture and team services to import."""
 
 from __future__ import annotations
 
@@ -93,7 +94,22 @@ class AnalyticsCalls(SessionReader):
 
 
 class AnalyticsReader(AnalyticsCalls):
-    """The analytics calls over a SQLAlchemy `Store` opened without the Tracker."""
+    """The analytics calls over the quick reader's read-only sqlite3 connection
+    (`stint.store.lite`): the statistics, groups, heatmap, compare and cohorts are SQL
+    text that runs there as it does through SQLAlchemy (`stint.store.sqltext`)."""
+
+    def export(
+        self, table: str, fmt: Any, since: datetime | None = None, out: IO[str] | None = None
+    ) -> int:
+        # The export streams its tables through SQLAlchemy Core (stint.store.transfer).
+        from stint.store import Store  # deferred: SQLAlchemy only for the export
+
+        # Not Store.open: the schema and the org were checked on opening, nothing is written.
+        reader = AnalyticsCalls(Store(self.settings.database_url), self.settings)
+        try:
+            return reader.export(table, fmt, since, out)
+        finally:
+            reader.store.dispose()
 
     def close(self) -> None:
         self.store.dispose()
@@ -106,9 +122,4 @@ def open_analytics(url: str | None, *, pending: Callable[[str], bool]) -> Analyt
     quick = open_reader(url, pending=pending)
     if quick is None:
         return None
-    settings = quick.settings
-    quick.close()
-    from stint.store import Store  # deferred: SQLAlchemy only once the checks passed
-
-    # Not Store.open: the schema and the org were checked just now, and nothing is written.
-    return AnalyticsReader(Store(settings.database_url), settings)
+    return AnalyticsReader(quick.store, quick.settings)

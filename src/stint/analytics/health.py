@@ -6,18 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
 from stint.analytics.stats import mann_whitney, summary
 from stint.store import analytics as sa
-from stint.store import health as store_health
+from stint.store import health_groups as store_health
 
 # Lower is better for both: less complexity added, fewer functions over the threshold.
 _FIGURES = ("ccn_delta", "complex_added")
 
 
 def add_to_groups(
-    conn: Connection, org_id: str, scope: sa.Scope, by: str, rows: list[dict[str, Any]]
+    conn: Any, org_id: str, scope: sa.Scope, by: str, rows: list[dict[str, Any]]
 ) -> None:
     """Each group row of `stats --by model|tag|agent|…` gains `health_sessions` (how many
     were measured), `mean_ccn_delta` and `complex_added`; other groupings are left as is."""
@@ -57,7 +55,7 @@ def add_to_comparison(
 
 
 def cohort_health(
-    conn: Connection, org_id: str, scopes: list[sa.Scope], labels: list[str]
+    conn: Any, org_id: str, scopes: list[sa.Scope], labels: list[str]
 ) -> dict[str, Any]:
     """Per cohort the distribution of complexity deltas, and each later cohort tested
     against the first (`better`: the cohort that adds less complexity, when p < 0.05)."""

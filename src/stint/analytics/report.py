@@ -1,14 +1,13 @@
 """The statistics panel, per-group rows and the weekday × hour heatmap, built from the
-aggregates `stint.store.analytics` computes in SQL. Rates that are undefined (nothing to
-divide by) are None, never 0 or an error."""
+aggregates `stint.store.analytics` computes in SQL (`conn` is either read path's
+connection: sqlite3's or SQLAlchemy's, see `stint.store.sqltext`). Rates that are
+undefined (nothing to divide by) are None, never 0 or an error."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
-
-from sqlalchemy.engine import Connection
 
 from stint.analytics.periods import Period, offset_segments, zone_name
 from stint.analytics.stats import ratio
@@ -97,14 +96,14 @@ def figures(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _segments(
-    conn: Connection, org_id: str, scope: sa.Scope, zone: tzinfo
+    conn: Any, org_id: str, scope: sa.Scope, zone: tzinfo
 ) -> list[tuple[datetime | None, int]]:
     first, last = sa.started_range(conn, org_id, scope)
     return offset_segments(zone, first, last)
 
 
 def group_rows(
-    conn: Connection, org_id: str, scope: sa.Scope, by: str, zone: tzinfo
+    conn: Any, org_id: str, scope: sa.Scope, by: str, zone: tzinfo
 ) -> list[dict[str, Any]]:
     """`stats --by`: one dict per group with its key and figures, in a natural order."""
     if by not in sa.GROUPS:
@@ -167,7 +166,7 @@ def combine(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 
 def stats(
-    conn: Connection,
+    conn: Any,
     org_id: str,
     scope: sa.Scope,
     period: Period,
@@ -236,7 +235,7 @@ def _daily(days: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def heatmap(
-    conn: Connection,
+    conn: Any,
     org_id: str,
     scope: sa.Scope,
     period: Period,

@@ -1,8 +1,9 @@
 """Analytics over the store: statistics, grouping, heatmap, compare, cohorts, export.
 
 The `Tracker` methods in its analytics section are thin calls into the functions here;
-these open one read transaction, let `stint.store.analytics` aggregate in SQL, and shape
-the results into JSON-ready dicts (see `report`, `compare`, `export`, `periods`, `stats`).
+these open one read transaction (on either read path: bare sqlite3 or SQLAlchemy), let
+`stint.store.analytics` aggregate in SQL, and shape the results into JSON-ready dicts
+(see `report`, `compare`, `export`, `periods`, `stats`).
 """
 
 from __future__ import annotations
@@ -12,17 +13,13 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import IO, Any
 
-from stint.analytics import compare as cmp
-from stint.analytics import export as xp
 from stint.analytics import health as ah
 from stint.analytics import report
 from stint.analytics.periods import PERIOD_HELP, Period, local_zone, parse_period
+from stint.model.filters import SessionFilter
 from stint.model.types import StintError
 from stint.sessions.reading import SessionReader
 from stint.store import analytics as sa
-from stint.store import cohorts as sc
-from stint.store import transfer
-from stint.store.sessions import SessionFilter
 
 __all__ = [
     "PERIOD_HELP",
@@ -103,8 +100,10 @@ def heatmap(
 
 
 def compare(tracker: SessionReader, a_ref: str | int, b_ref: str | int) -> dict[str, Any]:
+    from stint.analytics.compare import compare_sessions  # deferred, as in compare_cohorts
+
     a, b = tracker.get(a_ref), tracker.get(b_ref)
-    result = cmp.compare_sessions(a, b)
+    result = compare_sessions(a, b)
     found = tracker.health_summaries([a.id, b.id])
     ah.add_to_comparison(result, found.get(a.id), found.get(b.id))
     return result
@@ -113,7 +112,13 @@ def compare(tracker: SessionReader, a_ref: str | int, b_ref: str | int) -> dict[
 def compare_cohorts(
     tracker: SessionReader, specs: Sequence[str], period: str = "all", *, tz: str | None = None
 ) -> dict[str, Any]:
-    parsed = [cmp.CohortSpec.parse(spec) for spec in specs]
+    # Deferred: the statistics commands need neither the comparison nor its rank tests.
+    # (By name from the submodules: the package's own `compare` is this module's.)
+    from stint.analytics.compare import CohortSpec
+    from stint.analytics.compare import compare_cohorts as tested
+    from stint.store import cohorts as sc
+
+    parsed = [CohortSpec.parse(spec) for spec in specs]
     if len(parsed) < 2:
         raise StintError("compare needs at least two cohorts (--cohort KEY=VALUE twice)")
     zone = local_zone(tz)
@@ -152,7 +157,7 @@ def compare_cohorts(
             ],
             [spec.label for spec in parsed],
         )
-    result = cmp.compare_cohorts(parsed, samples)
+    result = tested(parsed, samples)
     result["period"] = span.to_dict()
     result["health"] = health
     return result
@@ -166,6 +171,11 @@ def export(
     out: IO[str] | None = None,
 ) -> int:
     """Stream `table` (or "all") to `out` in `fmt`; returns the number of rows written."""
+    # Deferred, by name (the package's own `export` is this module's): the stats need
+    # neither, and transfer is SQLAlchemy Core.
+    from stint.analytics.export import write
+    from stint.store import transfer
+
     names = list(transfer.EXPORT_TABLES) if table == "all" else [table]
     for name in names:
         if name not in transfer.EXPORT_TABLES:
@@ -180,15 +190,18 @@ def export(
             for name in names:
                 yield name, transfer.rows(conn, tracker.org, name, since, tracker.only_user)
 
-        return xp.write(out or sys.stdout, fmt, tables())
+        return write(out or sys.stdout, fmt, tables())
 
 
 def import_data(tracker: SessionReader, stream: IO[str]) -> dict[str, Any]:
     """Load a json/jsonl export into this store under this org, ids preserved. Rows
     already present are skipped, so importing twice is harmless."""
+    from stint.analytics.export import batches, read  # deferred, as in export
+    from stint.store import transfer
+
     counts: dict[str, dict[str, int]] = {}
     with tracker.store.write() as conn:
-        for name, rows in xp.batches(xp.read(stream)):
+        for name, rows in batches(read(stream)):
             if name not in transfer.EXPORT_TABLES:
                 raise StintError(f"export holds an unknown table {name!r}")
             stamps = transfer.datetime_columns(name)

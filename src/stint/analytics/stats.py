@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import statistics
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
@@ -32,6 +31,8 @@ def _is_sorted(values: Sequence[float]) -> bool:
 def summary(values: Sequence[float]) -> dict[str, Any]:
     """n, mean, median and quartiles (linear interpolation between order statistics, the
     'inclusive' method); figures are None for an empty sample."""
+    import statistics  # deferred: it loads `random`, and only the cohorts need it
+
     data = sorted(values)
     n = len(data)
     if n == 0:

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rich.console import Group
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -30,6 +32,24 @@ def sparkline(values: Sequence[float | None], top: float | None = None) -> str:
         " " if v is None else BARS[min(len(BARS) - 1, int(v / top * (len(BARS) - 1) + 0.5))]
         for v in values
     )
+
+
+class PlainLines:
+    """Lines of unstyled text, each written as it is when it fits the width (else wrapped
+    as a `Text` would be): the same output as one `Text` per line, without the measuring,
+    splitting and wrapping Rich does for each, which was most of the time a piped
+    heatmap (168 lines) took to print."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in self.lines:
+            if cell_len(line) > options.max_width:
+                yield Text(line)
+            else:
+                yield Segment(line)
+                yield Segment.line()
 
 
 def _num(value: float | None, digits: int = 0, suffix: str = "") -> str:
@@ -201,8 +221,14 @@ def heatmap_grid(data: dict[str, Any], tty: bool) -> Group:
         parts.append(
             Text(f"Weekday hour: average score (sessions), times in {data['period']['tz']}")
         )
-        for (day, hour), cell in sorted(cells.items()):
-            parts.append(Text(f"{_DAYS[day]} {hour:02d}: {_num(cell['avg_score'])} ({cell['n']})"))
+        parts.append(
+            PlainLines(
+                [
+                    f"{_DAYS[day]} {hour:02d}: {_num(cell['avg_score'])} ({cell['n']})"
+                    for (day, hour), cell in sorted(cells.items())
+                ]
+            )
+        )
     sentence = data["pattern"]
     parts.append(Text(sentence[:1].upper() + sentence[1:], style="bold"))
     return Group(*parts)
@@ -218,12 +244,10 @@ def channel_grid(rows: Sequence[dict[str, Any]], channel: str, tty: bool) -> Gro
     cells = {(r["weekday_number"], r["hour"]): float(r[name] or 0) / 3600 for r in rows}
     title = f"{_CHANNEL_TITLE[channel]}: hours by weekday and hour (ended sessions)"
     if not tty:
-        lines = [Text(title)]
-        lines += [
-            Text(f"{_DAYS[day]} {hour:02d}: {hours:.1f}h")
-            for (day, hour), hours in sorted(cells.items())
+        lines = [
+            f"{_DAYS[day]} {hour:02d}: {hours:.1f}h" for (day, hour), hours in sorted(cells.items())
         ]
-        return Group(*lines)
+        return Group(Text(title), PlainLines(lines))
     table = Table(
         "",
         *[f"{h:02d}" for h in range(24)],

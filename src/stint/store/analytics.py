@@ -1,6 +1,12 @@
 """Analytics queries: totals and per-group aggregates computed by the database (GROUP BY),
 never by loading every session into Python. Date parts come from `stint.store.dateparts`.
 
+The queries are SQL text (`stint.store.sqltext`), written once and run by both read
+paths: bare sqlite3 for `stint stats`/`compare` on SQLite (no SQLAlchemy to import and no
+statement to compile, which cost more than the queries themselves), and a SQLAlchemy
+connection under the Tracker and on PostgreSQL. They are the statements SQLAlchemy Core
+compiled here before (tests/test_statsfast_paths.py runs both paths on one store).
+
 Which sessions count: those that started and were not cancelled (scheduled sessions have
 not happened). A session belongs to the day/hour it *started* in, local time; one that
 spans midnight counts on the day it began. Open sessions count, but their active time and
@@ -27,19 +33,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, and_, case, cast, exists, func, or_, select
-from sqlalchemy.engine import Connection
-from sqlalchemy.sql import Select
-from sqlalchemy.sql.elements import ColumnElement
-
+from stint.model.redaction import redact
 from stint.store import dateparts as dp
-from stint.store import schema
+from stint.store import sqltext
+from stint.store.sqltext import Binds
 
-S = schema.sessions
-P = schema.projects
-T = schema.session_tags
-U = schema.users
-M = schema.machines
 SUMMED = (
     "tasks_created",
     "tasks_completed",
@@ -76,12 +74,16 @@ GROUPS = (
 )
 # Group keys that are plain session columns.
 COLUMN_GROUPS = {
-    "model": S.c.ai_model,
-    "agent": S.c.agent,
-    "branch": S.c.branch,
-    "environment": S.c.environment,
-    "kind": S.c.kind,
+    "model": "sessions.ai_model",
+    "agent": "sessions.agent",
+    "branch": "sessions.branch",
+    "environment": "sessions.environment",
+    "kind": "sessions.kind",
 }
+# Statuses of sessions that did not happen (scheduled) or never will (cancelled).
+SKIPPED = "('scheduled', 'cancelled')"
+# The tags of the outer query's sessions (by tag, top tags).
+_TAG_JOIN = "JOIN session_tags ON session_tags.session_id = sessions.id"
 
 
 @dataclass
@@ -97,16 +99,17 @@ class Scope:
     equals: dict[str, str] = field(default_factory=dict)
 
 
-def where_clauses(org_id: str, scope: Scope) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = [
-        S.c.org_id == org_id,
-        S.c.started_at.is_not(None),
-        S.c.status.not_in(("scheduled", "cancelled")),
+def where(org_id: str, scope: Scope, binds: Binds) -> str:
+    """The WHERE clause (without the word) selecting the scope's sessions."""
+    clauses = [
+        f"sessions.org_id = {binds(org_id)}",
+        "sessions.started_at IS NOT NULL",
+        f"sessions.status NOT IN {SKIPPED}",
     ]
     if scope.start is not None:
-        clauses.append(S.c.started_at >= scope.start)
+        clauses.append(f"sessions.started_at >= {binds.moment(scope.start)}")
     if scope.end is not None:
-        clauses.append(S.c.started_at < scope.end)
+        clauses.append(f"sessions.started_at < {binds.moment(scope.end)}")
     equals = dict(scope.equals)
     if scope.kind is not None:
         equals["kind"] = scope.kind
@@ -114,286 +117,254 @@ def where_clauses(org_id: str, scope: Scope) -> list[ColumnElement[bool]]:
         equals["project"] = scope.project
     if scope.tag is not None:
         equals["tag"] = scope.tag
-    for key, value in equals.items():
-        clauses.append(_equals(org_id, key, value))
-    return clauses
+    clauses += [_equals(org_id, key, value, binds) for key, value in equals.items()]
+    return " AND ".join(clauses)
 
 
-def _equals(org_id: str, key: str, value: str) -> ColumnElement[bool]:
+def _equals(org_id: str, key: str, value: str, binds: Binds) -> str:
     if key == "project":
         if not value:
-            return S.c.project_id.is_(None)
-        ids = select(P.c.id).where(P.c.org_id == org_id, P.c.name == value)
-        return S.c.project_id.in_(ids.scalar_subquery())
+            return "sessions.project_id IS NULL"
+        # Names are stored redacted (RedactedString), so the value is compared so too.
+        return (
+            "sessions.project_id IN (SELECT projects.id FROM projects WHERE "
+            f"projects.org_id = {binds(org_id)} AND projects.name = {binds(redact(value))})"
+        )
     if key in ("user", "machine"):
-        table, column = (U, S.c.user_id) if key == "user" else (M, S.c.machine_id)
+        table, column = ("users", "user_id") if key == "user" else ("machines", "machine_id")
         if not value:
-            return column.is_(None)
-        named = select(table.c.id).where(table.c.org_id == org_id, table.c.name == value)
-        return column.in_(named.scalar_subquery())
+            return f"sessions.{column} IS NULL"
+        return (
+            f"sessions.{column} IN (SELECT {table}.id FROM {table} WHERE "
+            f"{table}.org_id = {binds(org_id)} AND {table}.name = {binds(value)})"
+        )
     if key == "tag":
         # An alias, so the subquery stays independent when the outer query joins tags.
-        other = T.alias("filter_tags")
+        tags = (
+            "SELECT * FROM session_tags AS filter_tags WHERE filter_tags.session_id = sessions.id"
+        )
         if not value:
-            return ~exists().where(other.c.session_id == S.c.id)
-        return exists().where(other.c.session_id == S.c.id, other.c.tag == value)
+            return f"NOT (EXISTS ({tags}))"
+        return f"(EXISTS ({tags} AND filter_tags.tag = {binds(redact(value))}))"
     column = COLUMN_GROUPS[key]
-    return column.is_(None) if not value else column == value
+    return f"{column} IS NULL" if not value else f"{column} = {binds(value)}"
 
 
-def _duration(dialect: str) -> ColumnElement[float]:
-    """Wall seconds of an ended session less its pauses (NULL while open)."""
-    return case(
-        (
-            S.c.ended_at.is_not(None),
-            dp.seconds_between(dialect, S.c.started_at, S.c.ended_at) - S.c.paused_seconds,
-        ),
-        else_=None,
-    )
+def _sum(expression: str, zero: str) -> str:
+    return f"coalesce(sum({expression}), {zero})"
 
 
-def _has_goal() -> ColumnElement[bool]:
-    return and_(S.c.goal.is_not(None), S.c.goal != "")
+_HAS_GOAL = "sessions.goal IS NOT NULL AND sessions.goal != ''"
+_ENDED = "sessions.ended_at IS NOT NULL"
+_CHANNEL_SUMS = [
+    # The time by channel the ended sessions stored (migration 0015; an open session and
+    # one ended before it count 0 until `stint doctor --fix`).
+    f"{_sum(f'sessions.{name}', '0.0')} AS {name}"
+    for name in ("person_seconds", "agent_seconds", "both_seconds")
+]
+_ACTIVE = f"{_sum('coalesce(sessions.active_seconds, 0.0)', '0.0')} AS active_seconds"
+_SCORE = "CAST(sessions.productivity_score AS FLOAT)"
 
 
-def _aggregates(dialect: str) -> list[Any]:
-    achieved = and_(_has_goal(), S.c.outcome == "achieved")
+def _count_if(condition: str, label: str) -> str:
+    return f"count(CASE WHEN ({condition}) THEN 1 END) AS {label}"
+
+
+def _aggregates(dialect: str) -> list[str]:
+    duration = dp.seconds_between(dialect, "sessions.started_at", "sessions.ended_at")
     return [
-        func.count().label("sessions"),
-        func.count(S.c.ended_at).label("ended_sessions"),
-        func.coalesce(func.sum(func.coalesce(S.c.active_seconds, 0.0)), 0.0).label(
-            "active_seconds"
+        "count(*) AS sessions",
+        "count(sessions.ended_at) AS ended_sessions",
+        _ACTIVE,
+        # Wall seconds of an ended session less its pauses (NULL while open).
+        f"sum(CASE WHEN ({_ENDED}) THEN {duration} - sessions.paused_seconds END)"
+        " AS duration_seconds",
+        *_CHANNEL_SUMS,
+        f"avg({_SCORE}) AS avg_score",
+        f"sum({_SCORE}) AS score_sum",
+        "count(sessions.productivity_score) AS scored_sessions",
+        *[f"{_sum(f'sessions.{name}', '0')} AS {name}" for name in SUMMED],
+        f"{_sum('sessions.cost_usd', '0.0')} AS cost_usd",
+        _count_if(_HAS_GOAL, "goals_set"),
+        _count_if(f"{_HAS_GOAL} AND sessions.outcome = 'achieved'", "goals_achieved"),
+        _count_if(f"{_HAS_GOAL} AND sessions.outcome = 'partial'", "goals_partial"),
+        _count_if(f"{_HAS_GOAL} AND sessions.outcome = 'not_achieved'", "goals_not_achieved"),
+        _count_if(f"{_HAS_GOAL} AND {_ENDED}", "goals_ended"),
+        _count_if(
+            f"{_HAS_GOAL} AND {_ENDED} AND "
+            "(sessions.outcome IS NULL OR sessions.outcome != 'achieved')",
+            "goals_incomplete",
         ),
-        func.sum(_duration(dialect)).label("duration_seconds"),
-        *_channel_sums(),
-        func.avg(cast(S.c.productivity_score, Float)).label("avg_score"),
-        func.sum(cast(S.c.productivity_score, Float)).label("score_sum"),
-        func.count(S.c.productivity_score).label("scored_sessions"),
-        *[func.coalesce(func.sum(S.c[name]), 0).label(name) for name in SUMMED],
-        func.coalesce(func.sum(S.c.cost_usd), 0.0).label("cost_usd"),
-        func.count(case((_has_goal(), 1))).label("goals_set"),
-        func.count(case((achieved, 1))).label("goals_achieved"),
-        func.count(case((and_(_has_goal(), S.c.outcome == "partial"), 1))).label("goals_partial"),
-        func.count(case((and_(_has_goal(), S.c.outcome == "not_achieved"), 1))).label(
-            "goals_not_achieved"
-        ),
-        func.count(case((and_(_has_goal(), S.c.ended_at.is_not(None)), 1))).label("goals_ended"),
-        func.count(
-            case(
-                (
-                    and_(
-                        _has_goal(),
-                        S.c.ended_at.is_not(None),
-                        or_(S.c.outcome.is_(None), S.c.outcome != "achieved"),
-                    ),
-                    1,
-                )
-            )
-        ).label("goals_incomplete"),
     ]
 
 
-def _channel_sums() -> list[Any]:
-    """The time by channel the ended sessions stored (migration 0015; an open session
-    and one ended before it count 0 until `stint doctor --fix`)."""
-    return [
-        func.coalesce(func.sum(S.c[name]), 0.0).label(name)
-        for name in ("person_seconds", "agent_seconds", "both_seconds")
-    ]
+_COUNTS = [
+    "count(*) AS sessions",
+    f"sum({_SCORE}) AS score_sum",
+    "count(sessions.productivity_score) AS scored_sessions",
+]
+_TOKENS = (
+    "sessions.input_tokens + sessions.output_tokens"
+    " + sessions.cache_creation_tokens + sessions.cache_read_tokens"
+)
+_GROUP_FIGURES = [
+    *_COUNTS,
+    _ACTIVE,
+    *_CHANNEL_SUMS,
+    *[
+        f"{_sum(f'sessions.{name}', '0')} AS {name}"
+        for name in ("tasks_created", "tasks_completed", "loc_added", "loc_removed", "commits_made")
+    ],
+    f"{_sum(_TOKENS, '0')} AS tokens",
+    f"{_sum('sessions.cost_usd', '0.0')} AS cost_usd",
+]
 
 
-def _group_aggregates(level: str) -> list[Any]:
+def _group_aggregates(level: str) -> list[str]:
     """Fewer figures per group: SQLite sorts every row with all its aggregated columns
     for a GROUP BY, so each column left out is time saved (see the benchmark)."""
-    counts = [
-        func.count().label("sessions"),
-        func.sum(cast(S.c.productivity_score, Float)).label("score_sum"),
-        func.count(S.c.productivity_score).label("scored_sessions"),
-    ]
-    if level == "counts":
-        return counts
-    return [
-        *counts,
-        func.coalesce(func.sum(func.coalesce(S.c.active_seconds, 0.0)), 0.0).label(
-            "active_seconds"
-        ),
-        *_channel_sums(),
-        func.coalesce(func.sum(S.c.tasks_created), 0).label("tasks_created"),
-        func.coalesce(func.sum(S.c.tasks_completed), 0).label("tasks_completed"),
-        func.coalesce(func.sum(S.c.loc_added), 0).label("loc_added"),
-        func.coalesce(func.sum(S.c.loc_removed), 0).label("loc_removed"),
-        func.coalesce(func.sum(S.c.commits_made), 0).label("commits_made"),
-        func.coalesce(
-            func.sum(
-                S.c.input_tokens
-                + S.c.output_tokens
-                + S.c.cache_creation_tokens
-                + S.c.cache_read_tokens
-            ),
-            0,
-        ).label("tokens"),
-        func.coalesce(func.sum(S.c.cost_usd), 0.0).label("cost_usd"),
-    ]
+    return _COUNTS if level == "counts" else _GROUP_FIGURES
 
 
-def _totals_query(dialect: str, org_id: str, scope: Scope) -> Select[Any]:
-    return select(*_aggregates(dialect)).where(*where_clauses(org_id, scope))
+def totals_query(dialect: str, org_id: str, scope: Scope) -> tuple[str, Binds]:
+    binds = Binds(dialect)
+    columns = ", ".join(_aggregates(dialect))
+    return f"SELECT {columns} FROM sessions WHERE {where(org_id, scope, binds)}", binds
 
 
-def totals(conn: Connection, org_id: str, scope: Scope) -> dict[str, Any]:
+def totals(conn: Any, org_id: str, scope: Scope) -> dict[str, Any]:
     """Every summed and averaged figure over the scope, in one row."""
-    query = _totals_query(conn.dialect.name, org_id, scope)
-    return dict(conn.execute(query).mappings().one())
+    (row,) = sqltext.mappings(conn, *totals_query(sqltext.dialect_of(conn), org_id, scope))
+    return row
 
 
-def started_range(
-    conn: Connection, org_id: str, scope: Scope
-) -> tuple[datetime | None, datetime | None]:
+def started_range(conn: Any, org_id: str, scope: Scope) -> tuple[datetime | None, datetime | None]:
     """First and last start within the scope's dates (bounds for the time-zone segments;
     other filters are ignored, so the range may be wider than the sessions, never
     narrower). Two index look-ups on ix_sessions_org_started, not a scan."""
-    where = [S.c.org_id == org_id, S.c.started_at.is_not(None)]
+    binds = Binds(sqltext.dialect_of(conn))
+    clauses = [f"sessions.org_id = {binds(org_id)}", "sessions.started_at IS NOT NULL"]
     if scope.start is not None:
-        where.append(S.c.started_at >= scope.start)
+        clauses.append(f"sessions.started_at >= {binds.moment(scope.start)}")
     if scope.end is not None:
-        where.append(S.c.started_at < scope.end)
-    # min/max keep the column's type, so these come back as aware UTC datetimes.
-    first = conn.execute(select(func.min(S.c.started_at)).where(*where)).scalar()
-    last = conn.execute(select(func.max(S.c.started_at)).where(*where)).scalar()
-    return first, last
+        clauses.append(f"sessions.started_at < {binds.moment(scope.end)}")
+    condition = " AND ".join(clauses)
+    found = []
+    for bound in ("min", "max"):
+        sql = f"SELECT {bound}(sessions.started_at) FROM sessions WHERE {condition}"
+        found.append(sqltext.moment(sqltext.rows(conn, sql, binds)[0][0]))
+    return found[0], found[1]
 
 
-def _group_keys(dialect: str, by: str, segments: dp.Segments) -> list[Any]:
+def _group_keys(dialect: str, by: str, segments: dp.Segments, binds: Binds) -> list[str]:
+    """The key columns of a grouping, each `expression AS label`."""
     if by in COLUMN_GROUPS:
-        return [COLUMN_GROUPS[by].label("key")]
-    if by == "project":
-        return [P.c.name.label("key")]
-    if by == "tag":
-        return [T.c.tag.label("key")]
-    if by == "user":  # who pushed it (team sync); NULL for sessions recorded on the server
-        return [U.c.name.label("key")]
-    if by == "machine":
-        return [M.c.name.label("key")]
-    local = dp.local_seconds(dialect, S.c.started_at, segments)
+        return [f'{COLUMN_GROUPS[by]} AS "key"']
+    named = {
+        "project": "projects.name",
+        "tag": "session_tags.tag",
+        "user": "users.name",  # who pushed it (team sync); NULL for sessions on the server
+        "machine": "machines.name",
+    }
+    if by in named:
+        return [f'{named[by]} AS "key"']
+    local = dp.local_seconds(dialect, "sessions.started_at", segments, binds)
     if by == "day":
-        return [dp.day_number(local).label("key")]
+        return [f'{dp.day_number(local)} AS "key"']
     if by == "week":
-        return [dp.week_number(local).label("key")]
+        return [f'{dp.week_number(local)} AS "key"']
     if by == "weekday":
-        return [dp.weekday(local).label("key")]
+        return [f'{dp.weekday(local)} AS "key"']
     if by == "hour":
-        return [dp.hour(local).label("key")]
+        return [f'{dp.hour(local)} AS "key"']
     if by == "weekday-hour":
-        return [dp.weekday(local).label("weekday"), dp.hour(local).label("hour")]
+        return [f"{dp.weekday(local)} AS weekday", f"{dp.hour(local)} AS hour"]
     if by == "day-model":  # the statistics panel: everything it needs in one pass
-        return [dp.day_number(local).label("day"), S.c.ai_model.label("model")]
+        return [f"{dp.day_number(local)} AS day", "sessions.ai_model AS model"]
     raise ValueError(f"cannot group by {by!r}")
 
 
+_SOURCES = {
+    "project": "sessions LEFT OUTER JOIN projects ON projects.id = sessions.project_id",
+    "tag": f"sessions {_TAG_JOIN}",
+    "user": "sessions LEFT OUTER JOIN users ON users.id = sessions.user_id",
+    "machine": "sessions LEFT OUTER JOIN machines ON machines.id = sessions.machine_id",
+}
+
+
+def grouped_query(
+    dialect: str, org_id: str, scope: Scope, by: str, segments: dp.Segments, level: str
+) -> tuple[str, Binds]:
+    binds = Binds(dialect)
+    keys = _group_keys(dialect, by, segments, binds)
+    columns = ", ".join([*keys, *_group_aggregates(level)])
+    # By position: the key expressions (and their parameters) are written once.
+    positions = ", ".join(str(n) for n in range(1, len(keys) + 1))
+    sql = (
+        f"SELECT {columns} FROM {_SOURCES.get(by, 'sessions')} "
+        f"WHERE {where(org_id, scope, binds)} GROUP BY {positions} ORDER BY {positions}"
+    )
+    return sql, binds
+
+
 def grouped(
-    conn: Connection,
+    conn: Any,
     org_id: str,
     scope: Scope,
     by: str,
     segments: dp.Segments,
     level: str = "groups",
 ) -> list[dict[str, Any]]:
-    """One row of aggregates per group, ordered by key (NULL keys first). `level` is
-    "groups" (the per-group figures) or "counts" (sessions and score only)."""
-    query = _grouped_query(conn.dialect.name, org_id, scope, by, segments, level)
-    return [dict(row) for row in conn.execute(query).mappings()]
+    """One row of aggregates per group, ordered by key (NULL keys first on SQLite, last
+    on PostgreSQL). `level` is "groups" (the per-group figures) or "counts" (sessions
+    and score only)."""
+    dialect = sqltext.dialect_of(conn)
+    return sqltext.mappings(conn, *grouped_query(dialect, org_id, scope, by, segments, level))
 
 
-def _grouped_query(
-    dialect: str, org_id: str, scope: Scope, by: str, segments: dp.Segments, level: str
-) -> Select[Any]:
-    keys = _group_keys(dialect, by, segments)
-    source: Any = S
-    if by == "project":
-        source = S.outerjoin(P, P.c.id == S.c.project_id)
-    elif by == "tag":
-        source = S.join(T, T.c.session_id == S.c.id)
-    elif by == "user":
-        source = S.outerjoin(U, U.c.id == S.c.user_id)
-    elif by == "machine":
-        source = S.outerjoin(M, M.c.id == S.c.machine_id)
-    query: Select[Any] = (
-        select(*keys, *_group_aggregates(level))
-        .select_from(source)
-        .where(*where_clauses(org_id, scope))
-        .group_by(*[k.element for k in keys])
-        .order_by(*[k.element for k in keys])
-    )
-    return query
-
-
-def top_values(
-    conn: Connection, org_id: str, scope: Scope, by: str, limit: int
-) -> list[tuple[str, int]]:
+def top_values(conn: Any, org_id: str, scope: Scope, by: str, limit: int) -> list[tuple[str, int]]:
     """The most frequent non-empty values of a column (model) or tags, with counts."""
     if by == "tag" and scope == Scope():
         return _top_tags_all(conn, org_id, limit)
-    query = _top_query(org_id, scope, by, limit)
-    return [(str(value), int(count)) for value, count in conn.execute(query)]
+    sql, binds = top_query(sqltext.dialect_of(conn), org_id, scope, by, limit)
+    return [(str(value), int(count)) for value, count in sqltext.rows(conn, sql, binds)]
 
 
-def _top_tags_all(conn: Connection, org_id: str, limit: int) -> list[tuple[str, int]]:
+def _top_tags_all(conn: Any, org_id: str, limit: int) -> list[tuple[str, int]]:
     """Top tags over all time without joining every session: count the tags on the
     covering index ix_session_tags_tag, then take away the few sessions that do not
     count (scheduled, cancelled, never started), found through the status index."""
-    everything = select(T.c.tag, func.count()).where(T.c.org_id == org_id).group_by(T.c.tag)
-    counts: dict[str, int] = {str(tag): int(n) for tag, n in conn.execute(everything)}
-    skipped = ("scheduled", "cancelled")
+    binds = Binds(sqltext.dialect_of(conn))
+    org = binds(org_id)
+    everything = (
+        "SELECT session_tags.tag, count(*) FROM session_tags "
+        f"WHERE session_tags.org_id = {org} GROUP BY session_tags.tag"
+    )
+    counts = {str(tag): int(n) for tag, n in sqltext.rows(conn, everything, binds)}
     # Two queries, not one OR, so each can use its index.
     for condition in (
-        S.c.status.in_(skipped),
-        and_(S.c.started_at.is_(None), S.c.status.not_in(skipped)),
+        f"sessions.status IN {SKIPPED}",
+        f"sessions.started_at IS NULL AND sessions.status NOT IN {SKIPPED}",
     ):
-        excluded = conn.execute(
-            select(T.c.tag, func.count())
-            .select_from(S.join(T, T.c.session_id == S.c.id))
-            .where(S.c.org_id == org_id, condition)
-            .group_by(T.c.tag)
+        excluded = (
+            f"SELECT session_tags.tag, count(*) FROM sessions {_TAG_JOIN} "
+            f"WHERE sessions.org_id = {org} AND {condition} GROUP BY session_tags.tag"
         )
-        for tag, count in excluded:
+        for tag, count in sqltext.rows(conn, excluded, binds):
             counts[str(tag)] -= int(count)
     ranked = sorted(((t, n) for t, n in counts.items() if n > 0), key=lambda x: (-x[1], x[0]))
     return [(str(t), int(n)) for t, n in ranked[:limit]]
 
 
-def _top_query(org_id: str, scope: Scope, by: str, limit: int) -> Select[Any]:
+def top_query(dialect: str, org_id: str, scope: Scope, by: str, limit: int) -> tuple[str, Binds]:
+    binds = Binds(dialect)
     if by == "tag":
-        key: Any = T.c.tag
-        query = select(key, func.count()).select_from(S.join(T, T.c.session_id == S.c.id))
+        key, source, extra = "session_tags.tag", f"sessions {_TAG_JOIN}", ""
     else:
-        key = COLUMN_GROUPS[by]
-        query = select(key, func.count()).where(key.is_not(None), key != "")
-    query = (
-        query.where(*where_clauses(org_id, scope))
-        .group_by(key)
-        .order_by(func.count().desc(), key)
-        .limit(limit)
+        key, source = COLUMN_GROUPS[by], "sessions"
+        extra = f"{key} IS NOT NULL AND {key} != '' AND "
+    sql = (
+        f"SELECT {key}, count(*) FROM {source} WHERE {extra}{where(org_id, scope, binds)} "
+        f"GROUP BY {key} ORDER BY count(*) DESC, {key} LIMIT {binds(limit)}"
     )
-    return query
-
-
-def explain(
-    conn: Connection, org_id: str, scope: Scope, segments: dp.Segments
-) -> dict[str, list[str]]:
-    """SQLite's plans for the main analytics queries (for the benchmark and for checking
-    that an index is used): name -> the EXPLAIN QUERY PLAN lines."""
-    dialect = conn.dialect.name
-    queries = {
-        "totals": _totals_query(dialect, org_id, scope),
-        "by weekday-hour": _grouped_query(
-            dialect, org_id, scope, "weekday-hour", segments, "counts"
-        ),
-        "by tag": _grouped_query(dialect, org_id, scope, "tag", segments, "groups"),
-        "top tags": _top_query(org_id, scope, "tag", 5),
-    }
-    plans = {}
-    for name, query in queries.items():
-        compiled = query.compile(conn, compile_kwargs={"literal_binds": True})
-        rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")
-        plans[name] = [str(row[-1]) for row in rows]
-    return plans
+    return sql, binds

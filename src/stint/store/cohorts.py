@@ -1,6 +1,7 @@
 """Cohort figures for `stint compare --cohort`: the five per-session numbers each
 cohort's distribution and rank test need, read in batches (distributions need the
-values themselves, so this is the one place that reads per-session rows)."""
+values themselves, so this is the one place that reads per-session rows). SQL text run
+by both read paths, as `stint.store.analytics`."""
 
 from __future__ import annotations
 
@@ -8,53 +9,37 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Float, Select, case, cast, literal, select
-from sqlalchemy.engine import Connection
-
-from stint.store.analytics import COLUMN_GROUPS, S, Scope, where_clauses
+from stint.store import sqltext
+from stint.store.analytics import COLUMN_GROUPS, Scope, where
+from stint.store.sqltext import Binds
 
 COHORT_FIGURES = ("score", "active_seconds", "cost_usd", "lines", "task_completion")
+_FIGURES = (
+    "sessions.productivity_score, sessions.active_seconds, sessions.cost_usd, "
+    "sessions.loc_added + sessions.loc_removed, "
+    "CASE WHEN (sessions.tasks_created > 0) "
+    "THEN CAST(sessions.tasks_completed AS FLOAT) / sessions.tasks_created END"
+)
 
-
-def _cohort_figures() -> list[Any]:
-    completion = case(
-        (S.c.tasks_created > 0, cast(S.c.tasks_completed, Float) / S.c.tasks_created),
-        else_=literal(None, Float),
-    )
-    return [
-        S.c.productivity_score,
-        S.c.active_seconds,
-        S.c.cost_usd,
-        S.c.loc_added + S.c.loc_removed,
-        completion,
-    ]
-
-
-_BATCH = 20_000
 # Cohort keys whose column follows org_id in a covering index (ix_sessions_cohorts): one
 # index search per value reads only that cohort's rows, fewer than one scan for all.
 _INDEXED_KEYS = {"model"}
 
 
-def _rows(conn: Connection, query: Select[Any]) -> Iterator[Sequence[tuple[Any, ...]]]:
-    """The rows of `query` in batches, as the DBAPI cursor's plain tuples: these columns
-    need no result processing on either backend, and wrapping every row in a Row costs a
-    quarter of the fetch. (With default execution options SQLAlchemy reads no row ahead
-    of the cursor.)"""
-    with conn.execute(query) as result:
-        while batch := result.cursor.fetchmany(_BATCH):
-            yield batch
-
-
-def _by_query(org_id: str, scope: Scope, key: str, values: Sequence[str]) -> Select[Any]:
+def by_query(
+    dialect: str, org_id: str, scope: Scope, key: str, values: Sequence[str]
+) -> tuple[str, Binds]:
+    binds = Binds(dialect)
     column = COLUMN_GROUPS[key]
-    return select(*_cohort_figures(), column).where(
-        *where_clauses(org_id, scope), column.in_(list(values))
+    sql = (
+        f"SELECT {_FIGURES}, {column} FROM sessions WHERE {where(org_id, scope, binds)} "
+        f"AND {column} IN ({binds.many(values)})"
     )
+    return sql, binds
 
 
 def cohort_values_by(
-    conn: Connection, org_id: str, scope: Scope, key: str, values: Sequence[str]
+    conn: Any, org_id: str, scope: Scope, key: str, values: Sequence[str]
 ) -> dict[str, list[Sequence[tuple[Any, ...]]]]:
     """Cohorts that differ only in the value of one session column (model=a vs model=b);
     returns the batches of rows per value. For a model: one index search per value. For
@@ -67,38 +52,25 @@ def cohort_values_by(
             for value in values
         }
     found: dict[str, list[tuple[Any, ...]]] = {value: [] for value in values}
-    for batch in _rows(conn, _by_query(org_id, scope, key, values)):
+    query = by_query(sqltext.dialect_of(conn), org_id, scope, key, values)
+    for batch in sqltext.batches(conn, *query):
         # The key rides along as a sixth column; readers take the first five.
         for row in batch:
             found[row[-1]].append(row)
     return {value: [rows] for value, rows in found.items()}
 
 
-def cohort_values(
-    conn: Connection, org_id: str, scope: Scope
-) -> Iterator[Sequence[tuple[Any, ...]]]:
+def cohort_values(conn: Any, org_id: str, scope: Scope) -> Iterator[Sequence[tuple[Any, ...]]]:
     """Per-session figures of a cohort, only the five numbers a distribution needs
     (score, active seconds, cost, lines changed, task completion rate or NULL), in
     batches of rows."""
-    yield from _rows(conn, _query(org_id, scope))
+    yield from sqltext.batches(conn, *values_query(sqltext.dialect_of(conn), org_id, scope))
 
 
-def _query(org_id: str, scope: Scope) -> Select[Any]:
-    return select(*_cohort_figures()).where(*where_clauses(org_id, scope))
+def values_query(dialect: str, org_id: str, scope: Scope) -> tuple[str, Binds]:
+    binds = Binds(dialect)
+    return f"SELECT {_FIGURES} FROM sessions WHERE {where(org_id, scope, binds)}", binds
 
 
 def _narrowed(scope: Scope, key: str, value: str) -> Scope:
     return replace(scope, equals={**scope.equals, key: value})
-
-
-def explain_by(
-    conn: Connection, org_id: str, scope: Scope, key: str, values: Sequence[str]
-) -> list[str]:
-    """SQLite's plan for `cohort_values_by` (for the benchmark): the EXPLAIN QUERY PLAN
-    lines of its query, or of the first value's query for an indexed column."""
-    if key in _INDEXED_KEYS:
-        query = _query(org_id, _narrowed(scope, key, values[0]))
-    else:
-        query = _by_query(org_id, scope, key, values)
-    compiled = query.compile(conn, compile_kwargs={"literal_binds": True})
-    return [str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")]

@@ -1,24 +1,19 @@
 """Code health per session (issue 15): store what `stint.sessions.health` measured and read
-it back, per session, per file, and as a mean complexity delta per group of sessions."""
+it back, per session and per file (per group of sessions: `stint.store.health_groups`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Float, cast, delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from stint.store import schema
 
-if TYPE_CHECKING:  # the analytics queries load with a grouped read, not with `stint end`
-    from stint.store.analytics import Scope
-
 H = schema.session_health
 HF = schema.session_health_files
-S = schema.sessions
-T = schema.session_tags
 
 # The figures a group of sessions shows next to its other stats.
 _SUMMARY_COLUMNS = [c.name for c in H.c if c.name not in ("session_id", "org_id")]
@@ -84,42 +79,3 @@ def files(conn: Connection, org_id: str, session_id: int) -> list[dict[str, Any]
         row.pop("org_id", None)
         row.pop("session_id", None)
     return sorted(rows, key=order)
-
-
-def deltas_by(conn: Connection, org_id: str, scope: Scope, by: str) -> dict[Any, dict[str, Any]]:
-    """Per group key (model, agent, …, or tag): how many sessions were measured, their mean
-    complexity delta and the functions over the threshold they added."""
-    from stint.store.analytics import COLUMN_GROUPS, where_clauses
-
-    if by in COLUMN_GROUPS:
-        key: Any = COLUMN_GROUPS[by]
-        source: Any = S.join(H, H.c.session_id == S.c.id)
-    elif by == "tag":
-        key = T.c.tag
-        source = S.join(H, H.c.session_id == S.c.id).join(T, T.c.session_id == S.c.id)
-    else:
-        return {}
-    query = (
-        select(
-            key.label("key"),
-            func.count().label("health_sessions"),
-            func.avg(cast(H.c.ccn_delta, Float)).label("mean_ccn_delta"),
-            func.coalesce(func.sum(H.c.complex_added), 0).label("complex_added"),
-        )
-        .select_from(source)
-        .where(*where_clauses(org_id, scope), H.c.status == "measured")
-        .group_by(key)
-    )
-    return {row["key"]: dict(row) for row in conn.execute(query).mappings()}
-
-
-def cohort_deltas(conn: Connection, org_id: str, scope: Scope) -> list[int]:
-    """The complexity delta of each measured session in the scope (a cohort)."""
-    from stint.store.analytics import where_clauses
-
-    query = (
-        select(H.c.ccn_delta)
-        .select_from(S.join(H, H.c.session_id == S.c.id))
-        .where(*where_clauses(org_id, scope), H.c.status == "measured")
-    )
-    return [int(v) for v in conn.execute(query).scalars()]
