@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy import and_, bindparam
+from sqlalchemy.types import NullType, TypeDecorator
 
 from stint.model.channels import ChannelPulse, channel_of
 from stint.model.projection import Pulse, counter_deltas, file_deltas
@@ -35,12 +37,19 @@ from stint.model.types import EventIn, NotFound
 from stint.store import Store, schema
 from stint.store import channel_pulse as chan
 from stint.store import events as ev
-from stint.store.prepared import prepare
+from stint.store.prepared import prepare, prepare_named
 
 FALLBACK: Final = "fallback"
 S = schema.sessions
-# The state columns a carried event depends on, as `events._pulse_select` reads them.
-STATE = ("pulse_active_seconds", "pulse_last_at", "pulse_paused", "pulse_seconds", *chan.COLUMNS)
+# The state columns a carried event depends on (those `events._pulse_select` reads): the
+# check parameter of each, and the counter UPDATE's parameter that writes it.
+WRITTEN = (
+    ("g_pulse_active_seconds", "p_pulse_active"),
+    ("g_pulse_last_at", "p_pulse_last"),
+    ("g_pulse_paused", "p_pulse_paused"),
+    ("g_pulse_seconds", "p_pulse_seconds"),
+    *((f"g_{name}", param) for name, param in zip(chan.COLUMNS, chan.PARAMS, strict=True)),
+)
 # Sessions whose state a Known keeps (one is the common case: a capture source records
 # into its session); past this many it starts afresh rather than grow.
 KEPT = 32
@@ -48,11 +57,14 @@ KEPT = 32
 
 @dataclass(frozen=True)
 class Carried:
-    """A session's state as this path last wrote it, with the pulse it was kept with."""
+    """A session's pulse and channel state, with the pulse it was kept with; once this
+    path wrote it, `written` holds its columns as they were bound (the next UPDATE's
+    check parameters, keyed as in WRITTEN)."""
 
     pulse: Pulse
     channels: ChannelPulse
     pulse_seconds: float
+    written: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 class Known(dict[int, Carried]):
@@ -88,18 +100,14 @@ def record(
     kept = known.pop(session_id, None) if known is not None else None
     conn.execute("BEGIN IMMEDIATE")
     try:
-        found, carried = _record(store, conn, dialect, org_id, session_id, event, at, kept)
+        found, keep = _record(store, conn, dialect, org_id, session_id, event, at, kept)
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    if isinstance(found, int):
-        conn.execute("COMMIT")
-        if known is not None and carried is not None:
-            known.keep(session_id, carried)
-        return found
-    conn.execute("ROLLBACK")  # nothing new: whatever moved is undone
-    if found is None and known is not None and carried is not None:
-        known.keep(session_id, carried)  # a key stored before: the state as it was
+    # Nothing new (FALLBACK, a key stored before): whatever moved is undone.
+    conn.execute("COMMIT" if isinstance(found, int) else "ROLLBACK")
+    if known is not None and keep is not None:
+        known.keep(session_id, keep)
     return found
 
 
@@ -113,11 +121,15 @@ def _record(
     at: datetime,
     kept: Carried | None,
 ) -> tuple[Any, Carried | None]:
+    """What `record` answers, and the state to keep: the one written, or for a key stored
+    before the kept one the rollback restores."""
     pulse = store.pulse_seconds
     if kept is not None and kept.pulse_seconds == pulse and at > _last(kept):
         carried = _after(kept, event, at)
-        if _move(store, conn, dialect, session_id, event, at, carried, kept):
-            return _inserted(conn, dialect, org_id, session_id, event, at, carried, kept)
+        moved = _move(conn, dialect, session_id, event, at, carried, kept)
+        if moved is not None:
+            found = _insert(conn, dialect, org_id, session_id, event, at)
+            return found, kept if found is None else moved
         # The row holds another state now (another writer moved it): read it below.
     state = prepare(conn, ev._pulse_select("sqlite", True), dialect=dialect).first(
         conn, {"p_session": session_id, "p_org": org_id}
@@ -134,10 +146,10 @@ def _record(
     stored = Pulse(
         float(state.pulse_active_seconds or 0.0), state.pulse_last_at, bool(state.pulse_paused)
     )
-    prior = Carried(stored, channels, pulse)
-    carried = _after(prior, event, at)
-    _move(store, conn, dialect, session_id, event, at, carried, None)
-    return _inserted(conn, dialect, org_id, session_id, event, at, carried, prior)
+    carried = _after(Carried(stored, channels, pulse), event, at)
+    moved = _move(conn, dialect, session_id, event, at, carried, None)
+    found = _insert(conn, dialect, org_id, session_id, event, at)
+    return found, None if found is None else moved
 
 
 def _last(kept: Carried) -> datetime:
@@ -156,26 +168,22 @@ def _after(state: Carried, event: EventIn, at: datetime) -> Carried:
     )
 
 
-def _inserted(
+def _insert(
     conn: sqlite3.Connection,
     dialect: Any,
     org_id: str,
     session_id: int,
     event: EventIn,
     at: datetime,
-    carried: Carried,
-    prior: Carried,
-) -> tuple[int | None, Carried]:
-    """The INSERT: the new id and the state after it, or None (its key was stored
-    before) and the state before it, which the caller's rollback restores."""
+) -> int | None:
+    """The INSERT: the new activity's id, or None when its key was stored before."""
     row = ev._row(org_id, session_id, event, at)
     insert = ev._activity_insert(True, event.key is not None)
-    found = prepare(conn, insert, tuple(row), dialect=dialect).scalar(conn, row)
-    return (None, prior) if found is None else (int(found), carried)
+    found = prepare_named(insert, dialect, tuple(row)).execute(conn, row).fetchone()
+    return None if found is None else int(found[0])
 
 
 def _move(
-    store: Store,
     conn: sqlite3.Connection,
     dialect: Any,
     session_id: int,
@@ -183,9 +191,9 @@ def _move(
     at: datetime,
     carried: Carried,
     kept: Carried | None,
-) -> bool:
+) -> Carried | None:
     """The counter UPDATE with the new state; with `kept`, only where the row still holds
-    that state. Whether the row was moved."""
+    that state. The state written, with its columns as bound; None if no row moved."""
     deltas = counter_deltas(event.type, event.payload or {})
     seen = utcnow() if event.source in ev.LIVE_SOURCES else None
     statement = _guarded_update(tuple(sorted(deltas)), seen is not None, kept is not None)
@@ -202,32 +210,33 @@ def _move(
     if seen is not None:
         params["p_seen"] = seen
     if kept is not None:
-        params.update(_guard_params(kept))
-    cursor = prepare(conn, statement, dialect=dialect).execute(conn, params)
-    return bool(cursor.rowcount == 1)
-
-
-def _guard_params(kept: Carried) -> dict[str, Any]:
-    values = (
-        kept.pulse.active,
-        kept.pulse.last_at,
-        kept.pulse.paused,
-        kept.pulse_seconds,
-        *chan.params(kept.channels).values(),
-    )
-    return {f"g_{name}": value for name, value in zip(STATE, values, strict=True)}
+        params.update(kept.written)
+    cursor = prepare_named(statement, dialect).execute(conn, params)  # binds params in place
+    if cursor.rowcount != 1:
+        return None
+    written = {kept_name: params[name] for kept_name, name in WRITTEN}
+    return Carried(carried.pulse, carried.channels, carried.pulse_seconds, written)
 
 
 @functools.cache
 def _guarded_update(names: tuple[str, ...], moves_seen: bool, guarded: bool) -> Any:
     """`events._counter_update` for this path, with the kept-state check when `guarded`:
-    each state column `IS` its value (NULL-safe: a channel without a moment yet keeps
-    NULL), bound through the column's type as the value was when written."""
+    each state column `IS` its value as bound when written (NULL-safe: a channel without
+    a moment yet keeps NULL), so the check compares exactly what the row stores."""
     statement = ev._counter_update(names, True, moves_seen, True)
     if not guarded:
         return statement
-    return statement.where(and_(*(_kept_is(name) for name in STATE)))
+    return statement.where(and_(*(_kept_is(kept) for kept, _ in WRITTEN)))
 
 
-def _kept_is(name: str) -> Any:
-    return S.c[name].is_not_distinct_from(bindparam(f"g_{name}", type_=S.c[name].type))
+class AsBound(TypeDecorator[Any]):
+    """A parameter passed to sqlite3 as given: its value is a column type's own binding
+    already (a bare NullType parameter would take the compared column's type, and bind
+    the value a second time)."""
+
+    impl = NullType
+    cache_ok = True
+
+
+def _kept_is(kept: str) -> Any:
+    return S.c[kept.removeprefix("g_")].is_not_distinct_from(bindparam(kept, type_=AsBound()))
