@@ -177,3 +177,19 @@ def test_two_processes_recording_into_one_session_lose_no_update(tmp_path: Path)
         assert check(tracker) == []
     finally:
         tracker.close()
+
+
+def test_a_session_deleted_after_its_state_was_kept_is_not_found(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    from stint.model.types import NotFound
+
+    session = tracker.start(goal="g", agent="bench", cwd=str(tmp_path))
+    tracker.record(session.id, EventIn("tool_call", key="a"))
+    assert session.id in tracker._known
+    tracker.forget(session.id)
+    with pytest.raises(NotFound):
+        tracker.record(session.id, EventIn("tool_call", key="b"))
+    with tracker.store.read() as conn:
+        A = schema.activities
+        assert conn.execute(select(A.c.id).where(A.c.idem_key == "b")).first() is None

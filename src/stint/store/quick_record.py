@@ -126,7 +126,7 @@ def _record(
     pulse = store.pulse_seconds
     if kept is not None and kept.pulse_seconds == pulse and at > _last(kept):
         carried = _after(kept, event, at)
-        moved = _move(conn, dialect, session_id, event, at, carried, kept)
+        moved = _move(conn, dialect, org_id, session_id, event, at, carried, kept)
         if moved is not None:
             found = _insert(conn, dialect, org_id, session_id, event, at)
             return found, kept if found is None else moved
@@ -147,7 +147,7 @@ def _record(
         float(state.pulse_active_seconds or 0.0), state.pulse_last_at, bool(state.pulse_paused)
     )
     carried = _after(Carried(stored, channels, pulse), event, at)
-    moved = _move(conn, dialect, session_id, event, at, carried, None)
+    moved = _move(conn, dialect, org_id, session_id, event, at, carried, None)
     found = _insert(conn, dialect, org_id, session_id, event, at)
     return found, None if found is None else moved
 
@@ -186,6 +186,7 @@ def _insert(
 def _move(
     conn: sqlite3.Connection,
     dialect: Any,
+    org_id: str,
     session_id: int,
     event: EventIn,
     at: datetime,
@@ -210,7 +211,7 @@ def _move(
     if seen is not None:
         params["p_seen"] = seen
     if kept is not None:
-        params.update(kept.written)
+        params.update(kept.written, p_org=org_id)
     cursor = prepare_named(statement, dialect).execute(conn, params)  # binds params in place
     if cursor.rowcount != 1:
         return None
@@ -226,7 +227,10 @@ def _guarded_update(names: tuple[str, ...], moves_seen: bool, guarded: bool) -> 
     statement = ev._counter_update(names, True, moves_seen, True)
     if not guarded:
         return statement
-    return statement.where(and_(*(_kept_is(kept) for kept, _ in WRITTEN)))
+    # The org too, as the state read checks it (a session id names one row, but the
+    # check must not rest on the kept state alone to tell the org).
+    org = S.c.org_id == bindparam("p_org")
+    return statement.where(org, and_(*(_kept_is(kept) for kept, _ in WRITTEN)))
 
 
 class AsBound(TypeDecorator[Any]):
