@@ -3,6 +3,7 @@ decisions, context items and files — each one atomic statement in the store.""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -184,11 +185,17 @@ class SessionRecorder(SessionReader):
 
     # --------------------------------------------------------------- recording
 
+    @functools.cached_property
+    def _known(self) -> quick_record.Known:
+        # The states the quick path last wrote, kept while this recorder is open: the
+        # next event of a session skips reading its state (checked in its UPDATE).
+        return quick_record.Known()
+
     def record(self, ref: str | int, event: EventIn) -> int | None:
         """Append one event; returns its id, or None when its key was seen before."""
         at = event.occurred_at or utcnow()
         if isinstance(ref, int) and self.store.is_sqlite and quick_record.simple(event):
-            found = quick_record.record(self.store, self.org, ref, event, at)
+            found = quick_record.record(self.store, self.org, ref, event, at, self._known)
             if found != quick_record.FALLBACK:
                 return cast("int | None", found)
         # Resolved in the write's own transaction: one transaction per event, not two.
