@@ -92,12 +92,25 @@ def insert_ignore_many(
     rows: Sequence[dict[str, Any]],
     conflict: Sequence[str],
 ) -> list[tuple[Any, ...]]:
-    """Insert `rows` (each with the same keys, plus the `constant` columns shared by all)
+    """Insert `rows` (each with the same keys, plus the `constant` columns shared by all;
+    a column in neither takes its scalar default, if it has one)
     unless a row with the same `conflict` columns exists; the `conflict` values of the rows
     inserted (as `stint.store.unnest.insert_ignore_many`)."""
     if not rows:
         return []
     varying = tuple(rows[0])
+    # A column no row names takes its scalar default, as SQLAlchemy's INSERT gives it.
+    constant = {
+        **{
+            column.name: column.default.arg
+            for column in table.c
+            if column.name not in varying
+            and column.name not in constant
+            and column.default is not None
+            and column.default.is_scalar
+        },
+        **constant,
+    }
     dialect = conn.dialect
     steps = [(name, _bind_step(table.c[name].type, dialect)) for name in varying]
     stepped = [(name, step) for name, step in steps if step is not None]
