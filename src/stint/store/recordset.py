@@ -35,6 +35,7 @@ from sqlalchemy import (
     TypeDecorator,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from stint.store import unnest
 
@@ -85,6 +86,19 @@ def _statement(
     )
 
 
+@functools.cache
+def _defaults(table: Table, varying: tuple[str, ...], constant: tuple[str, ...]) -> dict[str, Any]:
+    """The scalar defaults of the columns neither the rows nor the constants name."""
+    found = {}
+    for column in table.c:
+        default = column.default
+        if column.name in varying or column.name in constant or default is None:
+            continue
+        if isinstance(default, ScalarElementColumnDefault):
+            found[column.name] = default.arg
+    return found
+
+
 def insert_ignore_many(
     conn: Connection,
     table: Table,
@@ -100,17 +114,7 @@ def insert_ignore_many(
         return []
     varying = tuple(rows[0])
     # A column no row names takes its scalar default, as SQLAlchemy's INSERT gives it.
-    constant = {
-        **{
-            column.name: column.default.arg
-            for column in table.c
-            if column.name not in varying
-            and column.name not in constant
-            and column.default is not None
-            and column.default.is_scalar
-        },
-        **constant,
-    }
+    constant = {**_defaults(table, varying, tuple(constant)), **constant}
     dialect = conn.dialect
     steps = [(name, _bind_step(table.c[name].type, dialect)) for name in varying]
     stepped = [(name, step) for name, step in steps if step is not None]

@@ -143,7 +143,7 @@ def check_rows(
         missing = required - row.keys()
         if missing:
             raise BadRows(f"{table.name}: missing {', '.join(sorted(missing))}")
-        converted = {}
+        converted: dict[str, Any] = {}
         for name, value in row.items():
             if value is None:
                 if not checks[name][0]:
@@ -329,8 +329,8 @@ def insert_activities(
     if not rows:
         return 0
     if not store.is_sqlite:
-        columns = tuple(dict.fromkeys(name for row in rows for name in row))
-        even = [{name: row.get(name) for name in columns} for row in rows]
+        named = tuple(dict.fromkeys(name for row in rows for name in row))
+        even = [{name: row.get(name) for name in named} for row in rows]
         shared = {"org_id": org_id, "session_id": session_id}
         return len(recordset.insert_ignore_many(conn, A, shared, even, ["org_id", "idem_key"]))
     statement = (
