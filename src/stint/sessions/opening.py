@@ -293,6 +293,43 @@ def attach_id(
     return session_id
 
 
+def record_for_agent(
+    tracker: SessionReader,
+    agent: str,
+    agent_session_id: str,
+    events: Sequence[EventIn],
+    *,
+    cwd: str | None,
+    model: str | None,
+    source: str,
+) -> tuple[int, int]:
+    """`attach_id` then the events appended by key (an ingest group): the session's id and
+    how many events were new. When the agent session's stint session is open already and
+    its model unchanged (every batch after a session's first), both happen in one
+    transaction: one locked read finds the session and gives the projection its state, so
+    a batch costs one transaction instead of three. Otherwise the session is attached
+    first (created, re-opened or its model set) as a hook would, then the events go in."""
+    now = utcnow()
+    batch = [(event, event.occurred_at or now) for event in events]
+    with tracker.store.write() as conn:
+        found = ev.locked_agent_session(conn, tracker.org, agent, agent_session_id)
+        if (
+            found is not None
+            and found.status in OPEN_STATUSES
+            and (not model or model == found.ai_model)
+        ):
+            session_id = int(found.id)
+            return session_id, ev.append_many(
+                tracker.store, conn, tracker.org, session_id, batch, found
+            )
+    first = min((event.occurred_at for event in events if event.occurred_at), default=None)
+    session_id = attach_id(
+        tracker, agent, agent_session_id, cwd=cwd, model=model, at=first, source=source
+    )
+    with tracker.store.write() as conn:
+        return session_id, ev.append_many(tracker.store, conn, tracker.org, session_id, batch)
+
+
 def reopen(tracker: SessionReader, session_id: int, at: datetime, source: str) -> None:
     """An agent session resumed after it was ended or timed out: the same stint session
     goes on (the time it was closed is an idle gap, not active time)."""

@@ -8,11 +8,12 @@ goals, templates and evaluation are `stint.goals.service.Goals`'.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from stint.model.timeparse import utcnow
-from stint.model.types import Session
+from stint.model.types import EventIn, Session
 from stint.sessions import health, lifecycle, opening
 from stint.sessions.recording import SessionRecorder
 from stint.store import dashboard
@@ -120,6 +121,22 @@ class Sessions(SessionRecorder):
             at=at,
             source=source,
             user_id=user_id,
+        )
+
+    def record_for_agent(
+        self,
+        *,
+        agent: str,
+        agent_session_id: str,
+        events: Sequence[EventIn],
+        cwd: str | None = None,
+        model: str | None = None,
+        source: str = "api",
+    ) -> tuple[int, int]:
+        """`attach_id` and `record_bulk` of one agent session's events (an ingest group),
+        in one transaction when its session is open already: (session id, events new)."""
+        return opening.record_for_agent(
+            self, agent, agent_session_id, events, cwd=cwd, model=model, source=source
         )
 
     def health(self, ref: str | int = "current", *, measure: bool = False) -> dict[str, Any]:

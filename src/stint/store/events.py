@@ -23,7 +23,7 @@ from stint.model.projection import (
 )
 from stint.model.timeparse import utcnow
 from stint.model.types import EventIn, NotFound
-from stint.store import Store, schema, unnest
+from stint.store import Store, recordset, schema
 from stint.store import channel_pulse as chan
 from stint.store.event_reads import activities_of as activities_of
 from stint.store.event_reads import channel_events
@@ -120,11 +120,14 @@ def append_many(
     org_id: str,
     session_id: int,
     events: Sequence[tuple[EventIn, datetime]],
+    state: Any = None,
 ) -> int:
     """`append` for many events of one session (a drain, an import, an ingest batch):
     multi-row INSERTs and the summed projection of the rows that were really new — one
     counter UPDATE, one upsert per file and per model — instead of statements per event.
-    The result equals appending them one by one. Returns how many were new."""
+    The result equals appending them one by one. Returns how many were new. `state`: the
+    session's pulse columns, read (and locked) by the caller already
+    (`locked_agent_session`)."""
     seen: set[str] = set()
     wanted = []
     for event, at in events:
@@ -140,12 +143,12 @@ def append_many(
         rows = [_row(org_id, session_id, event, at) for event, at in chunk]
         if store.is_sqlite:
             inserted = _insert_new_sqlite(conn, org_id, rows)
-        else:  # one short statement of arrays (see stint.store.unnest)
+        else:  # one short statement of one JSON document (see stint.store.recordset)
             varying = [{k: v for k, v in row.items() if k not in shared} for row in rows]
-            found = unnest.insert_ignore_many(conn, A, shared, varying, ["org_id", "idem_key"])
+            found = recordset.insert_ignore_many(conn, A, shared, varying, ["org_id", "idem_key"])
             inserted = {row[1] for row in found}
         fresh.extend((e, at) for e, at in chunk if e.key is None or e.key in inserted)
-    _project(store, conn, org_id, session_id, fresh)
+    _project(store, conn, org_id, session_id, fresh, state)
     return len(fresh)
 
 
@@ -298,6 +301,42 @@ def _pulse_select(dialect: str, in_org: bool) -> Any:
     # the events this transaction (and a concurrent one) just inserted hold a KEY SHARE
     # lock on the session row through their foreign key, which FOR UPDATE waits for, so
     # two batches of one session deadlocked; the counter UPDATE takes NO KEY UPDATE too.
+    return query.with_for_update(key_share=True) if dialect == "postgresql" else query
+
+
+def locked_agent_session(conn: Connection, org_id: str, agent: str, agent_session_id: str) -> Any:
+    """The org's newest session of this agent session (its id, status and model) with its
+    pulse state, for `append_many`; locked as `_pulse_select` locks, so the read that
+    finds the session is also the one the projection needs (one round trip, not three).
+    None when there is none."""
+    return conn.execute(
+        _agent_select(conn.dialect.name),
+        {"p_org": org_id, "p_agent": agent, "p_agent_session": agent_session_id},
+    ).first()
+
+
+@functools.cache
+def _agent_select(dialect: str) -> Any:
+    query = (
+        select(
+            S.c.id,
+            S.c.status,
+            S.c.ai_model,
+            S.c.pulse_active_seconds,
+            S.c.pulse_last_at,
+            S.c.pulse_paused,
+            S.c.pulse_seconds,
+            *(S.c[name] for name in chan.COLUMNS),
+        )
+        .where(
+            S.c.org_id == bindparam("p_org"),
+            S.c.agent == bindparam("p_agent"),
+            S.c.agent_session_id == bindparam("p_agent_session"),
+        )
+        .order_by(S.c.id.desc())
+        .limit(1)
+    )
+    # FOR NO KEY UPDATE, as in `_pulse_select` (which explains why not FOR UPDATE).
     return query.with_for_update(key_share=True) if dialect == "postgresql" else query
 
 

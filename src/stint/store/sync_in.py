@@ -9,11 +9,12 @@ first (`check_rows`), so a bad batch is refused before anything is written.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Float,
     Integer,
@@ -26,8 +27,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
-from stint.store import schema
+from stint.store import recordset, schema
 from stint.store.sessions import _lock_numbers
 from stint.store.sync_out import CHILD_TABLES, ROW_LOCAL, SESSION_LOCAL, SUBJECT_LINK
 
@@ -40,65 +42,117 @@ class BadRows(ValueError):
     required value."""
 
 
-def _check_value(table: Table, name: str, value: Any) -> Any:
-    column = table.c[name]
-    if value is None:
-        if not column.nullable and column.default is None:
-            raise BadRows(f"{table.name}.{name} may not be null")
-        return None
-    kind = column.type
-    if isinstance(kind, schema.UTCDateTime):
+def _time(table: str, name: str) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
         if isinstance(value, datetime):
             return value
         if not isinstance(value, str):
-            raise BadRows(f"{table.name}.{name}: expected an ISO 8601 time")
+            raise BadRows(f"{table}.{name}: expected an ISO 8601 time")
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
-            raise BadRows(f"{table.name}.{name}: {value!r} is not an ISO 8601 time") from None
+            raise BadRows(f"{table}.{name}: {value!r} is not an ISO 8601 time") from None
         if parsed.tzinfo is None:
-            raise BadRows(f"{table.name}.{name}: {value!r} has no time zone")
+            raise BadRows(f"{table}.{name}: {value!r} has no time zone")
         return parsed
-    if isinstance(kind, Boolean):
+
+    return check
+
+
+def _boolean(table: str, name: str) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
         if not isinstance(value, bool):
-            raise BadRows(f"{table.name}.{name}: expected true or false")
+            raise BadRows(f"{table}.{name}: expected true or false")
         return value
-    if isinstance(kind, Integer):
+
+    return check
+
+
+def _integer(table: str, name: str) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise BadRows(f"{table.name}.{name}: expected an integer")
+            raise BadRows(f"{table}.{name}: expected an integer")
         return value
-    if isinstance(kind, Float):
+
+    return check
+
+
+def _number(table: str, name: str) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise BadRows(f"{table.name}.{name}: expected a number")
+            raise BadRows(f"{table}.{name}: expected a number")
         return float(value)
-    if isinstance(kind, String | Text):
+
+    return check
+
+
+def _text(table: str, name: str) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
         if not isinstance(value, str):
-            raise BadRows(f"{table.name}.{name}: expected text")
+            raise BadRows(f"{table}.{name}: expected text")
         return value
-    if isinstance(kind, JSON) or isinstance(getattr(kind, "impl", None), JSON):
-        return value
-    return value
+
+    return check
+
+
+def _checker(table: Table, name: str) -> Callable[[Any], Any] | None:
+    """The check (and conversion) of one column's non-null values; None: taken as is."""
+    kind = table.c[name].type
+    if isinstance(kind, schema.UTCDateTime):
+        return _time(table.name, name)
+    if isinstance(kind, Boolean):
+        return _boolean(table.name, name)
+    if isinstance(kind, Integer):
+        return _integer(table.name, name)
+    if isinstance(kind, Float):
+        return _number(table.name, name)
+    if isinstance(kind, String | Text):
+        return _text(table.name, name)
+    return None  # JSON, and any type without a check
+
+
+@functools.cache
+def _plan(
+    table: Table, local: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str], dict[str, tuple[bool, Callable[[Any], Any] | None]]]:
+    """What `check_rows` needs of a table, worked out once per table (not per value): the
+    columns a row may name, the ones it must, and per column (null allowed, its check)."""
+    allowed = frozenset(c.name for c in table.c) - local
+    required = frozenset(
+        c.name
+        for c in table.c
+        if not c.nullable and c.default is None and c.name not in local and not c.primary_key
+    )
+    checks = {
+        name: (table.c[name].nullable or table.c[name].default is not None, _checker(table, name))
+        for name in allowed
+    }
+    return allowed, required, checks
 
 
 def check_rows(
     table: Table, rows: list[dict[str, Any]], local: frozenset[str]
 ) -> list[dict[str, Any]]:
     """The rows with their values converted; BadRows names the first that does not fit."""
-    allowed = {c.name for c in table.c} - local
-    required = {
-        c.name
-        for c in table.c
-        if not c.nullable and c.default is None and c.name not in local and not c.primary_key
-    }
+    allowed, required, checks = _plan(table, local)
     checked = []
     for row in rows:
-        unknown = set(row) - allowed
+        unknown = row.keys() - allowed
         if unknown:
             raise BadRows(f"{table.name}: unknown column(s) {', '.join(sorted(unknown))}")
-        missing = required - set(row)
+        missing = required - row.keys()
         if missing:
             raise BadRows(f"{table.name}: missing {', '.join(sorted(missing))}")
-        checked.append({name: _check_value(table, name, value) for name, value in row.items()})
+        converted: dict[str, Any] = {}
+        for name, value in row.items():
+            if value is None:
+                if not checks[name][0]:
+                    raise BadRows(f"{table.name}.{name} may not be null")
+                converted[name] = None
+                continue
+            check = checks[name][1]
+            converted[name] = value if check is None else check(value)
+        checked.append(converted)
     return checked
 
 
@@ -150,19 +204,65 @@ def project_id(conn: Connection, store: Any, org_id: str, name: str, at: datetim
 def upsert_session(
     conn: Connection, org_id: str, existing: int | None, values: dict[str, Any]
 ) -> tuple[int, bool]:
-    """The session's row id, and whether it was created. A new one takes the org's next
-    number under the number lock (held until the transaction ends)."""
+    """The session's row id, and whether it was created. A new one on PostgreSQL holds a
+    provisional number until `number_new_sessions` gives it the org's next, at the end of
+    the transaction: the org's number lock is then held for that last step only, not
+    while the batch's activities go in, which had every concurrent push wait its turn.
+    On SQLite (whose writer holds the database's lock anyway) it takes its number here."""
     if existing is not None:
         conn.execute(update(S).where(S.c.org_id == org_id, S.c.id == existing).values(**values))
         return existing, False
-    _lock_numbers(conn, org_id)
-    number = conn.execute(
-        select(func.coalesce(func.max(S.c.number), 0) + 1).where(S.c.org_id == org_id)
-    ).scalar_one()
-    result = conn.execute(
-        insert(S).values(org_id=org_id, number=number, **values).returning(S.c.id)
+    if conn.dialect.name != "postgresql":
+        _lock_numbers(conn, org_id)
+        result = conn.execute(
+            insert(S).values(org_id=org_id, number=_next_number(conn, org_id), **values)
+        )
+        return int(result.inserted_primary_key[0]), True  # type: ignore[index]
+    sequence = func.pg_get_serial_sequence("sessions", "id")
+    session_id = int(conn.execute(select(func.nextval(sequence))).scalar_one())
+    conn.execute(
+        insert(S).values(id=session_id, org_id=org_id, number=_provisional(session_id), **values)
     )
-    return int(result.scalar_one()), True
+    return session_id, True
+
+
+def _provisional(session_id: int) -> int:
+    """A number no committed session holds (they are all positive) and no concurrent
+    transaction's new session either (derived from the row's own id), within `number`'s
+    32 bits. Never seen outside the transaction: `number_new_sessions` replaces it."""
+    return -(session_id % 2_147_483_647) - 1
+
+
+def _next_number(conn: Connection, org_id: str) -> int:
+    return int(
+        conn.execute(
+            select(func.coalesce(func.max(S.c.number), 0) + 1).where(
+                S.c.org_id == org_id, S.c.number > 0
+            )
+        ).scalar_one()
+    )
+
+
+def number_new_sessions(conn: Connection, org_id: str, session_ids: list[int]) -> None:
+    """Give the sessions created in this transaction the org's next numbers, in order,
+    under the org's number lock (held until the transaction ends, a moment later). A
+    number taken meanwhile by a writer that skips the lock (a bulk import) means trying
+    the next one, as `stint.store.sessions.insert_session` does."""
+    if not session_ids or conn.dialect.name != "postgresql":
+        return
+    _lock_numbers(conn, org_id)
+    for session_id in session_ids:
+        while True:
+            savepoint = conn.begin_nested()
+            try:
+                conn.execute(
+                    update(S).where(S.c.id == session_id).values(number=_next_number(conn, org_id))
+                )
+            except IntegrityError:
+                savepoint.rollback()
+                continue
+            savepoint.commit()
+            break
 
 
 def replace_children(
@@ -222,9 +322,17 @@ def replace_children(
 def insert_activities(
     conn: Connection, store: Any, org_id: str, session_id: int, rows: list[dict[str, Any]]
 ) -> int:
-    """Insert the activities whose key the org does not hold yet; how many went in."""
+    """Insert the activities whose key the org does not hold yet; how many went in. On
+    PostgreSQL as one statement of one JSON document (`stint.store.recordset`): an
+    executemany with RETURNING is sent as multi-row VALUES whose text psycopg parsed
+    anew for every batch (most of a sync request's time)."""
     if not rows:
         return 0
+    if not store.is_sqlite:
+        named = tuple(dict.fromkeys(name for row in rows for name in row))
+        even = [{name: row.get(name) for name in named} for row in rows]
+        shared = {"org_id": org_id, "session_id": session_id}
+        return len(recordset.insert_ignore_many(conn, A, shared, even, ["org_id", "idem_key"]))
     statement = (
         store.dialect_insert(A)
         .on_conflict_do_nothing(index_elements=["org_id", "idem_key"])

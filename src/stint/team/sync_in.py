@@ -75,6 +75,7 @@ def receive(
     if len(set(uuids)) != len(uuids):
         raise BadBatch("a session uuid appears twice in the batch")
     created = updated = stored = duplicates = 0
+    new_sessions: list[int] = []
     with store.write() as conn:
         machine_id = st.upsert_machine(conn, org_id, machine["uuid"], machine["name"], user_id, at)
         found = si.owners(conn, uuids)
@@ -100,6 +101,8 @@ def receive(
                 if existing is not None:
                     values["open_key"] = None  # a pushed session holds no open slot here
             session_id, new = si.upsert_session(conn, org_id, existing, values)
+            if new:
+                new_sessions.append(session_id)
             created += new
             updated += not new
             si.replace_children(
@@ -116,6 +119,8 @@ def receive(
             went_in = si.insert_activities(conn, store, org_id, session_id, item["activities"])
             stored += went_in
             duplicates += len(item["activities"]) - went_in
+        # Last, so that the org's number lock is held only from here to the commit.
+        si.number_new_sessions(conn, org_id, new_sessions)
     return {
         "machine_id": machine_id,
         "sessions_created": created,

@@ -3,8 +3,9 @@
 Two shapes, both idempotent (a batch sent twice is stored once):
 
 * `sessions`: groups of structured events of one agent session each. The session is
-  found, re-opened or created with `Tracker.attach` (as a local hook would), and the
-  events are appended by key (`Tracker.record_bulk`, one transaction).
+  found, re-opened or created as `Tracker.attach` would (as a local hook would), and the
+  events are appended by key (`Tracker.record_for_agent`: one transaction for a session
+  already open).
 * `records`: raw hook records, the same JSON the local hook spools. They go through
   `stint.capture.ingest.Applier`, the code that drains the local spool, so remote and
   local capture map hooks identically; their keys derive from the record and its time.
@@ -26,20 +27,20 @@ from stint.web.ingest_schemas import IngestBatch
 def ingest_batch(tracker: Tracker, body: IngestBatch) -> dict[str, Any]:
     received = stored = 0
     session_ids: list[int] = []
-    append = tracker.record_bulk
     for group in body.sessions:
-        first = min((e.occurred_at for e in group.events if e.occurred_at), default=None)
-        session_id = tracker.attach_id(
+        # The validated records hold exactly EventIn's fields: taken as they are, without
+        # a `model_dump` copy of each.
+        events = [EventIn(**vars(e)) for e in group.events]
+        session_id, new = tracker.record_for_agent(
             agent=group.agent,
             agent_session_id=group.agent_session_id,
+            events=events,
             cwd=group.cwd,
             model=group.model,
-            at=first,
             source="api",
         )
-        events = [EventIn(**e.model_dump()) for e in group.events]
         received += len(events)
-        stored += int(append(session_id, events))
+        stored += new
         session_ids.append(session_id)
     refused = apply_hook_records(tracker, body) if body.records else []
     return {

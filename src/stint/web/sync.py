@@ -83,7 +83,9 @@ async def sync(request: Request, tracker: TrackerDep) -> dict[str, Any]:
         raise HTTPException(400, _detail(exc)) from None
     principal: Principal | None = getattr(request.state, "principal", None)
     user_id = principal.user_id if principal else None
-    sessions = [bundle.model_dump() for bundle in batch.sessions]
+    # The validated bundles' fields as they are: their rows are plain dicts the
+    # validation made, which `model_dump` would copy row by row.
+    sessions = [dict(vars(bundle)) for bundle in batch.sessions]
     result: dict[str, Any] = await run_in_threadpool(
         tracker.receive_sync, user_id, batch.machine.model_dump(), sessions
     )
