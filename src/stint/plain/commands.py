@@ -25,7 +25,6 @@ from stint.model.scoring import session_cost_per_outcome
 from stint.model.timeparse import TimeParseError
 from stint.model.types import StintError
 from stint.plain import boxes, views
-from stint.plain.columns import kept_columns
 from stint.sessions.quick import QuickReader, open_reader
 
 Command = Callable[[QuickReader], "str | None"]
@@ -120,15 +119,7 @@ def _list(reader: QuickReader) -> str | None:
     screen = boxes.screen()
     if screen is None:
         return None
-    cols, rows = views.LIST_COLUMNS, views.list_rows(sessions)
-    keep, needs = kept_columns(cols, rows, screen.width)
-    return boxes.table(
-        [cols[i].header for i in keep],
-        [cols[i].justify for i in keep],
-        [[row[i] for i in keep] for row in rows],
-        screen,
-        min_widths=[needs[i] for i in keep],
-    )
+    return boxes.fitted(views.LIST_COLUMNS, views.list_rows(sessions), screen)
 
 
 def _show(reader: QuickReader, ref: str) -> str | None:
@@ -155,7 +146,12 @@ def _show(reader: QuickReader, ref: str) -> str | None:
     if tasks:
         rows = [[str(task.number), task.title, task.status] for task in tasks]
         parts.append(
-            boxes.table(["#", "task", "status"], ["left"] * 3, rows, screen, title="Tasks")
+            boxes.table(
+                [boxes.Column("#"), boxes.Column("task"), boxes.Column("status")],
+                rows,
+                screen,
+                title="Tasks",
+            )
         )
     for title, items in (
         ("Decisions", reader.decisions(session.id)),
