@@ -5,7 +5,6 @@ promised is not drawn (None) rather than drawn differently."""
 from __future__ import annotations
 
 import io
-from typing import Literal
 
 import pytest
 from hypothesis import given, settings
@@ -235,9 +234,7 @@ LIST_ROW = st.tuples(
 
 @settings(max_examples=300, deadline=None)
 @given(rows=st.lists(LIST_ROW, min_size=1, max_size=6), width=st.integers(30, 140))
-def test_a_list_of_real_rows_is_the_rich_table(
-    rows: list[tuple[str, ...]], width: int
-) -> None:
+def test_a_list_of_real_rows_is_the_rich_table(rows: list[tuple[str, ...]], width: int) -> None:
     """Rows as `stint list` makes them are drawn at any usual width (6-digit numbers and
     long goals in 80 columns among them), and drawn as Rich draws them."""
     cols = list(LIST_COLUMNS)

@@ -14,6 +14,7 @@ from stint import entry
 from stint.cli import render
 from stint.model.types import EventIn
 from stint.plain import commands, views
+from stint.plain.handover import Handover
 from stint.sessions import reading
 from stint.tracker import Tracker
 
@@ -116,9 +117,7 @@ def test_the_plain_forms_are_served_without_click(
 @pytest.mark.parametrize(
     ("args", "columns"),
     [
-        (["list"], "30"),  # the columns never cut are wider than the screen
         (["show", "2"], "80"),  # a goal section: the Tracker's goal service
-        (["status"], "20"),  # too narrow for the card's lines
         (["status", "--help"], "80"),
         (["list", "-n", "3"], "80"),
         (["show", "1", "--json"], "80"),
@@ -132,11 +131,11 @@ def test_other_forms_go_to_click(
     assert commands.run(args) is None
 
 
-def test_a_forced_colour_terminal_goes_to_click(
+def test_a_forced_colour_terminal_is_drawn_by_rich(
     store: Tracker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FORCE_COLOR", "1")
-    assert commands.run(["status"]) is None
+    assert isinstance(commands.run(["status"]), Handover)
     assert commands.run(["status", "--json"]) is not None  # JSON has no colours
 
 
@@ -147,3 +146,48 @@ def test_a_pending_hook_event_goes_to_click(
 
     spool.append(str(store.settings.home), "claude_code", "{}")
     assert commands.run(["status", "--json"]) is None
+
+
+@pytest.mark.parametrize(
+    ("args", "columns"),
+    [
+        (["status"], "20"),  # too narrow for the card's lines
+        (["list"], "30"),  # the columns never cut are wider than the screen
+        (["show", "1"], "30"),
+    ],
+)
+def test_what_cannot_be_drawn_plain_is_handed_to_rich_as_read(
+    store: Tracker, monkeypatch: pytest.MonkeyPatch, args: list[str], columns: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    assert isinstance(commands.run(args), Handover)
+
+    def no_second_run(args: list[str]) -> int:
+        raise AssertionError("the command ran again through click")
+
+    monkeypatch.setattr(entry, "_run_cli", no_second_run)
+    assert entry.main(args) == 0
+
+
+@pytest.mark.parametrize(
+    "args", [["status"], ["list"], ["show", "5"]], ids=lambda a: " ".join(a) or "(none)"
+)
+@pytest.mark.parametrize("columns", ["20", "80"])
+def test_a_wide_character_is_drawn_by_rich_as_click_draws_it(
+    store: Tracker,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    columns: str,
+) -> None:
+    session = store.start(project="日本", goal="翻訳 the docs", tags=["i18n"])
+    store.add_task(session.id, "ship 日本語")
+    monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setattr(render, "console", Console(highlight=False))
+    assert isinstance(commands.run(args), Handover)
+    plain = _outputs(capsys, entry.main, args)
+    click = _outputs(capsys, entry._run_cli, args)
+    assert plain == click
+    assert plain[0] == 0
+    if columns == "80":
+        assert "翻訳" in str(plain[1])

@@ -42,3 +42,16 @@ def test_the_plain_forms_load_no_click_nor_rich(sqlite_store: str, args: list[st
 @pytest.mark.parametrize("args", [["status", "--help"], ["list", "--json"]], ids=" ".join)
 def test_other_forms_take_click(sqlite_store: str, args: list[str]) -> None:
     assert "click" in imported(*args, url=sqlite_store)
+
+
+@pytest.mark.parametrize("args", [["status"], ["list"], ["show"]], ids=" ".join)
+def test_a_view_too_wide_for_the_plain_boxes_is_drawn_by_rich_from_what_was_read(
+    sqlite_store: str, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rich's views live in stint.cli, whose package loads click; the command itself,
+    the Tracker and SQLAlchemy do not load (the store is not read again)."""
+    monkeypatch.setenv("COLUMNS", "20")
+    names = imported(*args, url=sqlite_store)
+    assert "stint.cli.session_views" in names
+    assert loaded(names, ("sqlalchemy", "pydantic", "stint.tracker", "stint.cli.history")) == []
+    assert "stint.cli.lifecycle" not in names

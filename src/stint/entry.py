@@ -25,11 +25,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_plain(args: list[str]) -> int | None:
-    """The plain path's exit code, or None when click is to run the command."""
-    from stint.plain.commands import run  # deferred: the hook path needs none of it
+    """The plain path's exit code, or None when click is to run the command. What the
+    plain path read but cannot draw as Rich would is drawn by Rich here, with the click
+    commands' own views: the store is not read a second time, and click is not loaded."""
+    from stint.plain.commands import run, written  # deferred: the hook path needs none
 
     try:
-        return run(args)
+        result = run(args)
+        if result is None or isinstance(result, int):
+            return result
+        _fewer_collections()
+        from stint.cli.session_views import draw  # deferred: Rich only for a handover
+
+        return written(lambda: draw(result))
     except KeyboardInterrupt:
         print("\nAborted!", file=sys.stderr)  # as click says it
         return 1
@@ -38,12 +46,7 @@ def _run_plain(args: list[str]) -> int | None:
 
 
 def _run_cli(args: list[str]) -> int:
-    import gc
-
-    # Start-up allocates some hundred thousand long-lived objects (SQLAlchemy, Rich), and
-    # the default threshold (700) runs the collector over them again and again: a tenth of
-    # `stint status`. Collections still run, only less often.
-    gc.set_threshold(10_000)
+    _fewer_collections()
     from stint.cli import cli  # deferred: click, Rich, SQLAlchemy are not for the hook path
 
     try:
@@ -53,6 +56,15 @@ def _run_cli(args: list[str]) -> int:
     except Exception as exc:
         return _crashed(exc)
     return 0
+
+
+def _fewer_collections() -> None:
+    import gc
+
+    # Start-up allocates some hundred thousand long-lived objects (SQLAlchemy, Rich), and
+    # the default threshold (700) runs the collector over them again and again: a tenth of
+    # `stint status`. Collections still run, only less often.
+    gc.set_threshold(10_000)
 
 
 def _crashed(exc: Exception) -> int:

@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from stint.plain.columns import Col, kept_columns
@@ -146,8 +147,7 @@ def table(
         return None
     table_width = sum(widths) + len(columns) + 1
     drawn = [
-        [_cell_lines(row[i], widths[i] - 2, col) for i, col in enumerate(columns)]
-        for row in cells
+        [_cell_lines(row[i], widths[i] - 2, col) for i, col in enumerate(columns)] for row in cells
     ]
     out = []
     if title is not None:
@@ -261,8 +261,7 @@ def _collapse(widths: list[int], wrapable: list[bool], max_width: int) -> list[i
         while total and excess > 0:
             widest = max(w for w, wraps in zip(widths, wrapable, strict=True) if wraps)
             second = max(
-                w if wraps and w != widest else 0
-                for w, wraps in zip(widths, wrapable, strict=True)
+                w if wraps and w != widest else 0 for w, wraps in zip(widths, wrapable, strict=True)
             )
             difference = widest - second
             ratios = [
@@ -348,7 +347,7 @@ def _cell_lines(text: str, width: int, column: Column) -> list[str]:
         lines = [text]
     else:
         starts = [0, *_breaks(text, width, column.overflow == "fold"), len(text)]
-        lines = [text[a:b] for a, b in zip(starts, starts[1:], strict=False)] or [text]
+        lines = [text[a:b] for a, b in pairwise(starts)] or [text]
         for i, line in enumerate(lines):
             if len(line) > width:  # Text.rstrip_end: space beyond the width goes
                 space = _TRAILING_SPACE.search(line)

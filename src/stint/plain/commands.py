@@ -25,9 +25,10 @@ from stint.model.scoring import session_cost_per_outcome
 from stint.model.timeparse import TimeParseError
 from stint.model.types import StintError
 from stint.plain import boxes, views
+from stint.plain.handover import Handover, SessionList, StatusCard, Summary
 from stint.sessions.quick import QuickReader, open_reader
 
-Command = Callable[[QuickReader], "str | None"]
+Command = Callable[[QuickReader], "str | Handover | None"]
 
 
 def parse(args: list[str]) -> Command | None:
@@ -48,9 +49,9 @@ def _plain_ref(ref: str) -> bool:
     return bool(ref) and not ref.startswith("-")  # an option (`--json`, `-h`) is click's
 
 
-def run(args: list[str]) -> int | None:
-    """Run `stint ARGS` if it is a plain form that can be served here: its exit code, or
-    None for the click path to run it."""
+def run(args: list[str]) -> int | Handover | None:
+    """Run `stint ARGS` if it is a plain form that can be served here: its exit code, what
+    it read for Rich to draw (`Handover`), or None for the click path to run it."""
     command = parse(args)
     if command is None:
         return None
@@ -66,10 +67,15 @@ def run(args: list[str]) -> int | None:
         return _error(str(exc))
     except sqlite3.Error as exc:
         return _error(f"database error: {exc}")
-    if output is None:
-        return None
+    if output is None or isinstance(output, Handover):
+        return output
+    return written(lambda: sys.stdout.write(output))
+
+
+def written(write: Callable[[], object]) -> int:
+    """The exit code of printing with `write`."""
     try:
-        sys.stdout.write(output)
+        write()
         sys.stdout.flush()
     except BrokenPipeError:
         # As click does when the reader of a pipe goes away: no traceback at exit.
@@ -89,16 +95,18 @@ def _error(message: str) -> int:
     return 1
 
 
-def _status(reader: QuickReader) -> str | None:
+def _status(reader: QuickReader) -> str | Handover:
     session = reader.current()
     if session is None:
         return 'No active session. Start one with: stint start --goal "…"\n'
     session = reader.live(session)
+    files = reader.files(session.id, limit=3)
     screen = boxes.screen()
-    if screen is None:
-        return None
-    lines = views.status_lines(session, reader.files(session.id, limit=3))
-    return boxes.panel(lines, views.status_title(session), screen.width)
+    drawn = None
+    if screen is not None:
+        lines = views.status_lines(session, files)
+        drawn = boxes.panel(lines, views.status_title(session), screen.width)
+    return StatusCard(session, files) if drawn is None else drawn
 
 
 def _status_json(reader: QuickReader) -> str | None:
@@ -112,39 +120,48 @@ def _json(data: Any) -> str:
     return json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n"
 
 
-def _list(reader: QuickReader) -> str | None:
+def _list(reader: QuickReader) -> str | Handover:
     sessions = reader.sessions(SessionFilter(), limit=20)
     if not sessions:
         return "No sessions found.\n"
     screen = boxes.screen()
-    if screen is None:
-        return None
-    return boxes.fitted(views.LIST_COLUMNS, views.list_rows(sessions), screen)
+    drawn = None
+    if screen is not None:
+        drawn = boxes.fitted(views.LIST_COLUMNS, views.list_rows(sessions), screen)
+    return SessionList(sessions) if drawn is None else drawn
 
 
-def _show(reader: QuickReader, ref: str) -> str | None:
+def _show(reader: QuickReader, ref: str) -> str | Handover | None:
     session = reader.get(ref)
     if session.has_goal_data:
         return None  # the goal section is read through the Tracker's goal service
-    screen = boxes.screen()
-    if screen is None:
-        return None
-    files = reader.files(session.id)
-    lines = views.summary_lines(
+    summary = Summary(
         session,
-        files,
+        reader.files(session.id),
         reader.recent_activities(session.id, 5),
         reader.indicators(session),
         reader.health_line(session.id),
+        reader.tasks(session.id),
+        reader.decisions(session.id),
+        reader.context_items(session.id),
+    )
+    screen = boxes.screen()
+    drawn = None if screen is None else _summary_text(summary, screen)
+    return summary if drawn is None else drawn
+
+
+def _summary_text(summary: Summary, screen: boxes.Screen) -> str | None:
+    session = summary.session
+    lines = views.summary_lines(
+        session, summary.files, summary.recent, summary.indicators, summary.health
     )
     parts = [
         boxes.panel(
             lines, views.summary_title(session), screen.width, views.summary_subtitle(session)
         )
     ]
-    tasks = reader.tasks(session.id)
-    if tasks:
-        rows = [[str(task.number), task.title, task.status] for task in tasks]
+    if summary.tasks:
+        rows = [[str(task.number), task.title, task.status] for task in summary.tasks]
         parts.append(
             boxes.table(
                 [boxes.Column("#"), boxes.Column("task"), boxes.Column("status")],
@@ -153,10 +170,7 @@ def _show(reader: QuickReader, ref: str) -> str | None:
                 title="Tasks",
             )
         )
-    for title, items in (
-        ("Decisions", reader.decisions(session.id)),
-        ("Context", reader.context_items(session.id)),
-    ):
+    for title, items in (("Decisions", summary.decisions), ("Context", summary.context)):
         if items:
             parts.append(boxes.text_line(title, screen, bold=True))
             parts += [boxes.text_line(f"  • {item.text}", screen) for item in items]
