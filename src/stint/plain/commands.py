@@ -5,9 +5,10 @@
 
 `run` answers None for anything else (an option, `--help`, a second argument) and
 whenever the click path must serve: a write due first (a spooled hook event, an idle
-session to end, a schema to upgrade), a store that is not SQLite, a goal section to show,
-or output these boxes cannot promise to draw as Rich does. Nothing is printed before that
-is known, so the click path then runs from the start. Errors read as the click path's do
+session to end, a schema to upgrade), a store that is not SQLite, a goal section to show.
+Nothing is printed before that is known, so the click path then runs from the start. A
+view these boxes cannot promise to draw as Rich does is returned as read (a `Handover`)
+for Rich to draw. Errors read as the click path's do
 (`Error: …` on stderr, exit 1)."""
 
 from __future__ import annotations
