@@ -72,12 +72,9 @@ def list_sessions(
     if not sessions:
         click.echo("No sessions found.")
         return
-    from stint.cli.render import (  # deferred: Rich loads only when something is printed
-        console,
-        sessions_table,
-    )
+    from stint.cli.session_views import print_list  # deferred: Rich only when printing
 
-    console.print(sessions_table(sessions))
+    print_list(sessions)
 
 
 @click.command()
@@ -103,34 +100,27 @@ def show(ref: str, as_json: bool) -> None:
         data["goal_view"] = _goal_view(session)
         emit_json(data)
         return
-    from stint.cli.render import (  # deferred: Rich loads only when something is printed
-        console,
-        records_view,
-        summary_panel,
-    )
+    from stint.cli.session_views import print_summary  # deferred: Rich only when printing
+    from stint.plain.handover import Summary
 
-    console.print(
-        summary_panel(
+    print_summary(
+        Summary(
             session,
             files,
             t.recent_activities(session.id, 5),
             t.indicators(session),
             t.health_line(session.id),
+            t.tasks(session.id),
+            t.decisions(session.id),
+            t.context_items(session.id),
         )
     )
-    console.print(
-        records_view(t.tasks(session.id), t.decisions(session.id), t.context_items(session.id))
-    )
-    if session.cost_usd:
-        from stint.cli.render_stats import (
-            cost_line,  # deferred: Rich loads only when something is printed
-        )
-
-        console.print(cost_line(_cost_per_outcome(session)))
     view = _goal_view(session)
     if view is not None:
         from rich.panel import Panel  # deferred: Rich loads only when something is printed
         from rich.text import Text
+
+        from stint.cli.render import console
 
         console.print(Panel(Text("\n".join(goal_lines(view))), title="Goal", title_align="left"))
 

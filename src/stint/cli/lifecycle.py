@@ -20,12 +20,9 @@ def show_status(as_json: bool) -> None:
     if session is None:
         click.echo('No active session. Start one with: stint start --goal "…"')
         return
-    from stint.cli.render import (  # deferred: Rich loads only when something is printed
-        console,
-        status_panel,
-    )
+    from stint.cli.session_views import print_status  # deferred: Rich only when printing
 
-    console.print(status_panel(session, t.files(session.id, limit=3)))
+    print_status(session, t.files(session.id, limit=3))
 
 
 @click.command()

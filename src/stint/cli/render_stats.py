@@ -16,6 +16,7 @@ from rich.text import Text
 
 from stint.model.timeparse import human_duration
 from stint.model.units import money, plural
+from stint.plain.views import cost_text
 
 BARS = "▁▂▃▄▅▆▇█"
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -387,8 +388,4 @@ def accomplishments_view(items: Sequence[dict[str, Any]]) -> Group:
 
 
 def cost_line(per: dict[str, float | None]) -> Text:
-    return Text(
-        f"Cost per outcome: {money(per['per_completed_task'])}/task, "
-        f"{money(per['per_commit'])}/commit, {money(per['per_100_net_lines'])}/100 net lines, "
-        f"{money(per['per_achieved_goal'])}/achieved goal"
-    )
+    return Text(cost_text(per))

@@ -7,7 +7,6 @@ platform's user data dir). Tests point `STINT_HOME` at a temporary directory.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -135,6 +134,8 @@ def load_settings(home: Path | None = None, **overrides: Any) -> Settings:
     values: dict[str, Any] = {}
     config_file = base / "config.toml"
     if config_file.exists():
+        import tomllib  # deferred: most homes have no config file to parse
+
         try:
             data = tomllib.loads(config_file.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import subprocess
 
 GIT_TIMEOUT = 10.0
 
@@ -31,6 +29,11 @@ def git(
 ) -> bytes | None:
     """Run git in `cwd` (with `stdin` as its input, if given); its stdout, or None on any
     failure (non-zero exit, no git, timeout)."""
+    # Deferred: a read of a session with no repository to ask (most `stint status` runs
+    # against a cached answer) need not load subprocess, a tenth of the plain path's imports.
+    import signal
+    import subprocess
+
     env = {k: v for k, v in os.environ.items() if k not in _FOREIGN_ENV}
     env.update(LC_ALL="C", GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
     try:

@@ -1,0 +1,361 @@
+"""Panels and tables drawn as Rich draws them (rich 15: `Panel` with the rounded box,
+`Table` with the heavy head), for the plain path that does not import Rich.
+
+Only text Rich measures as this module does is drawn: characters one cell wide, no Rich
+markup or emoji codes in what Rich would parse as markup, a panel's lines within its
+width; a table's columns collapse and wrap as Rich's do. Anything else is None, and the
+caller lets Rich draw it. tests/test_clifast_boxes.py holds both
+drawings side by side."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Literal
+
+from stint.plain.columns import Col, kept_columns
+
+# One cell wide in Rich's table besides printable ASCII (and Latin-1 to U+02FF, less the
+# soft hyphen): the punctuation stint's views use.
+_ONE_CELL = frozenset("—–·•×…‘’“”→←✓")
+# What Rich reads as markup or an emoji code in a str cell or a panel title.
+_MARKUP = re.compile(r"\[|:\S*?:")
+_BOLD, _ITALIC, _RESET = "\x1b[1m", "\x1b[3m", "\x1b[0m"
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What Rich's Console would find: the width, and whether it styles its output."""
+
+    width: int
+    styled: bool
+
+
+def screen() -> Screen | None:
+    """This process's screen as Rich would size it, or None when Rich would decide
+    something not drawn here (a forced or dumb terminal, no colour, a non-UTF encoding,
+    Windows)."""
+    if sys.platform == "win32":
+        return None
+    environ = os.environ
+    if any(
+        name in environ for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "NO_COLOR")
+    ):
+        return None
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower()
+    if not encoding.startswith("utf"):
+        return None  # Rich would draw ASCII boxes
+    try:
+        styled = sys.stdout.isatty()
+    except ValueError:
+        styled = False
+    if styled and environ.get("TERM", "").lower() in ("dumb", "unknown"):
+        return None
+    width = 0
+    for descriptor in (0, 1, 2):  # Rich asks stdin, stdout, stderr in this order
+        try:
+            width = os.get_terminal_size(descriptor).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    columns = environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        width = int(columns)
+    return Screen(width or 80, styled)
+
+
+def one_cell(text: str) -> bool:
+    """Every character of `text` one cell wide (and none a control character)."""
+    if text.isascii():
+        return text.isprintable()
+    return all(
+        (" " <= c < "\x7f") or ("\xa0" <= c < "\u0300" and c != "\xad") or c in _ONE_CELL
+        for c in text
+    )
+
+
+def _fits(text: str, width: int) -> bool:
+    return len(text) <= width and one_cell(text)
+
+
+def _title_ok(text: str) -> bool:
+    return one_cell(text) and _MARKUP.search(text) is None
+
+
+def panel(lines: Sequence[str], title: str, width: int, subtitle: str | None = None) -> str | None:
+    """`Panel(Text("\\n".join(lines)), title=title, title_align="left", subtitle=…,
+    subtitle_align="right")` printed at `width`, or None."""
+    inner = width - 4  # a border and a space of padding each side
+    top_title = f" {title} "
+    if inner < len(top_title) or not _title_ok(title):
+        return None
+    lines = list(lines) or [""]  # an empty Text is still one line
+    if not all(_fits(line, inner) for line in lines):
+        return None
+    out = [f"╭─{top_title}{'─' * (inner - len(top_title))}─╮"]
+    out += [f"│ {line}{' ' * (inner - len(line))} │" for line in lines]
+    if subtitle is None:
+        out.append(f"╰{'─' * (width - 2)}╯")
+    else:
+        bottom = f" {subtitle} "
+        if inner < len(bottom) or not _title_ok(subtitle):
+            return None
+        out.append(f"╰─{'─' * (inner - len(bottom))}{bottom}─╯")
+    return "\n".join(out) + "\n"
+
+
+def text_line(line: str, screen: Screen, *, bold: bool = False) -> str | None:
+    """`Text(line)` (bold: `style="bold"`) printed, or None when it would wrap."""
+    if not _fits(line, screen.width):
+        return None
+    return f"{_BOLD}{line}{_RESET}\n" if bold and screen.styled and line else f"{line}\n"
+
+
+@dataclass(frozen=True)
+class Column:
+    """The settings of a `rich.table.Column` that change how it is drawn."""
+
+    header: str
+    justify: Literal["left", "right"] = "left"
+    no_wrap: bool = False
+    overflow: Literal["fold", "ellipsis"] = "ellipsis"
+    min_width: int | None = None
+
+
+def table(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    screen: Screen,
+    *,
+    title: str | None = None,
+) -> str | None:
+    """A `rich.table.Table` of str cells under `columns` (heavy head, padding 1, not
+    expanded) printed, or None when a cell is not plain one-cell text or Rich would have to
+    crop the table. Columns too wide for the screen collapse and wrap as Rich's do
+    (`Table._calculate_column_widths`); `title` is left-justified above."""
+    if not rows or not columns:
+        return None
+    cells = [[col.header for col in columns], *(list(row) for row in rows)]
+    if any(not one_cell(cell) or _MARKUP.search(cell) for row in cells for cell in row):
+        return None
+    widths = _column_widths(columns, cells, screen.width - len(columns) - 1)
+    if widths is None:
+        return None
+    table_width = sum(widths) + len(columns) + 1
+    drawn = [
+        [_cell_lines(row[i], widths[i] - 2, col) for i, col in enumerate(columns)] for row in cells
+    ]
+    out = []
+    if title is not None:
+        if not _fits(title, table_width) or _MARKUP.search(title) or title != title.strip():
+            return None
+        shown = title + " " * (table_width - len(title))
+        out.append(f"{_ITALIC}{shown}{_RESET}" if screen.styled else shown)
+    out.append("┏" + "┳".join("━" * w for w in widths) + "┓")
+    head = drawn[0]
+    height = max(len(lines) for lines in head)
+    for line_no in range(height):
+        parts = []
+        for lines, width in zip(head, widths, strict=True):
+            # A header cell is aligned to the bottom of the header row.
+            index = line_no - (height - len(lines))
+            parts.append(_head_part(lines[index] if index >= 0 else None, width, screen.styled))
+        out.append("┃" + "┃".join(parts) + "┃")
+    out.append("┡" + "╇".join("━" * w for w in widths) + "┩")
+    for row in drawn[1:]:
+        height = max(len(lines) for lines in row)
+        for line_no in range(height):
+            parts = [
+                f" {lines[line_no]} " if line_no < len(lines) else " " * width
+                for lines, width in zip(row, widths, strict=True)
+            ]
+            out.append("│" + "│".join(parts) + "│")
+    out.append("└" + "┴".join("─" * w for w in widths) + "┘")
+    return "\n".join(out) + "\n"
+
+
+def fitted(cols: Sequence[Col], rows: Sequence[Sequence[str]], screen: Screen) -> str | None:
+    """`stint.cli.fit.fitted_table(cols, rows, screen.width)` printed, or None: the same
+    columns kept, a wrapping column folding what does not fit, the others never wrapped."""
+    keep, needs = kept_columns(cols, rows, screen.width)
+    columns = [
+        Column(
+            cols[i].header,
+            cols[i].justify,
+            no_wrap=not cols[i].wrap,
+            overflow="fold" if cols[i].wrap else "ellipsis",
+            min_width=needs[i],
+        )
+        for i in keep
+    ]
+    return table(columns, [[row[i] for i in keep] for row in rows], screen)
+
+
+def _head_part(line: str | None, width: int, styled: bool) -> str:
+    if line is None:
+        return f"{_BOLD}{' ' * width}{_RESET}" if styled else " " * width
+    if styled:
+        pad = f"{_BOLD} {_RESET}"
+        return f"{pad}{_BOLD}{line}{_RESET}{pad}" if line else f"{pad}{pad}"
+    return f" {line} "
+
+
+def _measure(text: str, width: int) -> tuple[int, int]:
+    """Rich's (minimum, maximum) of a padded one-line cell given `width`
+    (`Padding.__rich_measure__` around `Text.__rich_measure__`)."""
+    if width - 2 < 1:
+        return width, width
+    words = text.split()
+    longest = max(len(word) for word in words) if words else len(text)
+    shortest, most = min(longest, len(text)), len(text)  # Measurement.normalize
+    shortest, most = min(shortest, width), min(most, width)
+    if most < 1:
+        shortest = most = 0
+    return min(shortest + 2, width), min(most + 2, width)
+
+
+def _measure_column(column: Column, cells: Sequence[str], width: int) -> int:
+    """Rich's `Table._measure_column(…).maximum` for `width`."""
+    if width < 1:
+        return 0
+    most = min(max(_measure(cell, width)[1] for cell in cells), width)
+    if column.min_width is not None:
+        most = max(most, column.min_width + 2)
+    return most
+
+
+def _column_widths(
+    columns: Sequence[Column], cells: Sequence[Sequence[str]], max_width: int
+) -> list[int] | None:
+    """Each column's width with its padding, as `Table._calculate_column_widths` finds
+    it, or None when the table would still be wider than `max_width` (Rich crops it) or a
+    column too narrow to draw its text in."""
+    by_column = [[row[i] for row in cells] for i in range(len(columns))]
+    widths = [
+        _measure_column(col, texts, max_width) or 1
+        for col, texts in zip(columns, by_column, strict=True)
+    ]
+    if sum(widths) > max_width:
+        widths = _collapse(widths, [not col.no_wrap for col in columns], max_width)
+        if sum(widths) > max_width:  # Rich's last resort: every column reduced evenly
+            excess = sum(widths) - max_width
+            widths = _ratio_reduce(excess, [1] * len(widths), widths, widths)
+        widths = [
+            _measure_column(col, texts, width)
+            for col, texts, width in zip(columns, by_column, widths, strict=True)
+        ]
+    if sum(widths) > max_width or min(widths) < 3:
+        return None
+    return widths
+
+
+def _collapse(widths: list[int], wrapable: list[bool], max_width: int) -> list[int]:
+    """`rich.table.Table._collapse_widths`: the widest wrapping columns give way first."""
+    total = sum(widths)
+    excess = total - max_width
+    if any(wrapable):
+        while total and excess > 0:
+            widest = max(w for w, wraps in zip(widths, wrapable, strict=True) if wraps)
+            second = max(
+                w if wraps and w != widest else 0 for w, wraps in zip(widths, wrapable, strict=True)
+            )
+            difference = widest - second
+            ratios = [
+                1 if (w == widest and wraps) else 0
+                for w, wraps in zip(widths, wrapable, strict=True)
+            ]
+            if not any(ratios) or not difference:
+                break
+            widths = _ratio_reduce(excess, ratios, [min(excess, difference)] * len(widths), widths)
+            total = sum(widths)
+            excess = total - max_width
+    return widths
+
+
+def _ratio_reduce(
+    total: int, ratios: list[int], maximums: list[int], values: list[int]
+) -> list[int]:
+    """`rich._ratio.ratio_reduce`."""
+    ratios = [ratio if most else 0 for ratio, most in zip(ratios, maximums, strict=True)]
+    total_ratio = sum(ratios)
+    if not total_ratio:
+        return values[:]
+    remaining = total
+    result = []
+    for ratio, most, value in zip(ratios, maximums, values, strict=True):
+        if ratio and total_ratio > 0:
+            distributed = min(most, round(ratio * remaining / total_ratio))
+            result.append(value - distributed)
+            remaining -= distributed
+            total_ratio -= ratio
+        else:
+            result.append(value)
+    return result
+
+
+_WORD = re.compile(r"\s*\S+\s*")
+_TRAILING_SPACE = re.compile(r"\s+$")
+
+
+def _breaks(text: str, width: int, fold: bool) -> list[int]:
+    """`rich._wrap.divide_line` for one-cell text: where the lines of `text` start."""
+    breaks = []
+    offset = 0
+    for match in _WORD.finditer(text):
+        start, word = match.start(), match.group(0)
+        length = len(word.rstrip())
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width:
+            if fold:
+                pieces = [word[i : i + width] for i in range(0, len(word), width)]
+                for piece in pieces[:-1]:
+                    if start:
+                        breaks.append(start)
+                    start += len(piece)
+                if start:
+                    breaks.append(start)
+                offset = len(pieces[-1])
+            else:
+                if start:
+                    breaks.append(start)
+                offset = len(word)
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    return breaks
+
+
+def _truncate(text: str, width: int, overflow: str, pad: bool = False) -> str:
+    """`rich.text.Text.truncate` for one-cell text."""
+    length = len(text)
+    if length > width:
+        text = text[: max(width - 1, 0)] + "…" if overflow == "ellipsis" else text[:width]
+    if pad and length < width:
+        text += " " * (width - length)
+    return text
+
+
+def _cell_lines(text: str, width: int, column: Column) -> list[str]:
+    """The lines of a one-line cell of one-cell characters as Rich's `Text.wrap` draws
+    them `width` wide under `column`."""
+    if column.no_wrap:
+        lines = [text]
+    else:
+        starts = [0, *_breaks(text, width, column.overflow == "fold"), len(text)]
+        lines = [text[a:b] for a, b in pairwise(starts)] or [text]
+        for i, line in enumerate(lines):
+            if len(line) > width:  # Text.rstrip_end: space beyond the width goes
+                space = _TRAILING_SPACE.search(line)
+                if space is not None:
+                    lines[i] = line[: len(line) - min(len(space.group(0)), len(line) - width)]
+    if column.justify == "left":
+        lines = [_truncate(line, width, column.overflow, pad=True) for line in lines]
+    else:
+        lines = [_truncate(line.rstrip(), width, column.overflow) for line in lines]
+        lines = [" " * (width - len(line)) + line for line in lines]
+    return [_truncate(line, width, column.overflow) for line in lines]
