@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -174,15 +174,19 @@ class SessionReader:
             return state.until(until, pulse)
         return active_seconds(self.reads.moments(conn, row["id"]), pulse, until)
 
-    def live(self, session: Session) -> Session:
+    def live(self, session: Session, *, reuse_seconds: float = 0.0) -> Session:
         """`session` with its code figures as of now when it is open in a git work tree:
         lines since the start commit (committed, uncommitted and untracked, as `end` counts
-        them), files and commits, and the score that follows. Cached by work-tree state."""
+        them), files and commits, and the score that follows. Cached by work-tree state;
+        `reuse_seconds`: a measurement of the work tree begun that recently will do (the
+        dashboard's card, which would otherwise run `git status` for every page)."""
         if not session.is_open or not session.repo_root:
             return session
         home, root, start = str(self.settings.home), session.repo_root, session.start_commit
         figures = single_flight.share(
-            ("livegit", home, root, start), lambda: livegit.measure(home, root, start)
+            ("livegit", home, root, start),
+            lambda: livegit.measure(home, root, start),
+            reuse_seconds=reuse_seconds,
         )
         if figures is None:
             return session
@@ -410,6 +414,11 @@ class SessionReader:
         with self.store.read() as conn:
             found = ss.find_by_agent_session(conn, self.org, agent, agent_session_id)
             return None if found is None else self._session(conn, int(found["id"]))
+
+    def data_version(self) -> Hashable:
+        """A token that is equal to an earlier one only if nothing was committed to the
+        store in between (one cheap query): lets a face keep figures it computed."""
+        return self.store.data_version()
 
     def dashboard_rows(
         self, since: datetime, tag_since: datetime, *, by_minute: bool = False

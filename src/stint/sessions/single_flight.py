@@ -2,11 +2,16 @@
 first runs it, those arriving while it runs wait for its result instead of starting their
 own. A result is then at most one run older than the caller's arrival; sequential callers
 each run it afresh. Used for the live card's git measurement, which 32 dashboard clients
-would otherwise run 32 times at once."""
+would otherwise run 32 times at once.
+
+`share(..., reuse_seconds=s)` also hands a run's result to callers arriving up to `s`
+seconds after that run began (the dashboard's card, redrawn every 5 s, takes the work
+tree's state of the last second instead of running `git status` for every page)."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from typing import TypeVar
@@ -15,10 +20,17 @@ T = TypeVar("T")
 
 _lock = threading.Lock()
 _running: dict[Hashable, Future[object]] = {}
+# The latest successful run of each key reused within a window: (when it began, result).
+_LATEST_LIMIT = 256
+_latest: dict[Hashable, tuple[float, object]] = {}
 
 
-def share(key: Hashable, measure: Callable[[], T]) -> T:
+def share(key: Hashable, measure: Callable[[], T], *, reuse_seconds: float = 0.0) -> T:
+    began = time.monotonic()
     with _lock:
+        latest = _latest.get(key) if reuse_seconds > 0 else None
+        if latest is not None and began - latest[0] <= reuse_seconds:
+            return latest[1]  # type: ignore[return-value]
         running = _running.get(key)
         if running is None:
             mine: Future[object] = Future()
@@ -32,6 +44,10 @@ def share(key: Hashable, measure: Callable[[], T]) -> T:
         raise
     else:
         mine.set_result(result)
+        with _lock:
+            if len(_latest) >= _LATEST_LIMIT:
+                _latest.clear()  # work trees measured by one process: a handful
+            _latest[key] = (began, result)
         return result
     finally:
         with _lock:
