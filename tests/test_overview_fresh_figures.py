@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -116,3 +117,37 @@ def test_the_data_version_moves_with_every_commit_and_only_then(tracker: Tracker
     finally:
         other.close()
     assert tracker.data_version() != after
+
+
+def test_a_token_taken_on_any_thread_after_a_commit_differs(tracker: Tracker) -> None:
+    def on_a_thread() -> Any:
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(tracker.data_version).result()
+
+    before = [tracker.data_version(), on_a_thread()]
+    tracker.start(goal="committed")
+    after = [tracker.data_version(), on_a_thread()]
+    assert not set(before) & set(after)
+
+
+def test_kept_sessions_brought_up_to_now_read_as_a_fresh_list(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = utcnow() - timedelta(hours=2)
+    session = tracker.start(goal="still open", at=started)
+    tracker.record(session.id, EventIn("message", occurred_at=started + timedelta(minutes=3)))
+    ended = tracker.start(goal="done", at=started, project="other")
+    tracker.end(ended.id, at=started + timedelta(minutes=30))
+    kept = tracker.sessions(limit=10)
+
+    later = utcnow() + timedelta(minutes=7)
+    monkeypatch.setattr(reading, "utcnow", lambda: later)
+    fresh = tracker.sessions(limit=10)
+    brought = tracker.as_of_now(kept)
+    figures = ("duration_seconds", "active_seconds", "score", "project", "tags", "row")
+    assert [[getattr(s, f) for f in figures] for s in brought] == [
+        [getattr(s, f) for f in figures] for s in fresh
+    ]
+    by_id = {s.id: (s, b) for s, b in zip(kept, brought, strict=True)}
+    assert by_id[session.id][1].duration_seconds > by_id[session.id][0].duration_seconds
+    assert by_id[ended.id][1] is by_id[ended.id][0]  # an ended one is as it was

@@ -4,6 +4,7 @@ records. The base of `stint.sessions.service.Sessions`; SQL stays in `stint.stor
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 from collections.abc import Callable, Hashable, Sequence
@@ -160,6 +161,27 @@ class SessionReader:
         return Session(
             row, project, tags, duration, active, score, breakdown, stored_channels(row, duration)
         )
+
+    def as_of_now(self, sessions: Sequence[Session]) -> list[Session]:
+        """`sessions` (as a list builds them) with the figures that run on with the clock,
+        an open session's duration, active time and score, as of now; ended ones as they
+        are. Lets a face keep sessions it read while the data version holds. An open
+        session's split by channel is left out, as in a list."""
+        now = utcnow()
+        pulse = self.settings.pulse_seconds
+        # Only an open row kept with another pulse (or from before 0007) reads its events.
+        reads = any(
+            s.is_open and (s.row["pulse_seconds"] != pulse or s.row["pulse_last_at"] is None)
+            for s in sessions
+        )
+        held: Any = self.store.read() if reads else contextlib.nullcontext(None)
+        with held as conn:
+            return [
+                self._build(conn, {**s.row, "project_name": s.project}, s.tags, now)
+                if s.is_open
+                else s
+                for s in sessions
+            ]
 
     def _open_active(self, conn: Conn, row: dict[str, Any], until: datetime) -> float:
         """Active time of an open session from the pulse state its row keeps (O(1)); from

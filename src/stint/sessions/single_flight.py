@@ -5,8 +5,9 @@ each run it afresh. Used for the live card's git measurement, which 32 dashboard
 would otherwise run 32 times at once.
 
 `share(..., reuse_seconds=s)` also hands a run's result to callers arriving up to `s`
-seconds after that run began (the dashboard's card, redrawn every 5 s, takes the work
-tree's state of the last second instead of running `git status` for every page)."""
+seconds after that run began, or while the next run is under way (the dashboard's card,
+redrawn every 5 s, takes the work tree's state of about the last second instead of
+running `git status` for every page)."""
 
 from __future__ import annotations
 
@@ -29,9 +30,11 @@ def share(key: Hashable, measure: Callable[[], T], *, reuse_seconds: float = 0.0
     began = time.monotonic()
     with _lock:
         latest = _latest.get(key) if reuse_seconds > 0 else None
-        if latest is not None and began - latest[0] <= reuse_seconds:
-            return latest[1]  # type: ignore[return-value]
         running = _running.get(key)
+        if latest is not None and (began - latest[0] <= reuse_seconds or running is not None):
+            # Within the window; or a newer run is under way, and this one was fresh
+            # enough a moment ago: no caller waits on git while another runs it.
+            return latest[1]  # type: ignore[return-value]
         if running is None:
             mine: Future[object] = Future()
             _running[key] = mine

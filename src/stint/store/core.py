@@ -31,7 +31,7 @@ class Store:
         # arrive; the session service sets its own settings' (a row kept with another
         # pulse is recomputed, never misread).
         self.pulse_seconds: float = Settings.pulse_minutes * 60
-        self._versions = DataVersions()
+        self._versions = DataVersions(self.engine)
 
     @property
     def reads(self) -> ModuleType:
@@ -65,8 +65,7 @@ class Store:
     def data_version(self) -> Hashable:
         """A token equal to an earlier one only if nothing was committed to the database
         in between (`stint.store.data_version`): one cheap query, for caches of figures."""
-        with self.read() as conn:
-            return self._versions.token(conn)
+        return self._versions.token()
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
@@ -119,6 +118,7 @@ class Store:
         return conn
 
     def dispose(self) -> None:
+        self._versions.close()
         for conn in self.__dict__.pop("_dbapi_kept", []):
             conn.close()
         self.__dict__.pop("_dbapi_local", None)

@@ -10,52 +10,77 @@ No row is written for it (a counter row every write bumps would serialise the wr
   progress (it leaves the list) or starts later (xmax moves), so an equal snapshot means
   the same committed data. It is the whole cluster's: any write anywhere changes it,
   which only costs a recomputation.
-* SQLite: `PRAGMA data_version`, which changes when another connection (or process)
-  commits, and `total_changes` for the connection's own writes. Both are per connection,
-  so the Store keeps one counter (an epoch) that moves whenever any of its connections
-  sees either change, or a connection is seen for the first time. A token taken before
-  a commit then differs from every token taken after it on any connection.
+* SQLite: `PRAGMA data_version`, which changes when another connection (of this
+  process or another) commits. It is per connection, so each thread asking keeps a
+  connection of its own that never writes (the pool's come and go with the load), and
+  the Store folds them into one counter, an epoch, that moves whenever any of them sees
+  a change or a new one asks. A token taken before a commit then differs from every
+  token taken after it, on any thread; the figures, read after their token, can only
+  be newer than it.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
+import weakref
 from collections.abc import Hashable
 from typing import Any
 
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Engine
 
-_SEEN = "stint_data_version"  # key in the DBAPI connection's info: what it saw last
 _stores = itertools.count(1)  # tokens of two Stores (or a reopened one) never compare equal
 
 
-class DataVersions:
-    """The data version of one Store's database, as seen through its connections."""
+class _Asker:
+    """One thread's connection for `PRAGMA data_version` and the value it saw last."""
 
-    def __init__(self) -> None:
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.seen: int | None = None
+
+
+class DataVersions:
+    """The data version of one Store's database (`engine` reads it)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
         self._lock = threading.Lock()
         self._epoch = 0
         self._store = next(_stores)
+        self._local = threading.local()
+        # Every thread's asker, to close them with the Store; a finished thread's goes
+        # with its thread-local (its connection is closed as it is collected).
+        self._askers: weakref.WeakSet[_Asker] = weakref.WeakSet()
 
-    def token(self, conn: Connection) -> Hashable:
+    def token(self) -> Hashable:
         """A token equal to an earlier one only if nothing was committed in between.
         Take it before reading the figures it stands for: a commit between the token and
         the read makes the figures newer than the token, never older."""
-        if conn.dialect.name == "sqlite":
-            return self._store, self._sqlite_epoch(conn)
-        snapshot = conn.exec_driver_sql("SELECT pg_current_snapshot()::text").scalar()
+        if self._engine.dialect.name == "sqlite":
+            return self._store, self._sqlite_epoch()
+        with self._engine.connect() as conn:
+            snapshot = conn.exec_driver_sql("SELECT pg_current_snapshot()::text").scalar()
         return self._store, str(snapshot)
 
-    def _sqlite_epoch(self, conn: Connection) -> int:
-        raw: Any = conn.connection.dbapi_connection
-        # Read under the lock: a connection's reading and the epoch it moves must not be
-        # overtaken by another connection's, or a token could be handed out that is newer
-        # than a commit one connection has already seen.
+    def _sqlite_epoch(self) -> int:
+        asker: _Asker | None = getattr(self._local, "asker", None)
+        if asker is None:
+            fairy = self._engine.raw_connection()  # its connect-time PRAGMAs applied
+            asker = self._local.asker = _Asker(fairy.driver_connection)
+            fairy.detach()  # out of the pool: kept by this thread
+            self._askers.add(asker)
+        version = int(asker.conn.execute("PRAGMA data_version").fetchone()[0])
+        # Not under the lock: a query lets go of the GIL, and 32 requests would queue on
+        # it. Only the comparison and the epoch's move are, so no move is lost.
         with self._lock:
-            version = conn.exec_driver_sql("PRAGMA data_version").scalar()
-            seen = (version, raw.total_changes)
-            if conn.info.get(_SEEN) != seen:
+            if asker.seen != version:
                 self._epoch += 1
-                conn.info[_SEEN] = seen
+                asker.seen = version
             return self._epoch
+
+    def close(self) -> None:
+        for asker in list(self._askers):
+            asker.conn.close()
+        self._askers.clear()
+        self._local = threading.local()

@@ -34,7 +34,12 @@ def live_current(tracker: Tracker) -> Session | None:
     """The open session with its code change so far (the live card's lines and files);
     without its split by channel, which the card does not show and costs every event."""
     session = tracker.current(channels=False)
-    return None if session is None else tracker.live(session, reuse_seconds=LIVE_GIT_SECONDS)
+    return None if session is None else live_session(tracker, session)
+
+
+def live_session(tracker: Tracker, session: Session) -> Session:
+    """`session` with the live card's code change so far (see `LIVE_GIT_SECONDS`)."""
+    return tracker.live(session, reuse_seconds=LIVE_GIT_SECONDS)
 
 
 def since_for(period: str | None, tz: tzinfo, now: datetime | None = None) -> datetime | None:
@@ -62,11 +67,13 @@ def overview(tracker: Tracker, tz: tzinfo, days: int = 30) -> dict[str, Any]:
 def figures_key(
     tracker: Tracker, tz: tzinfo, days: int = 30, now: datetime | None = None
 ) -> tuple[Any, ...]:
-    """What `overview_figures` depends on besides the data: whose figures (org, and the
-    person a member's view is limited to), the zone and the local day they are cut by."""
+    """What `overview_figures` depends on besides the data: which store (a process may
+    serve several: tests, benchmarks), whose figures (org, and the person a member's view
+    is limited to), the zone and the local day they are cut by."""
     now = now or utcnow()
     today = now.astimezone(tz).date()
-    return (tracker.org, tracker.only_user, tz, today, _odd_offset(tz, now), days)
+    whose = (id(tracker.store), tracker.org, tracker.only_user)
+    return (*whose, tz, today, _odd_offset(tz, now), days)
 
 
 def overview_figures(
