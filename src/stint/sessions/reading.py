@@ -29,7 +29,7 @@ from stint.model.types import (
     StintError,
     Task,
 )
-from stint.sessions import livegit, single_flight
+from stint.sessions import livegit, recent_run, single_flight
 from stint.store import channel_pulse
 
 if TYPE_CHECKING:
@@ -205,10 +205,11 @@ class SessionReader:
         if not session.is_open or not session.repo_root:
             return session
         home, root, start = str(self.settings.home), session.repo_root, session.start_commit
-        figures = single_flight.share(
-            ("livegit", home, root, start),
-            lambda: livegit.measure(home, root, start),
-            reuse_seconds=reuse_seconds,
+        key = ("livegit", home, root, start)
+        figures = (
+            recent_run.share(key, lambda: livegit.measure(home, root, start), reuse_seconds)
+            if reuse_seconds > 0
+            else single_flight.share(key, lambda: livegit.measure(home, root, start))
         )
         if figures is None:
             return session
