@@ -11,19 +11,18 @@ No row is written for it (a counter row every write bumps would serialise the wr
   the same committed data. It is the whole cluster's: any write anywhere changes it,
   which only costs a recomputation.
 * SQLite: `PRAGMA data_version`, which changes when another connection (of this
-  process or another) commits. It is per connection, so each thread asking keeps a
-  connection of its own that never writes (the pool's come and go with the load), and
-  the Store folds them into one counter, an epoch, that moves whenever any of them sees
-  a change or a new one asks. A token taken before a commit then differs from every
-  token taken after it, on any thread; the figures, read after their token, can only
-  be newer than it.
+  process or another) commits. It is per connection, so the Store keeps a few
+  connections of its own for it that never write (as many as ask at once; the pool's
+  come and go with the load, and a thread's own would go with the thread) and folds
+  them into one counter, an epoch, that moves whenever any of them sees a change or a
+  new one is opened. A token taken before a commit then differs from every token taken
+  after it, on any thread; the figures, read after their token, can only be newer.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
-import weakref
 from collections.abc import Hashable
 from typing import Any
 
@@ -33,7 +32,8 @@ _stores = itertools.count(1)  # tokens of two Stores (or a reopened one) never c
 
 
 class _Asker:
-    """One thread's connection for `PRAGMA data_version` and the value it saw last."""
+    """A connection for `PRAGMA data_version` and the value it saw last; used by one
+    thread at a time (handed over under the Store's lock)."""
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn
@@ -48,10 +48,8 @@ class DataVersions:
         self._lock = threading.Lock()
         self._epoch = 0
         self._store = next(_stores)
-        self._local = threading.local()
-        # Every thread's asker, to close them with the Store; a finished thread's goes
-        # with its thread-local (its connection is closed as it is collected).
-        self._askers: weakref.WeakSet[_Asker] = weakref.WeakSet()
+        self._idle: list[_Asker] = []
+        self._all: list[_Asker] = []
 
     def token(self) -> Hashable:
         """A token equal to an earlier one only if nothing was committed in between.
@@ -64,23 +62,26 @@ class DataVersions:
         return self._store, str(snapshot)
 
     def _sqlite_epoch(self) -> int:
-        asker: _Asker | None = getattr(self._local, "asker", None)
+        with self._lock:
+            asker = self._idle.pop() if self._idle else None
         if asker is None:
             fairy = self._engine.raw_connection()  # its connect-time PRAGMAs applied
-            asker = self._local.asker = _Asker(fairy.driver_connection)
-            fairy.detach()  # out of the pool: kept by this thread
-            self._askers.add(asker)
-        version = int(asker.conn.execute("PRAGMA data_version").fetchone()[0])
+            asker = _Asker(fairy.driver_connection)
+            fairy.detach()  # out of the pool: kept here until the Store closes
+            with self._lock:
+                self._all.append(asker)
         # Not under the lock: a query lets go of the GIL, and 32 requests would queue on
-        # it. Only the comparison and the epoch's move are, so no move is lost.
+        # it. The comparison and the epoch's move are, so no move is lost.
+        version = int(asker.conn.execute("PRAGMA data_version").fetchone()[0])
         with self._lock:
             if asker.seen != version:
                 self._epoch += 1
                 asker.seen = version
+            self._idle.append(asker)
             return self._epoch
 
     def close(self) -> None:
-        for asker in list(self._askers):
+        with self._lock:
+            askers, self._all, self._idle = self._all, [], []
+        for asker in askers:
             asker.conn.close()
-        self._askers.clear()
-        self._local = threading.local()
