@@ -4,9 +4,10 @@ records. The base of `stint.sessions.service.Sessions`; SQL stays in `stint.stor
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -160,6 +161,27 @@ class SessionReader:
             row, project, tags, duration, active, score, breakdown, stored_channels(row, duration)
         )
 
+    def as_of_now(self, sessions: Sequence[Session]) -> list[Session]:
+        """`sessions` (as a list builds them) with the figures that run on with the clock,
+        an open session's duration, active time and score, as of now; ended ones as they
+        are. Lets a face keep sessions it read while the data version holds. An open
+        session's split by channel is left out, as in a list."""
+        now = utcnow()
+        pulse = self.settings.pulse_seconds
+        # Only an open row kept with another pulse (or from before 0007) reads its events.
+        reads = any(
+            s.is_open and (s.row["pulse_seconds"] != pulse or s.row["pulse_last_at"] is None)
+            for s in sessions
+        )
+        held: Any = self.store.read() if reads else contextlib.nullcontext(None)
+        with held as conn:
+            return [
+                self._build(conn, {**s.row, "project_name": s.project}, s.tags, now)
+                if s.is_open
+                else s
+                for s in sessions
+            ]
+
     def _open_active(self, conn: Conn, row: dict[str, Any], until: datetime) -> float:
         """Active time of an open session from the pulse state its row keeps (O(1)); from
         every event only for a row kept with another pulse or from before migration 0007."""
@@ -173,19 +195,24 @@ class SessionReader:
             return state.until(until, pulse)
         return active_seconds(self.reads.moments(conn, row["id"]), pulse, until)
 
-    def live(self, session: Session) -> Session:
+    def live(self, session: Session, *, reuse_seconds: float = 0.0) -> Session:
         """`session` with its code figures as of now when it is open in a git work tree:
         lines since the start commit (committed, uncommitted and untracked, as `end` counts
-        them), files and commits, and the score that follows. Cached by work-tree state."""
+        them), files and commits, and the score that follows. Cached by work-tree state;
+        `reuse_seconds`: a measurement of the work tree begun that recently will do (the
+        dashboard's card, which would otherwise run `git status` for every page)."""
         if not session.is_open or not session.repo_root:
             return session
         # Deferred: git, threads and futures load only for an open session in a work tree
         # (not for the analytics, which read the same reader).
-        from stint.sessions import livegit, single_flight
+        from stint.sessions import livegit, recent_run, single_flight
 
         home, root, start = str(self.settings.home), session.repo_root, session.start_commit
-        figures = single_flight.share(
-            ("livegit", home, root, start), lambda: livegit.measure(home, root, start)
+        key = ("livegit", home, root, start)
+        figures = (
+            recent_run.share(key, lambda: livegit.measure(home, root, start), reuse_seconds)
+            if reuse_seconds > 0
+            else single_flight.share(key, lambda: livegit.measure(home, root, start))
         )
         if figures is None:
             return session
@@ -413,6 +440,11 @@ class SessionReader:
         with self.store.read() as conn:
             found = ss.find_by_agent_session(conn, self.org, agent, agent_session_id)
             return None if found is None else self._session(conn, int(found["id"]))
+
+    def data_version(self) -> Hashable:
+        """A token that is equal to an earlier one only if nothing was committed to the
+        store in between (one cheap query): lets a face keep figures it computed."""
+        return self.store.data_version()
 
     def dashboard_rows(
         self, since: datetime, tag_since: datetime, *, by_minute: bool = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from types import ModuleType
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from stint.model.config import Settings
 from stint.model.timeparse import utcnow
 from stint.store import schema
+from stint.store.data_version import DataVersions
 from stint.store.engine import ensure_schema, make_engine, try_lock
 
 
@@ -30,6 +31,7 @@ class Store:
         # arrive; the session service sets its own settings' (a row kept with another
         # pulse is recomputed, never misread).
         self.pulse_seconds: float = Settings.pulse_minutes * 60
+        self._versions = DataVersions(self.engine)
 
     @property
     def reads(self) -> ModuleType:
@@ -59,6 +61,11 @@ class Store:
     def read(self) -> Iterator[Connection]:
         with self.engine.connect() as conn, conn.begin():
             yield conn
+
+    def data_version(self) -> Hashable:
+        """A token equal to an earlier one only if nothing was committed to the database
+        in between (`stint.store.data_version`): one cheap query, for caches of figures."""
+        return self._versions.token()
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
@@ -111,6 +118,7 @@ class Store:
         return conn
 
     def dispose(self) -> None:
+        self._versions.close()
         for conn in self.__dict__.pop("_dbapi_kept", []):
             conn.close()
         self.__dict__.pop("_dbapi_local", None)

@@ -20,11 +20,11 @@ from __future__ import annotations
 import hmac
 import logging
 import time
-from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from stint.team.keys import TOKEN_PREFIX, AuthError, Principal
 from stint.team.roles import ADMINS
@@ -106,22 +106,41 @@ def _refuse(request: Request, status: int, reason: str) -> Response:
     return problems.problem(status, reason, headers)
 
 
-def middleware(access: Access) -> Callable[..., Awaitable[Response]]:
-    async def authenticate(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+class Authenticate:
+    """The middleware deciding who each request is (`app.add_middleware(Authenticate,
+    access=…)`). Plain ASGI: Starlette's BaseHTTPMiddleware wraps every request in a task
+    group and memory streams, which cost a dashboard page more than the check itself."""
+
+    def __init__(self, app: ASGIApp, access: Access) -> None:
+        self.app = app
+        self.access = access
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        refusal = await self.refusal(Request(scope))
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    async def refusal(self, request: Request) -> Response | None:
+        """The response refusing `request`, or None to let it through (a principal it
+        comes as is then in `request.state`, which the route's Request shares)."""
+        access = self.access
         path = request.url.path
         if path.startswith(OPEN_PATHS):
-            return await call_next(request)
+            return None
         token = given_token(request)
         if token.startswith(TOKEN_PREFIX) and not access.is_shared(token):
             try:
                 principal = await run_in_threadpool(access.principal, token)
             except AuthError as exc:
                 return _refuse(request, 401, str(exc))
-            return await _as(principal, request, call_next)
+            return _as(principal, request)
         if access.is_shared(token):
-            return await call_next(request)
+            return None
         cookie = "" if token else request.cookies.get(COOKIE, "")
         if cookie:
             try:
@@ -130,23 +149,19 @@ def middleware(access: Access) -> Callable[..., Awaitable[Response]]:
                 log.info("sign-in cookie refused on %s: %s", path, exc)
             else:
                 if who == SHARED:
-                    return await call_next(request)
+                    return None
                 if isinstance(who, Principal):
-                    return await _as(who, request, call_next)
+                    return _as(who, request)
         needed = await run_in_threadpool(access.needed) if access.stale() else access.needed()
         if needed:
             reason = "wrong API token" if token else "send Authorization: Bearer <token>"
             return _refuse(request, 401, reason)
-        return await call_next(request)
-
-    return authenticate
+        return None
 
 
-async def _as(
-    principal: Principal, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
+def _as(principal: Principal, request: Request) -> Response | None:
     refusal = _allowed(principal, request.method, request.url.path)
     if refusal is not None:
         return _refuse(request, 403, refusal)
     request.state.principal = principal
-    return await call_next(request)
+    return None

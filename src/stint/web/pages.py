@@ -5,7 +5,8 @@ are plain SVG/HTML from the server."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from collections.abc import Hashable
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,15 +16,18 @@ from fastapi.templating import Jinja2Templates
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from stint.model.timeparse import human_duration
-from stint.model.types import STATUSES, NotFound, StintError
+from stint.model.timeparse import human_duration, utcnow
+from stint.model.types import STATUSES, NotFound, Session, StintError
 from stint.model.units import money
-from stint.tracker import SessionFilter
+from stint.tracker import SessionFilter, Tracker
 from stint.web import figures, views
 from stint.web.deps import TrackerDep
+from stint.web.fresh_cache import FreshCache
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# The templates ship with the package: compiled once, not stat()ed on every page.
+templates.env.auto_reload = False
 Field = Annotated[str | None, Query(max_length=200)]
 # The groups `Tracker.stats_by` knows (stint.store.analytics.GROUPS).
 BY_CHOICES = (
@@ -92,10 +96,50 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
+# What the overview reads, per org while the store's data version is unchanged: its
+# figures as HTML (per zone and day too; hourly totals of 90 days were most of the page),
+# and the open and the latest sessions, brought up to now on every page.
+_overview_figures: FreshCache[Markup] = FreshCache()
+_overview_sessions: FreshCache[tuple[Session | None, list[Session]]] = FreshCache()
+
+
+def overview_figures_html(tracker: Tracker, zone: tzinfo, version: Hashable) -> Markup:
+    """The overview's figures drawn, kept while `version` (taken before) holds."""
+    now = utcnow()
+
+    def draw() -> Markup:
+        data = views.overview_figures(tracker, zone, now=now)
+        # Safe: rendered by the autoescaping environment of every other page.
+        return Markup(templates.get_template("_overview_figures.html").render(data))
+
+    return _overview_figures.get(views.figures_key(tracker, zone, now=now), version, draw)
+
+
+def overview_sessions(tracker: Tracker, version: Hashable) -> tuple[Session | None, list[Session]]:
+    """The live card's session (with its code change so far) and the ten latest."""
+    whose = (id(tracker.store), tracker.org, tracker.only_user)
+    current, recent = _overview_sessions.get(
+        whose, version, lambda: (tracker.current(channels=False), tracker.sessions(limit=10))
+    )
+    recent = tracker.as_of_now(recent)
+    if current is not None:
+        current = views.live_session(tracker, tracker.as_of_now([current])[0])
+    return current, recent
+
+
 @router.get("/")
 def overview(request: Request, tracker: TrackerDep) -> HTMLResponse:
-    data = views.overview(tracker, views.local_zone())
-    return render(request, "overview.html", page="overview", **data)
+    zone = views.local_zone()
+    version = tracker.data_version()  # before anything is read (see FreshCache.get)
+    current, recent = overview_sessions(tracker, version)
+    return render(
+        request,
+        "overview.html",
+        page="overview",
+        current=current,
+        recent=recent,
+        figures_html=overview_figures_html(tracker, zone, version),
+    )
 
 
 @router.get("/partials/current")

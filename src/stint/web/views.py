@@ -24,11 +24,22 @@ def local_zone() -> tzinfo:
     return zone
 
 
+# How old the live card's measurement of the work tree may be: a `git status` per page
+# was most of the overview's time, and the card itself is redrawn every 5 s. The session's
+# own figures (from the store) are read afresh for every page.
+LIVE_GIT_SECONDS = 1.0
+
+
 def live_current(tracker: Tracker) -> Session | None:
     """The open session with its code change so far (the live card's lines and files);
     without its split by channel, which the card does not show and costs every event."""
     session = tracker.current(channels=False)
-    return None if session is None else tracker.live(session)
+    return None if session is None else live_session(tracker, session)
+
+
+def live_session(tracker: Tracker, session: Session) -> Session:
+    """`session` with the live card's code change so far (see `LIVE_GIT_SECONDS`)."""
+    return tracker.live(session, reuse_seconds=LIVE_GIT_SECONDS)
 
 
 def since_for(period: str | None, tz: tzinfo, now: datetime | None = None) -> datetime | None:
@@ -46,7 +57,32 @@ def _epoch(day: date, tz: tzinfo) -> int:
 
 def overview(tracker: Tracker, tz: tzinfo, days: int = 30) -> dict[str, Any]:
     """Everything the overview page shows, in a handful of light queries."""
-    now = utcnow()
+    return {
+        "current": live_current(tracker),
+        "recent": tracker.sessions(limit=10),
+        **overview_figures(tracker, tz, days),
+    }
+
+
+def figures_key(
+    tracker: Tracker, tz: tzinfo, days: int = 30, now: datetime | None = None
+) -> tuple[Any, ...]:
+    """What `overview_figures` depends on besides the data: which store (a process may
+    serve several: tests, benchmarks), whose figures (org, and the person a member's view
+    is limited to), the zone and the local day they are cut by."""
+    now = now or utcnow()
+    today = now.astimezone(tz).date()
+    whose = (id(tracker.store), tracker.org, tracker.only_user)
+    return (*whose, tz, today, _odd_offset(tz, now), days)
+
+
+def overview_figures(
+    tracker: Tracker, tz: tzinfo, days: int = 30, now: datetime | None = None
+) -> dict[str, Any]:
+    """The overview's figures from the data alone (not from the clock beyond today's
+    date): week totals, the per-day series, the weekday × hour grid, top tags and models.
+    They change only with the data or the day, so the page may keep them (see `pages`)."""
+    now = now or utcnow()
     today = now.astimezone(tz).date()
     first_day = today - timedelta(days=days - 1)
     heat_from = today - timedelta(days=89)
@@ -81,8 +117,6 @@ def overview(tracker: Tracker, tz: tzinfo, days: int = 30) -> dict[str, Any]:
     }
     peak = max((max(r) for r in grid), default=0)
     return {
-        "current": live_current(tracker),
-        "recent": tracker.sessions(limit=10),
         "week": {
             "sessions": week["sessions"],
             "active": human_duration(week["active"]),
