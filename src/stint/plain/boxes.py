@@ -27,6 +27,22 @@ _MARKUP = re.compile(r"\[|:\S*?:")
 _BOLD, _ITALIC, _RESET = "\x1b[1m", "\x1b[3m", "\x1b[0m"
 # The SGR codes of the Rich styles the views give a line (rich.style.Style.render).
 STYLES = {"bold": _BOLD, "dim": "\x1b[2m", "italic": _ITALIC}
+# Rich renders a style's attributes first (in this order), then its standard colour.
+_ATTRIBUTES = {"bold": "1", "dim": "2", "italic": "3"}
+_COLOURS = {"red": "31", "green": "32", "yellow": "33"}
+
+
+def sgr(style: str) -> str | None:
+    """The escape that opens Rich `style` ("green dim") on a standard-colour terminal, or
+    None for a style not known here."""
+    words = style.split()
+    if not words or any(w not in _ATTRIBUTES and w not in _COLOURS for w in words):
+        return None
+    colours = [_COLOURS[w] for w in words if w in _COLOURS]
+    if len(colours) > 1:
+        return None
+    codes = [code for name, code in _ATTRIBUTES.items() if name in words]
+    return f"\x1b[{';'.join(codes + colours)}m"
 
 
 @dataclass(frozen=True)
@@ -212,6 +228,52 @@ def table(
             ]
             out.append("│" + "│".join(parts) + "│")
     out.append("└" + "┴".join("─" * w for w in widths) + "┘")
+    return "\n".join(out) + "\n"
+
+
+def bare_grid(
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[tuple[str, Sequence[tuple[str, str]]]],
+    screen: Screen,
+) -> str | None:
+    """`Table("", *headers, title=title, title_justify="left", box=None, padding=(0, 0),
+    pad_edge=False)` of rows (a plain label, then (text, style) cells) printed on a
+    styled screen, or None: every label and every cell of a column as wide as the
+    others, the table within the screen (else Rich would shrink its columns)."""
+    labels = {len(label) for label, _ in rows}
+    widths = [len(cells[i][0]) for _, cells in rows[:1] for i in range(len(headers))]
+    if len(labels) != 1 or len(widths) != len(headers) or not screen.styled:
+        return None
+    label_width = labels.pop()
+    for label, cells in rows:
+        if len(cells) != len(headers) or not one_cell(label):
+            return None
+        if any(
+            len(text) != w or not one_cell(text) for (text, _), w in zip(cells, widths, strict=True)
+        ):
+            return None
+    if any(
+        len(header) > w or not one_cell(header) for header, w in zip(headers, widths, strict=True)
+    ):
+        return None
+    table_width = label_width + sum(widths)
+    if table_width > screen.width or not _fits(title, table_width) or _MARKUP.search(title):
+        return None
+    out = [f"{_ITALIC}{title}{' ' * (table_width - len(title))}{_RESET}"]
+    head = [f"{_BOLD}{' ' * label_width}{_RESET}"]
+    head += [
+        f"{_BOLD}{h}{' ' * (w - len(h))}{_RESET}" for h, w in zip(headers, widths, strict=True)
+    ]
+    out.append("".join(head))
+    for label, cells in rows:
+        parts = [label]
+        for text, style in cells:
+            code = sgr(style)
+            if code is None:
+                return None
+            parts.append(f"{code}{text}{_RESET}")
+        out.append("".join(parts))
     return "\n".join(out) + "\n"
 
 

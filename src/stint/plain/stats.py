@@ -138,13 +138,20 @@ def _groups(rows: list[dict[str, Any]], by: str) -> str | Handover:
 def _heatmap(data: dict[str, Any]) -> str | Handover:
     screen = boxes.screen()
     drawn = None
-    if screen is not None and not screen.styled:  # the coloured grid is Rich's to draw
-        parts = [
-            boxes.text_line(sv.heatmap_head(data), screen, wrap=True),
-            *(boxes.text_line(line, screen, wrap=True) for line in sv.heatmap_lines(data)),
-            boxes.text_line(sv.heatmap_pattern(data), screen, style="bold", wrap=True),
-        ]
-        drawn = _joined(parts)
+    if screen is not None:
+        pattern = boxes.text_line(sv.heatmap_pattern(data), screen, style="bold", wrap=True)
+        if screen.styled:
+            rows = [(sv.heatmap_day(day), row) for day, row in enumerate(sv.heatmap_grid(data))]
+            parts = [
+                boxes.bare_grid(sv.HEATMAP_TITLE, sv.HOURS, rows, screen),
+                boxes.text_line(sv.heatmap_note(data), screen, style="dim", wrap=True),
+            ]
+        else:
+            parts = [
+                boxes.text_line(sv.heatmap_head(data), screen, wrap=True),
+                *(boxes.text_line(line, screen, wrap=True) for line in sv.heatmap_lines(data)),
+            ]
+        drawn = _joined([*parts, pattern])
     return Heatmap(data) if drawn is None else drawn
 
 
