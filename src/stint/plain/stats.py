@@ -41,15 +41,15 @@ _FLAGS = {"--json": "json"}
 def parse(args: list[str]) -> Command | None:
     """The plain analytics command `args` name, or None for any other form."""
     if args[:1] == ["stats"]:
-        found = _options(args[1:], _STATS_VALUES)
-        if found is None or found.get("by", GROUPS[0]) not in GROUPS:
+        options = _options(args[1:], _STATS_VALUES)
+        if options is None or options.get("by", GROUPS[0]) not in GROUPS:
             return None  # click says which groups there are
-        return lambda reader: _stats(reader, found)
+        return lambda reader: _stats(reader, options)
     if args[:1] == ["compare"]:
-        found = _options(args[1:], _COMPARE_VALUES, repeated="cohorts")
-        if found is None or not found.get("cohorts"):
+        chosen = _options(args[1:], _COMPARE_VALUES, repeated="cohorts")
+        if chosen is None or not chosen.get("cohorts"):
             return None  # two sessions compared, or the usage error: click's
-        return lambda reader: _cohorts(reader, found)
+        return lambda reader: _cohorts(reader, chosen)
     return None
 
 
@@ -62,6 +62,7 @@ def _options(
     found: dict[str, Any] = {}
     i = 0
     while i < len(args):
+        value: str | bool
         name, eq, inline = args[i].partition("=") if args[i].startswith("--") else (args[i], "", "")
         if name in _FLAGS and not eq:
             key, value, i = _FLAGS[name], True, i + 1
@@ -73,7 +74,7 @@ def _options(
                 value, i = args[i + 1], i + 2
             else:
                 return None
-            if value.startswith("-"):
+            if isinstance(value, str) and value.startswith("-"):
                 return None
         else:
             return None
