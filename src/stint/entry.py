@@ -1,6 +1,7 @@
 """Console entry point. `stint hook …` and `stint statusline` are dispatched before
 anything heavy is imported: the agent waits for them. The plain forms of the read
-commands (`stint`, `status`, `list`, `show`) go to `stint.plain.commands` first, which
+commands (`stint`, `status`, `list`, `show`) and of the analytics ones (`stats`,
+`compare --cohort`) go to `stint.plain.commands` first, which
 serves them without click or Rich when it can and otherwise hands them to click."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import sys
 
 FAST_COMMANDS = ("hook", "statusline")
-PLAIN_COMMANDS = ("status", "list", "show")
+PLAIN_COMMANDS = ("status", "list", "show", "stats", "compare")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,7 @@ import click
 
 from stint.cli.common import analytics_reader, emit_json, is_tty, json_option, tracker, when
 from stint.model.units import plural
+from stint.plain.stats_views import NO_SESSIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Kept in step with stint.store.analytics.GROUPS and stint.analytics.periods.PERIOD_HELP;
@@ -105,10 +106,9 @@ def stats(
         if as_json:
             emit_json(data)
             return
-        from stint.cli.render import console  # deferred: Rich loads only when something is printed
-        from stint.cli.render_stats import stats_panel
+        from stint.cli import stats_views  # deferred: Rich loads only when something is printed
 
-        console.print(stats_panel(data, is_tty()))
+        stats_views.print_stats(data)
         return
     if channel is not None and not as_json:
         from stint.cli.render import console  # deferred: Rich loads only when something is printed
@@ -118,10 +118,9 @@ def stats(
         console.print(channel_grid(rows, channel, is_tty()))
         return
     if by == "weekday-hour" and kind is None and not as_json:
-        from stint.cli.render import console  # deferred: Rich loads only when something is printed
-        from stint.cli.render_stats import heatmap_grid
+        from stint.cli import stats_views  # deferred: Rich loads only when something is printed
 
-        console.print(heatmap_grid(t.heatmap(period, project=project, tag=tag, tz=tz), is_tty()))
+        stats_views.print_heatmap(t.heatmap(period, project=project, tag=tag, tz=tz))
         return
     rows = t.stats_by(by, period, project=project, tag=tag, kind=kind, tz=tz)
     if as_json:
@@ -131,13 +130,12 @@ def stats(
         else:
             emit_json(rows)
         return
-    from stint.cli.render import console  # deferred: Rich loads only when something is printed
-    from stint.cli.render_stats import groups_table
-
     if not rows:
-        click.echo("No sessions in this period.")
+        click.echo(NO_SESSIONS)
         return
-    console.print(groups_table(rows, by, console.width))
+    from stint.cli import stats_views  # deferred: Rich loads only when something is printed
+
+    stats_views.print_groups(rows, by)
 
 
 @click.command()
@@ -162,10 +160,9 @@ def compare(refs: tuple[str, ...], cohorts: tuple[str, ...], period: str, as_jso
         if as_json:
             emit_json(data)
             return
-        from stint.cli.render import console  # deferred: Rich loads only when something is printed
-        from stint.cli.render_stats import cohorts_view
+        from stint.cli import stats_views  # deferred: Rich loads only when something is printed
 
-        console.print(cohorts_view(data))
+        stats_views.print_cohorts(data)
         return
     if len(refs) != 2:
         raise click.UsageError("compare needs two sessions (A B) or --cohort options")

@@ -1,6 +1,7 @@
 """Printing the session views with Rich: `stint status`, `list` and `show` print through
 these, and so does the plain path (`stint.entry`) when it read a view it cannot draw
-exactly (`stint.plain.handover`): one drawing, whichever path read the store."""
+exactly (`stint.plain.handover`): one drawing, whichever path read the store. `draw`
+passes the analytics views on to `stint.cli.stats_views`."""
 
 from __future__ import annotations
 
@@ -43,4 +44,6 @@ def draw(handover: Handover) -> None:
     elif isinstance(handover, Summary):
         print_summary(handover)
     else:
-        raise TypeError(f"no view for {handover!r}")
+        from stint.cli import stats_views  # deferred: the analytics views are big
+
+        stats_views.draw(handover)

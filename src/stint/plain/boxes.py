@@ -20,11 +20,29 @@ from typing import Literal
 from stint.plain.columns import Col, kept_columns
 
 # One cell wide in Rich's table besides printable ASCII (and Latin-1 to U+02FF, less the
-# soft hyphen): the punctuation stint's views use.
-_ONE_CELL = frozenset("—–·•×…‘’“”→←✓")
+# soft hyphen): the punctuation, sparkline blocks and Greek letters stint's views use.
+_ONE_CELL = frozenset("—–·•×…‘’“”→←✓▁▂▃▄▅▆▇█αΔ")
 # What Rich reads as markup or an emoji code in a str cell or a panel title.
 _MARKUP = re.compile(r"\[|:\S*?:")
 _BOLD, _ITALIC, _RESET = "\x1b[1m", "\x1b[3m", "\x1b[0m"
+# The SGR codes of the Rich styles the views give a line (rich.style.Style.render).
+STYLES = {"bold": _BOLD, "dim": "\x1b[2m", "italic": _ITALIC}
+# Rich renders a style's attributes first (in this order), then its standard colour.
+_ATTRIBUTES = {"bold": "1", "dim": "2", "italic": "3"}
+_COLOURS = {"red": "31", "green": "32", "yellow": "33"}
+
+
+def sgr(style: str) -> str | None:
+    """The escape that opens Rich `style` ("green dim") on a standard-colour terminal, or
+    None for a style not known here."""
+    words = style.split()
+    if not words or any(w not in _ATTRIBUTES and w not in _COLOURS for w in words):
+        return None
+    colours = [_COLOURS[w] for w in words if w in _COLOURS]
+    if len(colours) > 1:
+        return None
+    codes = [code for name, code in _ATTRIBUTES.items() if name in words]
+    return f"\x1b[{';'.join(codes + colours)}m"
 
 
 @dataclass(frozen=True)
@@ -86,14 +104,24 @@ def _title_ok(text: str) -> bool:
     return one_cell(text) and _MARKUP.search(text) is None
 
 
-def panel(lines: Sequence[str], title: str, width: int, subtitle: str | None = None) -> str | None:
+def panel(
+    lines: Sequence[str],
+    title: str,
+    width: int,
+    subtitle: str | None = None,
+    *,
+    wrap: bool = False,
+) -> str | None:
     """`Panel(Text("\\n".join(lines)), title=title, title_align="left", subtitle=…,
-    subtitle_align="right")` printed at `width`, or None."""
+    subtitle_align="right")` printed at `width`, or None. A line too long for the panel
+    is None, or with `wrap` wrapped as Rich wraps a `Text`."""
     inner = width - 4  # a border and a space of padding each side
     top_title = f" {title} "
     if inner < len(top_title) or not _title_ok(title):
         return None
     lines = list(lines) or [""]  # an empty Text is still one line
+    if wrap and all(one_cell(line) for line in lines):
+        lines = [part for line in lines for part in wrapped(line, inner)]
     if not all(_fits(line, inner) for line in lines):
         return None
     out = [f"╭─{top_title}{'─' * (inner - len(top_title))}─╮"]
@@ -108,11 +136,28 @@ def panel(lines: Sequence[str], title: str, width: int, subtitle: str | None = N
     return "\n".join(out) + "\n"
 
 
-def text_line(line: str, screen: Screen, *, bold: bool = False) -> str | None:
-    """`Text(line)` (bold: `style="bold"`) printed, or None when it would wrap."""
-    if not _fits(line, screen.width):
+def text_line(
+    line: str, screen: Screen, *, bold: bool = False, style: str | None = None, wrap: bool = False
+) -> str | None:
+    """`Text(line)` (bold: `style="bold"`; or `style`, one of STYLES) printed, or None
+    when it would wrap (with `wrap`: wrapped as Rich wraps it)."""
+    if not one_cell(line):
         return None
-    return f"{_BOLD}{line}{_RESET}\n" if bold and screen.styled and line else f"{line}\n"
+    lines = wrapped(line, screen.width) if wrap else [line]
+    if not all(_fits(part, screen.width) for part in lines):
+        return None
+    code = STYLES.get(style or ("bold" if bold else ""))
+    if code is None or not screen.styled:
+        return "\n".join(lines) + "\n"
+    return "\n".join(f"{code}{part}{_RESET}" if part else "" for part in lines) + "\n"
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """The lines of a line of one-cell `text` as `Text(text).wrap(console, width)` gives
+    them (overflow "fold", no justification): each within `width`, a trailing space kept."""
+    if width < 1:
+        return [text]
+    return [_truncate(line, width, "fold") for line in _divided(text, width, fold=True)]
 
 
 @dataclass(frozen=True)
@@ -124,6 +169,7 @@ class Column:
     no_wrap: bool = False
     overflow: Literal["fold", "ellipsis"] = "ellipsis"
     min_width: int | None = None
+    markup: bool = True  # its cells are str, which Rich parses as markup (not `Text`)
 
 
 def table(
@@ -132,15 +178,21 @@ def table(
     screen: Screen,
     *,
     title: str | None = None,
+    title_markup: bool = True,
 ) -> str | None:
     """A `rich.table.Table` of str cells under `columns` (heavy head, padding 1, not
     expanded) printed, or None when a cell is not plain one-cell text or Rich would have to
     crop the table. Columns too wide for the screen collapse and wrap as Rich's do
-    (`Table._calculate_column_widths`); `title` is left-justified above."""
+    (`Table._calculate_column_widths`); `title` is left-justified above (as shown: with
+    `title_markup` False, it is the text of escaped markup)."""
     if not rows or not columns:
         return None
     cells = [[col.header for col in columns], *(list(row) for row in rows)]
-    if any(not one_cell(cell) or _MARKUP.search(cell) for row in cells for cell in row):
+    if any(not one_cell(cell) for row in cells for cell in row):
+        return None
+    if any(_MARKUP.search(col.header) for col in columns) or any(
+        col.markup and _MARKUP.search(row[i]) for row in rows for i, col in enumerate(columns)
+    ):
         return None
     widths = _column_widths(columns, cells, screen.width - len(columns) - 1)
     if widths is None:
@@ -151,7 +203,8 @@ def table(
     ]
     out = []
     if title is not None:
-        if not _fits(title, table_width) or _MARKUP.search(title) or title != title.strip():
+        marked = title_markup and _MARKUP.search(title)
+        if not _fits(title, table_width) or marked or title != title.strip():
             return None
         shown = title + " " * (table_width - len(title))
         out.append(f"{_ITALIC}{shown}{_RESET}" if screen.styled else shown)
@@ -178,9 +231,62 @@ def table(
     return "\n".join(out) + "\n"
 
 
-def fitted(cols: Sequence[Col], rows: Sequence[Sequence[str]], screen: Screen) -> str | None:
-    """`stint.cli.fit.fitted_table(cols, rows, screen.width)` printed, or None: the same
-    columns kept, a wrapping column folding what does not fit, the others never wrapped."""
+def bare_grid(
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[tuple[str, Sequence[tuple[str, str]]]],
+    screen: Screen,
+) -> str | None:
+    """`Table("", *headers, title=title, title_justify="left", box=None, padding=(0, 0),
+    pad_edge=False)` of rows (a plain label, then (text, style) cells) printed on a
+    styled screen, or None: every label and every cell of a column as wide as the
+    others, the table within the screen (else Rich would shrink its columns)."""
+    labels = {len(label) for label, _ in rows}
+    widths = [len(cells[i][0]) for _, cells in rows[:1] for i in range(len(headers))]
+    if len(labels) != 1 or len(widths) != len(headers) or not screen.styled:
+        return None
+    label_width = labels.pop()
+    for label, cells in rows:
+        if len(cells) != len(headers) or not one_cell(label):
+            return None
+        if any(
+            len(text) != w or not one_cell(text) for (text, _), w in zip(cells, widths, strict=True)
+        ):
+            return None
+    if any(
+        len(header) > w or not one_cell(header) for header, w in zip(headers, widths, strict=True)
+    ):
+        return None
+    table_width = label_width + sum(widths)
+    if table_width > screen.width or not _fits(title, table_width) or _MARKUP.search(title):
+        return None
+    out = [f"{_ITALIC}{title}{' ' * (table_width - len(title))}{_RESET}"]
+    head = [f"{_BOLD}{' ' * label_width}{_RESET}"]
+    head += [
+        f"{_BOLD}{h}{' ' * (w - len(h))}{_RESET}" for h, w in zip(headers, widths, strict=True)
+    ]
+    out.append("".join(head))
+    for label, cells in rows:
+        parts = [label]
+        for text, style in cells:
+            code = sgr(style)
+            if code is None:
+                return None
+            parts.append(f"{code}{text}{_RESET}")
+        out.append("".join(parts))
+    return "\n".join(out) + "\n"
+
+
+def fitted(
+    cols: Sequence[Col],
+    rows: Sequence[Sequence[str]],
+    screen: Screen,
+    *,
+    title: str | None = None,
+) -> str | None:
+    """`stint.cli.fit.fitted_table(cols, rows, screen.width, title=title,
+    title_justify="left")` printed, or None: the same columns kept, a wrapping column
+    folding what does not fit, the others never wrapped."""
     keep, needs = kept_columns(cols, rows, screen.width)
     columns = [
         Column(
@@ -192,7 +298,7 @@ def fitted(cols: Sequence[Col], rows: Sequence[Sequence[str]], screen: Screen) -
         )
         for i in keep
     ]
-    return table(columns, [[row[i] for i in keep] for row in rows], screen)
+    return table(columns, [[row[i] for i in keep] for row in rows], screen, title=title)
 
 
 def _head_part(line: str | None, width: int, styled: bool) -> str:
@@ -340,19 +446,22 @@ def _truncate(text: str, width: int, overflow: str, pad: bool = False) -> str:
     return text
 
 
+def _divided(text: str, width: int, fold: bool) -> list[str]:
+    """`Text.divide` at `rich._wrap.divide_line`'s offsets, each `rstrip_end`ed."""
+    starts = [0, *_breaks(text, width, fold), len(text)]
+    lines = [text[a:b] for a, b in pairwise(starts)] or [text]
+    for i, line in enumerate(lines):
+        if len(line) > width:  # Text.rstrip_end: space beyond the width goes
+            space = _TRAILING_SPACE.search(line)
+            if space is not None:
+                lines[i] = line[: len(line) - min(len(space.group(0)), len(line) - width)]
+    return lines
+
+
 def _cell_lines(text: str, width: int, column: Column) -> list[str]:
     """The lines of a one-line cell of one-cell characters as Rich's `Text.wrap` draws
     them `width` wide under `column`."""
-    if column.no_wrap:
-        lines = [text]
-    else:
-        starts = [0, *_breaks(text, width, column.overflow == "fold"), len(text)]
-        lines = [text[a:b] for a, b in pairwise(starts)] or [text]
-        for i, line in enumerate(lines):
-            if len(line) > width:  # Text.rstrip_end: space beyond the width goes
-                space = _TRAILING_SPACE.search(line)
-                if space is not None:
-                    lines[i] = line[: len(line) - min(len(space.group(0)), len(line) - width)]
+    lines = [text] if column.no_wrap else _divided(text, width, column.overflow == "fold")
     if column.justify == "left":
         lines = [_truncate(line, width, column.overflow, pad=True) for line in lines]
     else:

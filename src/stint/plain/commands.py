@@ -3,6 +3,8 @@
     stint            stint status [--json]
     stint list       stint show [REF]
 
+and those of `stint stats` and `compare --cohort` (`stint.plain.stats`).
+
 `run` answers None for anything else (an option, `--help`, a second argument) and
 whenever the click path must serve: a write due first (a spooled hook event, an idle
 session to end, a schema to upgrade), a store that is not SQLite, a goal section to show.
@@ -13,7 +15,6 @@ for Rich to draw. Errors read as the click path's do
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from stint.plain.handover import Handover, SessionList, StatusCard, Summary
 from stint.sessions.quick import QuickReader, open_reader
 
 Command = Callable[[QuickReader], "str | Handover | None"]
+Opener = Callable[..., Any]  # open_reader or open_analytics: the reader a command reads
 
 
 def parse(args: list[str]) -> Command | None:
@@ -53,11 +55,18 @@ def _plain_ref(ref: str) -> bool:
 def run(args: list[str]) -> int | Handover | None:
     """Run `stint ARGS` if it is a plain form that can be served here: its exit code, what
     it read for Rich to draw (`Handover`), or None for the click path to run it."""
-    command = parse(args)
+    command: Callable[[Any], str | Handover | None] | None = parse(args)
+    opener: Opener = open_reader
+    if command is None and args[:1] in (["stats"], ["compare"]):
+        # deferred: the analytics' SQL and views are not for status, list and show
+        from stint.analytics.calls import open_analytics
+        from stint.plain import stats
+
+        command, opener = stats.parse(args), open_analytics
     if command is None:
         return None
     try:
-        reader = open_reader(None, pending=has_pending)
+        reader = opener(None, pending=has_pending)
         if reader is None:
             return None
         try:
@@ -114,11 +123,7 @@ def _status_json(reader: QuickReader) -> str | None:
     session = reader.current()
     if session is not None:
         session = reader.live(session)
-    return _json(None if session is None else session.to_dict())
-
-
-def _json(data: Any) -> str:
-    return json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n"
+    return views.json_text(None if session is None else session.to_dict())
 
 
 def _list(reader: QuickReader) -> str | Handover:

@@ -1,6 +1,7 @@
 """What a plain command read but cannot draw exactly as Rich would (a wide character, a
 terminal too narrow for a box): `stint.entry` has it drawn by the click commands' own Rich
-views (`stint.cli.views`), so the store is read once and click is never loaded."""
+views (`stint.cli.session_views`, `stint.cli.stats_views`), so the store is read once and
+the click command does not run."""
 
 from __future__ import annotations
 
@@ -69,3 +70,40 @@ class Summary(Handover):
         self.tasks = tasks
         self.decisions = decisions
         self.context = context
+
+
+class StatsPanel(Handover):
+    """`stint stats [--period P]`: the statistics panel."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+
+class StatsGroups(Handover):
+    """`stint stats --by GROUP`: the table of groups (never empty)."""
+
+    __slots__ = ("by", "rows")
+
+    def __init__(self, rows: Sequence[dict[str, Any]], by: str) -> None:
+        self.rows = rows
+        self.by = by
+
+
+class Heatmap(Handover):
+    """`stint stats --by weekday-hour`: the weekday × hour heatmap."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+
+class Cohorts(Handover):
+    """`stint compare --cohort A --cohort B`: the distributions and the rank tests."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data

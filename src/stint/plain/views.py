@@ -5,6 +5,7 @@ the same boxes itself (`stint.plain.boxes`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +14,11 @@ from stint.model.timeparse import human_duration, local_text, utcnow
 from stint.model.types import Activity, FileTouch, Session
 from stint.model.units import money, plural
 from stint.plain.columns import Col
+
+
+def json_text(data: Any) -> str:
+    """What `--json` prints (`stint.cli.common.emit_json`)."""
+    return json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n"
 
 
 def score_text(session: Session) -> str:
