@@ -82,20 +82,20 @@ def list_sessions(
 @json_option
 def show(ref: str, as_json: bool) -> None:
     """Show one session in full: REF is #number, number, uuid prefix, last or current."""
-    t = reader()
-    session = t.get(ref)
-    files = t.files(session.id)
+    # One read transaction: the reference resolved and scoped once, then each part.
+    detail = reader().detail(ref, commits=as_json)
+    session = detail.session
     if as_json:
         data = session.to_dict()
         data.update(
-            files=[f.to_dict() for f in files],
-            tasks=[x.to_dict() for x in t.tasks(session.id)],
-            decisions=[x.to_dict() for x in t.decisions(session.id)],
-            context_items=[x.to_dict() for x in t.context_items(session.id)],
-            commits=t.commits(session.id),
-            quality=t.indicators(session),
+            files=[f.to_dict() for f in detail.files],
+            tasks=[x.to_dict() for x in detail.tasks],
+            decisions=[x.to_dict() for x in detail.decisions],
+            context_items=[x.to_dict() for x in detail.context],
+            commits=detail.commits,
+            quality=detail.indicators,
             cost_per_outcome=_cost_per_outcome(session),
-            health=t.health_summaries([session.id]).get(session.id),
+            health=detail.health,
         )
         data["goal_view"] = _goal_view(session)
         emit_json(data)
@@ -103,18 +103,7 @@ def show(ref: str, as_json: bool) -> None:
     from stint.cli.session_views import print_summary  # deferred: Rich only when printing
     from stint.plain.handover import Summary
 
-    print_summary(
-        Summary(
-            session,
-            files,
-            t.recent_activities(session.id, 5),
-            t.indicators(session),
-            t.health_line(session.id),
-            t.tasks(session.id),
-            t.decisions(session.id),
-            t.context_items(session.id),
-        )
-    )
+    print_summary(Summary.of(detail))
     view = _goal_view(session)
     if view is not None:
         from rich.panel import Panel  # deferred: Rich loads only when something is printed

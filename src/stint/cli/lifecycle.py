@@ -11,18 +11,17 @@ from stint.cli.common import at_option, emit_json, json_option, reader, tracker,
 
 def show_status(as_json: bool) -> None:
     t = reader()
-    session = t.current()
-    if session is not None:
-        session = t.live(session)
     if as_json:
-        emit_json(None if session is None else session.to_dict())
+        session = t.current()
+        emit_json(None if session is None else t.live(session).to_dict())
         return
-    if session is None:
+    card = t.card()  # the session and its most touched files, in one read transaction
+    if card is None:
         click.echo('No active session. Start one with: stint start --goal "…"')
         return
     from stint.cli.session_views import print_status  # deferred: Rich only when printing
 
-    print_status(session, t.files(session.id, limit=3))
+    print_status(*card)
 
 
 @click.command()

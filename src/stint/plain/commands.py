@@ -106,11 +106,10 @@ def _error(message: str) -> int:
 
 
 def _status(reader: QuickReader) -> str | Handover:
-    session = reader.current()
-    if session is None:
+    card = reader.card()  # one read transaction
+    if card is None:
         return 'No active session. Start one with: stint start --goal "…"\n'
-    session = reader.live(session)
-    files = reader.files(session.id, limit=3)
+    session, files = card
     screen = boxes.screen()
     drawn = None
     if screen is not None:
@@ -138,19 +137,11 @@ def _list(reader: QuickReader) -> str | Handover:
 
 
 def _show(reader: QuickReader, ref: str) -> str | Handover | None:
-    session = reader.get(ref)
+    detail = reader.detail(ref)  # one read transaction, the reference resolved once
+    session = detail.session
     if session.has_goal_data:
         return None  # the goal section is read through the Tracker's goal service
-    summary = Summary(
-        session,
-        reader.files(session.id),
-        reader.recent_activities(session.id, 5),
-        reader.indicators(session),
-        reader.health_line(session.id),
-        reader.tasks(session.id),
-        reader.decisions(session.id),
-        reader.context_items(session.id),
-    )
+    summary = Summary.of(detail)
     screen = boxes.screen()
     drawn = None if screen is None else _summary_text(summary, screen)
     return summary if drawn is None else drawn

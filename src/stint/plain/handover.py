@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from stint.model.types import Activity, FileTouch, Record, Session, Task
+from stint.sessions.detail import SessionDetail
 
 
 class Handover:
@@ -71,6 +72,19 @@ class Summary(Handover):
         self.decisions = decisions
         self.context = context
 
+    @classmethod
+    def of(cls, detail: SessionDetail) -> Summary:
+        """The summary of what `SessionReader.detail` read."""
+        return cls(
+            detail.session,
+            detail.files,
+            detail.recent,
+            detail.indicators,
+            detail.health_line,
+            detail.tasks,
+            detail.decisions,
+            detail.context,
+        )
 
 class StatsPanel(Handover):
     """`stint stats [--period P]`: the statistics panel."""

@@ -29,7 +29,9 @@ from stint.model.types import (
     StintError,
     Task,
 )
+from stint.sessions.detail import SessionDetail
 from stint.store import channel_pulse
+from stint.store.refs import NO_SESSIONS
 
 if TYPE_CHECKING:
     from stint.store import Store
@@ -44,6 +46,7 @@ class Reads(Protocol):
     """What a store's `reads` offers (both modules define these functions)."""
 
     def session_row(self, conn: Conn, org_id: str, session_id: int) -> dict[str, Any]: ...
+    def newest_row(self, conn: Conn, org_id: str) -> dict[str, Any] | None: ...
     def tags_of(self, conn: Conn, session_ids: Sequence[int]) -> dict[int, list[str]]: ...
     def open_sessions(self, conn: Conn, org_id: str) -> list[dict[str, Any]]: ...
     def resolve(
@@ -68,6 +71,9 @@ class Reads(Protocol):
     def records_of(self, conn: Conn, table: str, session_id: int) -> list[Record]: ...
     def commits_of(self, conn: Conn, session_id: int) -> list[dict[str, Any]]: ...
     def stale_open_sessions(self, conn: Conn, org_id: str, idle_before: datetime) -> list[int]: ...
+    def unseen_active(
+        self, conn: Conn, org_id: str, idle_before: datetime
+    ) -> list[tuple[int, datetime | None, bool]]: ...
     def recently_active(
         self, conn: Conn, org_id: str, since: datetime
     ) -> list[tuple[int, datetime | None]]: ...
@@ -118,6 +124,29 @@ class SessionReader:
         self, conn: Conn, session_id: int, now: datetime | None = None, channels: bool = True
     ) -> Session:
         row = self.reads.session_row(conn, self.org, session_id)
+        return self._session_of_row(conn, row, now, channels)
+
+    def _session_at(self, conn: Conn, ref: str | int, cwd: str | None = None) -> Session:
+        """The session `ref` names, resolved once: `last` is found and read in one
+        statement; any other reference is resolved, then read (and the reader's scoping
+        checked on the row read, which `_visible` would read a second time)."""
+        if isinstance(ref, str) and ref.strip() == "last":
+            row = self.reads.newest_row(conn, self.org)
+            if row is None:
+                raise NotFound(NO_SESSIONS)
+        else:
+            found = self.reads.resolve(conn, self.org, ref, lambda: self._current_id(conn, cwd))
+            row = self.reads.session_row(conn, self.org, found)
+        return self._session_of_row(conn, row)
+
+    def _session_of_row(
+        self,
+        conn: Conn,
+        row: dict[str, Any],
+        now: datetime | None = None,
+        channels: bool = True,
+    ) -> Session:
+        session_id = int(row["id"])
         if self.only_user is not None and row["user_id"] != self.only_user:
             raise NotFound(f"no session with id {session_id}")
         tags = self.reads.tags_of(conn, [session_id])[session_id]
@@ -195,12 +224,19 @@ class SessionReader:
             return state.until(until, pulse)
         return active_seconds(self.reads.moments(conn, row["id"]), pulse, until)
 
-    def live(self, session: Session, *, reuse_seconds: float = 0.0) -> Session:
+    def live(
+        self,
+        session: Session,
+        files: Sequence[FileTouch] | None = None,
+        *,
+        reuse_seconds: float = 0.0,
+    ) -> Session:
         """`session` with its code figures as of now when it is open in a git work tree:
         lines since the start commit (committed, uncommitted and untracked, as `end` counts
         them), files and commits, and the score that follows. Cached by work-tree state;
-        `reuse_seconds`: a measurement of the work tree begun that recently will do (the
-        dashboard's card, which would otherwise run `git status` for every page)."""
+        `files`: all of the session's files, when already read; `reuse_seconds`: a
+        measurement of the work tree begun that recently will do (the dashboard's card,
+        which would otherwise run `git status` for every page)."""
         if not session.is_open or not session.repo_root:
             return session
         # Deferred: git, threads and futures load only for an open session in a work tree
@@ -217,7 +253,9 @@ class SessionReader:
         if figures is None:
             return session
         # `end` counts a file once whether the agent edited it, git changed it, or both.
-        edited = {f.path for f in self.files(session.id) if f.times_modified > 0}
+        if files is None:
+            files = self.files(session.id)
+        edited = {f.path for f in files if f.times_modified > 0}
         row = {
             **session.row,
             "loc_added": figures["lines_added"],
@@ -270,9 +308,8 @@ class SessionReader:
         """The most recently active of `candidates` whose repository or directory holds
         `cwd`."""
         where = os.path.realpath(cwd)
-        for candidate in candidates:
-            row = self.reads.session_row(conn, self.org, candidate["id"])
-            for root in (row["repo_root"], row["cwd"]):
+        for candidate in candidates:  # each with its directories (`reads.open_sessions`)
+            for root in (candidate["repo_root"], candidate["cwd"]):
                 if root and (where == root or where.startswith(root.rstrip("/") + "/")):
                     return int(candidate["id"])
         return None
@@ -282,16 +319,27 @@ class SessionReader:
         for the timeout, or only events that are neither the person's nor the agent's."""
         idle_before = now - timedelta(seconds=self.settings.timeout_seconds)
         with self.store.read() as conn:
-            stale = self.reads.stale_open_sessions(conn, self.org, idle_before)
-            return stale + self._waiting(conn, idle_before)
+            # The idle and the recently active in one statement (every read command asks).
+            unseen = self.reads.unseen_active(conn, self.org, idle_before)
+            stale = [session_id for session_id, _, idle in unseen if idle]
+            recent = [(session_id, started) for session_id, started, idle in unseen if not idle]
+            return stale + self._waiting(conn, idle_before, recent)
 
-    def _waiting(self, conn: Conn, idle_before: datetime) -> list[int]:
+    def _waiting(
+        self,
+        conn: Conn,
+        idle_before: datetime,
+        recent: Sequence[tuple[int, datetime | None]] | None = None,
+    ) -> list[int]:
         """Active sessions with a recent event in which neither channel moved since
         `idle_before`: the latest event is nobody's (an agent waiting on a permission
         prompt sends notifications, not work) and so is everything back to `idle_before`.
-        One indexed row per recent session in the usual case (its latest is someone's)."""
+        One indexed row per recent session in the usual case (its latest is someone's).
+        `recent`: the recently active sessions, when already read."""
+        if recent is None:
+            recent = self.reads.recently_active(conn, self.org, idle_before)
         found = []
-        for session_id, started_at in self.reads.recently_active(conn, self.org, idle_before):
+        for session_id, started_at in recent:
             latest = self.reads.latest_event(conn, session_id)
             if latest is None:
                 continue
@@ -316,7 +364,12 @@ class SessionReader:
         found = self.reads.open_sessions(conn, self.org)
         if self.only_user is None:
             return found
-        return [row for row in found if self._owned(conn, int(row["id"]))]
+        # Each row says whose it is: no second read per open session to check.
+        return [
+            row
+            for row in found
+            if row["user_id"] is not None and int(row["user_id"]) == self.only_user
+        ]
 
     def _owned(self, conn: Conn, session_id: int) -> bool:
         owner = self.reads.session_row(conn, self.org, session_id).get("user_id")
@@ -340,10 +393,46 @@ class SessionReader:
                 return None
             return self._session(conn, session_id, channels=channels)
 
+    def card(self, cwd: str | None = None, top: int = 3) -> tuple[Session, list[FileTouch]] | None:
+        """What `stint status` shows, from one read transaction: the open session as of
+        now (`live`) and its `top` most touched files; None when no session is open. All
+        its files are read when `live` measures a work tree (it needs them anyway)."""
+        with self.store.read() as conn:
+            session_id = self._current_id(conn, cwd)
+            if session_id is None:
+                return None
+            session = self._session(conn, session_id)
+            in_tree = session.is_open and bool(session.repo_root)
+            files = self.reads.files_of(conn, session_id, None if in_tree else top)
+        return self.live(session, files if in_tree else None), files[:top]
+
     def get(self, ref: str | int = "current", cwd: str | None = None) -> Session:
         with self.store.read() as conn:
-            session_id = self._resolve_in(conn, ref, cwd)
-            return self._session(conn, session_id)
+            return self._session_at(conn, ref, cwd)
+
+    def detail(
+        self, ref: str | int = "last", cwd: str | None = None, *, commits: bool = False
+    ) -> SessionDetail:
+        """Everything `stint show` prints of a session, in one read transaction: the
+        reference resolved and scoped once (each of `files`, `tasks`… resolves it again),
+        then one statement per part. `commits`: read its commits too (`show --json`)."""
+        with self.store.read() as conn:
+            session = self._session_at(conn, ref, cwd)
+            sid = session.id
+            files = self.reads.files_of(conn, sid)
+            detail = SessionDetail(
+                session,
+                files,
+                self.reads.activities_of(conn, sid, 5, newest_first=True),
+                # The edits `file_edits` counts in SQL: the sum over the files just read.
+                self._indicators(session, sum(f.times_modified for f in files)),
+                self.reads.health_summaries(conn, self.org, [sid]).get(sid),
+                self.reads.tasks_of(conn, sid),
+                self.reads.records_of(conn, "decisions", sid),
+                self.reads.records_of(conn, "context_items", sid),
+                self.reads.commits_of(conn, sid) if commits else None,
+            )
+        return detail
 
     def sessions(
         self,
@@ -404,10 +493,14 @@ class SessionReader:
 
     def indicators(self, session: Session) -> dict[str, dict[str, Any]]:
         """The quality indicators of a session (completion, focus, churn, decisions/hour)."""
+        return self._indicators(session, self.file_edits(session.id))
+
+    @staticmethod
+    def _indicators(session: Session, file_edits: int) -> dict[str, dict[str, Any]]:
         figures = {
             **session.row,
             "duration_minutes": session.duration_seconds / 60,
-            "file_edits": self.file_edits(session.id),
+            "file_edits": file_edits,
         }
         return quality_indicators(figures)
 

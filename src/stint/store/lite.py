@@ -136,12 +136,16 @@ def open_lite(url: str, org_id: str) -> LiteStore | None:
     try:
         # The SQLAlchemy engine's pragmas that matter to a reader (WAL is the file's own).
         conn.execute("PRAGMA busy_timeout = 60000")
-        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        org = conn.execute("SELECT 1 FROM orgs WHERE id = ?", (org_id,)).fetchone()
+        # The schema's revision and the org's existence in one statement.
+        revision, org = conn.execute(
+            "SELECT (SELECT version_num FROM alembic_version), "
+            "EXISTS (SELECT 1 FROM orgs WHERE id = ?)",
+            (org_id,),
+        ).fetchone()
     except sqlite3.Error:
         conn.close()
         return None
-    if revision is None or revision[0] != SCHEMA_REVISION or org is None:
+    if revision != SCHEMA_REVISION or not org:
         conn.close()
         return None
     return LiteStore(conn, url)
@@ -157,6 +161,14 @@ def session_row(conn: sqlite3.Connection, org_id: str, session_id: int) -> dict[
     if found is None:
         raise NotFound(f"no session with id {session_id}")
     return _session(found)
+
+
+def newest_row(conn: sqlite3.Connection, org_id: str) -> dict[str, Any] | None:
+    found = conn.execute(
+        f"{_SESSION_SELECT} WHERE sessions.org_id = ? ORDER BY {_NEWEST_FIRST} LIMIT 1",
+        (org_id,),
+    ).fetchone()
+    return None if found is None else _session(found)
 
 
 def tags_of(conn: sqlite3.Connection, session_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -209,14 +221,28 @@ def resolve(
     return resolve_ref(ref, _Lookups(conn, org_id), current)
 
 
+# Whose each open session is and where (the reader's scoping and `cwd` match need them).
+OPEN_SESSION_COLUMNS = (
+    "id",
+    "project_id",
+    "agent",
+    "agent_session_id",
+    "last_activity_at",
+    "user_id",
+    "repo_root",
+    "cwd",
+)
+
+
 def open_sessions(conn: sqlite3.Connection, org_id: str) -> list[dict[str, Any]]:
     marks = ", ".join("?" for _ in OPEN_STATUSES)
     rows = conn.execute(
-        "SELECT id, project_id, agent, agent_session_id, last_activity_at FROM sessions "
-        f"WHERE org_id = ? AND status IN ({marks}) ORDER BY last_activity_at DESC, id DESC",
+        "SELECT id, project_id, agent, agent_session_id, last_activity_at, user_id, "
+        f"repo_root, cwd FROM sessions WHERE org_id = ? AND status IN ({marks}) "
+        "ORDER BY last_activity_at DESC, id DESC",
         (org_id, *OPEN_STATUSES),
     )
-    names = ("id", "project_id", "agent", "agent_session_id", "last_activity_at")
+    names = OPEN_SESSION_COLUMNS
     return [
         {**dict(zip(names, row, strict=True)), "last_activity_at": _moment(row[4])} for row in rows
     ]
@@ -243,6 +269,20 @@ def recently_active(
         (org_id, cutoff, cutoff),
     )
     return [(int(row[0]), _moment(row[1])) for row in rows]
+
+
+def unseen_active(
+    conn: sqlite3.Connection, org_id: str, idle_before: datetime
+) -> list[tuple[int, datetime | None, bool]]:
+    """`stale_open_sessions` and `recently_active` in one statement (see the store's)."""
+    cutoff = bind_moment(idle_before)
+    rows = conn.execute(
+        "SELECT id, started_at, last_activity_at < ? FROM sessions "
+        "WHERE org_id = ? AND status = 'active' AND last_activity_at IS NOT NULL "
+        "AND (seen_at IS NULL OR seen_at < ?) ORDER BY id",
+        (cutoff, org_id, cutoff),
+    )
+    return [(int(row[0]), _moment(row[1]), bool(row[2])) for row in rows]
 
 
 def list_rows(

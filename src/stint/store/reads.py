@@ -24,12 +24,14 @@ from stint.store.event_reads import (
 from stint.store.records import commits_of, tasks_of
 from stint.store.sessions import (
     list_rows,
+    newest_row,
     open_sessions,
     recently_active,
     resolve,
     session_row,
     stale_open_sessions,
     tags_of,
+    unseen_active,
 )
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "latest_event",
     "list_rows",
     "moments",
+    "newest_row",
     "open_sessions",
     "recently_active",
     "records_of",
@@ -50,6 +53,7 @@ __all__ = [
     "stale_open_sessions",
     "tags_of",
     "tasks_of",
+    "unseen_active",
 ]
 
 RECORD_TABLES: dict[str, Any] = {

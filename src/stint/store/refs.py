@@ -9,6 +9,10 @@ from typing import Protocol
 
 from stint.model.types import NotFound
 
+# What `last` says of an org without sessions (also `SessionReader`, which reads `last`'s
+# row directly).
+NO_SESSIONS = "no sessions recorded yet"
+
 
 class Lookups(Protocol):
     """The four questions a reference needs answered, each for one org."""
@@ -38,7 +42,7 @@ def resolve_ref(ref: str | int, lookups: Lookups, current: Callable[[], int | No
     if text == "last":
         found = lookups.last()
         if found is None:
-            raise NotFound("no sessions recorded yet")
+            raise NotFound(NO_SESSIONS)
         return found
     number_text = text[1:] if text.startswith("#") else text
     if number_text.isdigit() and len(number_text) < 9:

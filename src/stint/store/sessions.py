@@ -131,17 +131,27 @@ def session_row(
     """The session's row with its project's name. `for_update`: locked until the
     transaction ends on PostgreSQL (SQLite's writer holds the database's write lock), so a
     status read to change it cannot be changed by another process in between."""
-    query = (
-        select(S, schema.projects.c.name.label("project_name"))
-        .select_from(S.outerjoin(schema.projects, schema.projects.c.id == S.c.project_id))
-        .where(S.c.org_id == org_id, S.c.id == session_id)
-    )
+    query = _with_project().where(S.c.org_id == org_id, S.c.id == session_id)
     if for_update and conn.dialect.name == "postgresql":
         query = query.with_for_update(of=S, key_share=True)  # FOR NO KEY UPDATE: see events
     row = conn.execute(query).mappings().first()
     if row is None:
         raise NotFound(f"no session with id {session_id}")
     return dict(row)
+
+
+def newest_row(conn: Connection, org_id: str) -> dict[str, Any] | None:
+    """The row of the org's `last` session (`stint.store.refs`), found and read in one
+    statement; None when the org has no session."""
+    query = _with_project().where(S.c.org_id == org_id).order_by(*NEWEST_FIRST).limit(1)
+    row = conn.execute(query).mappings().first()
+    return None if row is None else dict(row)
+
+
+def _with_project() -> Any:
+    return select(S, schema.projects.c.name.label("project_name")).select_from(
+        S.outerjoin(schema.projects, schema.projects.c.id == S.c.project_id)
+    )
 
 
 def tags_of(conn: Connection, session_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -222,7 +232,17 @@ def _by_id() -> Any:
 
 def open_sessions(conn: Connection, org_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
-        select(S.c.id, S.c.project_id, S.c.agent, S.c.agent_session_id, S.c.last_activity_at)
+        select(
+            S.c.id,
+            S.c.project_id,
+            S.c.agent,
+            S.c.agent_session_id,
+            S.c.last_activity_at,
+            # Whose and where: the reader scopes and matches `cwd` without reading each row.
+            S.c.user_id,
+            S.c.repo_root,
+            S.c.cwd,
+        )
         .where(S.c.org_id == org_id, S.c.status.in_(OPEN_STATUSES))
         .order_by(S.c.last_activity_at.desc(), S.c.id.desc())
     ).mappings()
@@ -319,6 +339,26 @@ def recently_active(
         )
     )
     return [(int(row[0]), row[1]) for row in rows]
+
+
+def unseen_active(
+    conn: Connection, org_id: str, idle_before: datetime
+) -> list[tuple[int, datetime | None, bool]]:
+    """`stale_open_sessions` and `recently_active` in one statement: each active session
+    with an event but no presence (`seen_at`) since `idle_before` or an event before it,
+    as (id, start, idle), idle meaning its last event is before `idle_before`."""
+    idle = S.c.last_activity_at < idle_before
+    rows = conn.execute(
+        select(S.c.id, S.c.started_at, case((idle, True), else_=False))
+        .where(
+            S.c.org_id == org_id,
+            S.c.status == "active",
+            S.c.last_activity_at.is_not(None),
+            or_(S.c.seen_at.is_(None), S.c.seen_at < idle_before),
+        )
+        .order_by(S.c.id)
+    )
+    return [(int(row[0]), row[1], bool(row[2])) for row in rows]
 
 
 def owner_of(conn: Connection, org_id: str, session_id: int) -> int | None:
