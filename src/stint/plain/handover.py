@@ -86,6 +86,7 @@ class Summary(Handover):
             detail.context,
         )
 
+
 class StatsPanel(Handover):
     """`stint stats [--period P]`: the statistics panel."""
 
