@@ -14,6 +14,13 @@ def main(argv: list[str] | None = None) -> int:
         from stint.capture.fastpath import main as fast_main  # the hook path: nothing heavy
 
         return fast_main(args)
+    if len(args) > 1 and args[0] == "import":
+        from stint.capture import quick_import  # a re-import with nothing new: no Click
+
+        if args[1] in quick_import.AGENT_NAMES:
+            done = quick_import.main(args[2:])
+            if done is not None:
+                return done
     return _run_cli(args)
 
 

@@ -28,7 +28,6 @@ from stint.model.types import (
     StintError,
     Task,
 )
-from stint.sessions import livegit, single_flight
 from stint.store import channel_pulse
 
 if TYPE_CHECKING:
@@ -180,6 +179,10 @@ class SessionReader:
         them), files and commits, and the score that follows. Cached by work-tree state."""
         if not session.is_open or not session.repo_root:
             return session
+        # deferred: git (subprocess, a thread pool) only for a session open in a work tree,
+        # not on every path that reads sessions (a re-import's quick check)
+        from stint.sessions import livegit, single_flight
+
         home, root, start = str(self.settings.home), session.repo_root, session.start_commit
         figures = single_flight.share(
             ("livegit", home, root, start), lambda: livegit.measure(home, root, start)
