@@ -93,34 +93,40 @@ class ClaudeParser:
     def feed(self, line: dict[str, Any]) -> bool:
         """False for a line with no record `type`: every Claude Code line has one (the
         types themselves change, and unknown ones are skipped quietly)."""
-        if not isinstance(line.get("type"), str):
+        # Each field is read once: this runs for every line of every transcript.
+        get = line.get
+        kind = get("type")
+        if not isinstance(kind, str):
             return False
-        at = parse_time(line.get("timestamp"))
+        at = parse_time(get("timestamp"))
         if at is None:  # summary and snapshot lines carry no time of their own
             return True
-        sid = line.get("sessionId") or line.get("session_id") or self.fallback_sid
+        sid = get("sessionId") or get("session_id") or self.fallback_sid
         if not isinstance(sid, str):
             return True
         batch = self._batch(sid, at)
-        if isinstance(line.get("cwd"), str) and line["cwd"]:
-            batch.cwd = line["cwd"]
-        branch = line.get("gitBranch")
+        cwd = get("cwd")
+        if isinstance(cwd, str) and cwd:
+            batch.cwd = cwd
+        branch = get("gitBranch")
         if isinstance(branch, str) and branch and branch != "HEAD":
             batch.branch = branch
-        if isinstance(line.get("version"), str):
-            batch.version = line["version"]
+        version = get("version")
+        if isinstance(version, str):
+            batch.version = version
         self.last_seen = at
-        kind = line.get("type")
-        message = line.get("message") if isinstance(line.get("message"), dict) else None
-        subagent = self.subagent or (line.get("agentId") if line.get("isSidechain") else None)
+        message = get("message")
+        if not isinstance(message, dict):
+            message = None
+        subagent = self.subagent or (get("agentId") if get("isSidechain") else None)
         if isinstance(subagent, str) and subagent:
             self._subagent(batch, sid, subagent, at)
         if kind == "assistant" and message is not None:
             self._assistant(batch, sid, line, message, at, subagent)
         elif kind == "user" and message is not None:
             self._user(batch, sid, line, message, at)
-        elif kind == "system" and line.get("subtype") == "compact_boundary":
-            meta = line.get("compactMetadata") or {}
+        elif kind == "system" and get("subtype") == "compact_boundary":
+            meta = get("compactMetadata") or {}
             batch.events.append(
                 EventIn(
                     "context_compacted",
