@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stint.capture.claude_files import default_roots as default_roots
 from stint.capture.claude_files import transcript_files as transcript_files
@@ -26,11 +26,13 @@ from stint.capture.importer import ImportSummary, SessionBatch, import_all, pars
 from stint.capture.keys import event_key, mention_key, prompt_key, usage_key
 from stint.capture.redact import redact, text_under_policy
 from stint.capture.tools import fit_key, tool_events
+from stint.model.mentions import mentions_in
 from stint.model.timeparse import utcnow
 from stint.model.types import EventIn
 from stint.pricing.table import PriceTable, Usage
-from stint.sessions.recording import mentions_in
-from stint.sessions.service import Sessions
+
+if TYPE_CHECKING:
+    from stint.sessions.service import Sessions
 
 AGENT = "claude_code"  # stint's agent name, as the hooks store it
 RECENT_GROUPS = 256  # streamed lines of one response are a few lines apart

@@ -1,0 +1,87 @@
+"""The parallel import: transcript files parsed in worker processes while the one writer
+(the importing process) stores their chunks in file order.
+
+Only what is pure is sent to a worker: a file's path and stored offset (`FileJob`) and
+its parser's class; it answers with the file's chunks (`read_chunks`, pickled as each is
+cut, so a chunk holds the parser state of its moment as in one process). The importing
+process takes them in the order the files were listed, exactly as it takes its own
+chunks, so a parallel import stores what a serial one stores. Workers load no store
+(no SQLAlchemy): `stint.capture.importer` imports it only where a run writes.
+
+A pool costs a process start and the import of the parsers per worker, so a small
+import (a hook's one transcript, a re-import with a few new lines) stays serial; the
+pool is used from `PARALLEL_BYTES` new bytes, with up to `WORKERS` processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import pickle
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from stint.capture.importer import FileChunk, FileJob, ParserClass, read_chunks
+from stint.pricing.table import PriceTable
+
+# Below this many new bytes the parse is shorter than starting workers (measured with
+# benchmarks/import_speed.py on a 2-core machine; see docs/import.md).
+PARALLEL_BYTES = 24 * 1024 * 1024
+WORKERS = min(4, os.cpu_count() or 1)
+AHEAD = 4  # files handed out per worker before their chunks are taken
+
+_worker: dict[str, Any] = {}
+
+
+def wanted(jobs: Sequence[FileJob]) -> bool:
+    return WORKERS > 1 and len(jobs) > 1 and sum(job.new_bytes for job in jobs) >= PARALLEL_BYTES
+
+
+def parse_files(
+    jobs: Sequence[FileJob], parser: ParserClass, home: Path, policy: str, chunk_lines: int
+) -> Iterator[list[FileChunk]]:
+    """Each job's chunks, in the jobs' order, parsed `AHEAD` files per worker ahead."""
+    context: Any
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        # The server imports the parsers once; each worker is a fork of it, not a fresh
+        # interpreter (no fork of this process: it holds the store's connections).
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__, getattr(parser, "__module__", __name__)])
+    else:
+        context = multiprocessing.get_context("spawn")
+    workers = min(WORKERS, len(jobs))
+    with ProcessPoolExecutor(workers, context, initializer=_start, initargs=(home, policy)) as pool:
+        pending: deque[Future[list[bytes]]] = deque()
+        queue = iter(jobs)
+        for job in queue:
+            pending.append(pool.submit(_parse, parser, job, chunk_lines))
+            if len(pending) >= workers * AHEAD:
+                break
+        while pending:
+            chunks = [pickle.loads(data) for data in pending.popleft().result()]
+            for job in queue:  # one handed out for each one taken
+                pending.append(pool.submit(_parse, parser, job, chunk_lines))
+                break
+            yield chunks
+
+
+def _start(home: Path, policy: str) -> None:
+    """A worker's set-up: its own price table (the same files give the same prices);
+    the importing process reports unknown models once, from every worker's list."""
+    logging.getLogger("stint.pricing").setLevel(logging.ERROR)
+    _worker["prices"] = PriceTable.load(home)
+    _worker["policy"] = policy
+
+
+def _parse(parser: ParserClass, job: FileJob, chunk_lines: int) -> list[bytes]:
+    prices: PriceTable = _worker["prices"]
+    found = parser(job.path, job.known.state, _worker["policy"], prices)
+    out = []
+    for chunk in read_chunks(job, found, chunk_lines):
+        chunk.unknown_models = set(prices.unknown)
+        out.append(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+    return out
