@@ -32,7 +32,7 @@ from stint.pricing.table import PriceTable
 # benchmarks/import_speed.py on a 2-core machine; see docs/import.md).
 PARALLEL_BYTES = 24 * 1024 * 1024
 WORKERS = min(4, os.cpu_count() or 1)
-AHEAD = 4  # files handed out per worker before their chunks are taken
+AHEAD_BYTES = 32 * 1024 * 1024  # parsed ahead of the writer (memory stays bounded)
 
 _worker: dict[str, Any] = {}
 
@@ -44,7 +44,7 @@ def wanted(jobs: Sequence[FileJob]) -> bool:
 def parse_files(
     jobs: Sequence[FileJob], parser: ParserClass, home: Path, policy: str, chunk_lines: int
 ) -> Iterator[list[FileChunk]]:
-    """Each job's chunks, in the jobs' order, parsed `AHEAD` files per worker ahead."""
+    """Each job's chunks, in the jobs' order, parsed up to `AHEAD_BYTES` ahead."""
     context: Any
     if "forkserver" in multiprocessing.get_all_start_methods():
         # The server imports the parsers once; each worker is a fork of it, not a fresh
@@ -55,17 +55,26 @@ def parse_files(
         context = multiprocessing.get_context("spawn")
     workers = min(WORKERS, len(jobs))
     with ProcessPoolExecutor(workers, context, initializer=_start, initargs=(home, policy)) as pool:
-        pending: deque[Future[list[bytes]]] = deque()
+        pending: deque[tuple[int, Future[list[bytes]]]] = deque()
         queue = iter(jobs)
-        for job in queue:
-            pending.append(pool.submit(_parse, parser, job, chunk_lines))
-            if len(pending) >= workers * AHEAD:
-                break
+        ahead = 0  # new bytes handed out and not yet taken
+
+        def hand_out() -> None:
+            nonlocal ahead
+            # Workers parse on while this process writes a flush, up to AHEAD_BYTES.
+            while len(pending) < workers or ahead < AHEAD_BYTES:
+                job = next(queue, None)
+                if job is None:
+                    return
+                pending.append((job.new_bytes, pool.submit(_parse, parser, job, chunk_lines)))
+                ahead += job.new_bytes
+
+        hand_out()
         while pending:
-            chunks = [pickle.loads(data) for data in pending.popleft().result()]
-            for job in queue:  # one handed out for each one taken
-                pending.append(pool.submit(_parse, parser, job, chunk_lines))
-                break
+            size, future = pending.popleft()
+            chunks = [pickle.loads(data) for data in future.result()]
+            ahead -= size
+            hand_out()
             yield chunks
 
 
