@@ -56,6 +56,7 @@ def _rows(tracker: Tracker) -> dict[str, list[tuple[Any, ...]]]:
 
 def _import(url: str, corpus: Path, parallel: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(parse_pool, "PARALLEL_BYTES", 0 if parallel else 1 << 60)
+    monkeypatch.setattr(parse_pool, "free_cores", lambda: 2.0)  # a busy test machine too
     used: list[bool] = []
     real = parse_pool.parse_files
 
@@ -116,7 +117,10 @@ def test_a_re_import_after_a_parallel_one_stores_nothing(
     assert after == before
 
 
-def test_a_small_import_stays_in_one_process(tmp_path: Path) -> None:
+def test_a_small_import_or_a_busy_machine_stays_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parse_pool, "free_cores", lambda: 1.5)
     t = Transcript("0b5f7a52-3333-4c2e-9d1a-5a0c2a4a7e03", str(tmp_path))
     t.prompt("hi")
     path = t.write(tmp_path / "one.jsonl")
@@ -124,6 +128,8 @@ def test_a_small_import_stays_in_one_process(tmp_path: Path) -> None:
     assert not parse_pool.wanted([job, job])  # a few KB: starting workers costs more
     big = importer.FileJob(path, str(path), importer.Offset(), parse_pool.PARALLEL_BYTES, 1, 1)
     assert parse_pool.wanted([big, job]) == (parse_pool.WORKERS > 1)
+    monkeypatch.setattr(parse_pool, "free_cores", lambda: 0.3)  # the cores are busy
+    assert not parse_pool.wanted([big, job])
 
 
 def test_the_parse_workers_load_no_store() -> None:
