@@ -17,17 +17,18 @@ serial, and so does any import on a machine with no core free; the pool is used 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import pickle
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stint.capture.importer import FileChunk, FileJob, ParserClass, read_chunks
 from stint.pricing.table import PriceTable
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # Below this many new bytes the parse is shorter than starting workers (measured with
 # benchmarks/import_speed.py on a 2-core machine; see docs/import.md).
@@ -67,6 +68,9 @@ def parse_files(
     jobs: Sequence[FileJob], parser: ParserClass, home: Path, policy: str, chunk_lines: int
 ) -> Iterator[list[FileChunk]]:
     """Each job's chunks, in the jobs' order, parsed up to `AHEAD_BYTES` ahead."""
+    import multiprocessing  # deferred, as the pool: a serial import needs neither
+    from concurrent.futures import ProcessPoolExecutor
+
     context: Any
     if "forkserver" in multiprocessing.get_all_start_methods():
         # The server imports the parsers once; each worker is a fork of it, not a fresh
