@@ -25,6 +25,8 @@ def stint_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(work)  # not inside this project's own git repository
     monkeypatch.setenv("STINT_HOME", str(home))
     monkeypatch.delenv("STINT_DATABASE_URL", raising=False)
+    # genai-prices' remembered answers (stint.pricing.source.Remembered) stay the test's own
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     # A Stop or SessionEnd hook would start a detached drain racing the test's own;
     # the test of that drain turns it back on.
     monkeypatch.setenv("STINT_NO_BACKGROUND_DRAIN", "1")

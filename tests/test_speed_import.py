@@ -201,7 +201,8 @@ def test_stale_sessions_are_found_in_one_read_not_one_per_session(
         (b'{"a": 1}', {"a": 1}),
         (b'{"a": NaN}', "nan"),  # orjson refuses, json takes it: as before
         (b'{"a": 123456789012345678901234567890}', {"a": 123456789012345678901234567890}),
-        (b'{"t": "\\ud83d"}', {"t": "\ud83d"}),  # a lone surrogate
+        # a lone surrogate: made storable (as the import always stored it)
+        (b'{"t": "\\ud83d"}', {"t": "?"}),
         (b"\xef\xbb\xbf" + b'{"a": 2}', {"a": 2}),  # a byte-order mark
     ],
 )

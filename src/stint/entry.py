@@ -18,6 +18,13 @@ def main(argv: list[str] | None = None) -> int:
         from stint.capture.fastpath import main as fast_main  # the hook path: nothing heavy
 
         return fast_main(args)
+    if len(args) > 1 and args[0] == "import":
+        from stint.capture import quick_import  # a re-import with nothing new: no Click
+
+        if args[1] in quick_import.AGENT_NAMES:
+            done = quick_import.main(args[2:])
+            if done is not None:
+                return done
     if not args or args[0] in PLAIN_COMMANDS:
         code = _run_plain(args)
         if code is not None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stint.capture.claude_files import default_roots as default_roots
 from stint.capture.claude_files import transcript_files as transcript_files
@@ -26,11 +26,13 @@ from stint.capture.importer import ImportSummary, SessionBatch, import_all, pars
 from stint.capture.keys import event_key, mention_key, prompt_key, usage_key
 from stint.capture.redact import redact, text_under_policy
 from stint.capture.tools import fit_key, tool_events
+from stint.model.mentions import mentions_in
 from stint.model.timeparse import utcnow
 from stint.model.types import EventIn
 from stint.pricing.table import PriceTable, Usage
-from stint.sessions.recording import mentions_in
-from stint.sessions.service import Sessions
+
+if TYPE_CHECKING:
+    from stint.sessions.service import Sessions
 
 AGENT = "claude_code"  # stint's agent name, as the hooks store it
 RECENT_GROUPS = 256  # streamed lines of one response are a few lines apart
@@ -93,34 +95,40 @@ class ClaudeParser:
     def feed(self, line: dict[str, Any]) -> bool:
         """False for a line with no record `type`: every Claude Code line has one (the
         types themselves change, and unknown ones are skipped quietly)."""
-        if not isinstance(line.get("type"), str):
+        # Each field is read once: this runs for every line of every transcript.
+        get = line.get
+        kind = get("type")
+        if not isinstance(kind, str):
             return False
-        at = parse_time(line.get("timestamp"))
+        at = parse_time(get("timestamp"))
         if at is None:  # summary and snapshot lines carry no time of their own
             return True
-        sid = line.get("sessionId") or line.get("session_id") or self.fallback_sid
+        sid = get("sessionId") or get("session_id") or self.fallback_sid
         if not isinstance(sid, str):
             return True
         batch = self._batch(sid, at)
-        if isinstance(line.get("cwd"), str) and line["cwd"]:
-            batch.cwd = line["cwd"]
-        branch = line.get("gitBranch")
+        cwd = get("cwd")
+        if isinstance(cwd, str) and cwd:
+            batch.cwd = cwd
+        branch = get("gitBranch")
         if isinstance(branch, str) and branch and branch != "HEAD":
             batch.branch = branch
-        if isinstance(line.get("version"), str):
-            batch.version = line["version"]
+        version = get("version")
+        if isinstance(version, str):
+            batch.version = version
         self.last_seen = at
-        kind = line.get("type")
-        message = line.get("message") if isinstance(line.get("message"), dict) else None
-        subagent = self.subagent or (line.get("agentId") if line.get("isSidechain") else None)
+        message = get("message")
+        if not isinstance(message, dict):
+            message = None
+        subagent = self.subagent or (get("agentId") if get("isSidechain") else None)
         if isinstance(subagent, str) and subagent:
             self._subagent(batch, sid, subagent, at)
         if kind == "assistant" and message is not None:
             self._assistant(batch, sid, line, message, at, subagent)
         elif kind == "user" and message is not None:
             self._user(batch, sid, line, message, at)
-        elif kind == "system" and line.get("subtype") == "compact_boundary":
-            meta = line.get("compactMetadata") or {}
+        elif kind == "system" and get("subtype") == "compact_boundary":
+            meta = get("compactMetadata") or {}
             batch.events.append(
                 EventIn(
                     "context_compacted",

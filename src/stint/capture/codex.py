@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stint.capture.importer import ImportSummary, SessionBatch, import_all, parse_time
 from stint.capture.keys import event_key, prompt_key, tool_key
@@ -25,7 +25,9 @@ from stint.capture.tools import MAX_TEXT, fit_key
 from stint.model.timeparse import utcnow
 from stint.model.types import EventIn
 from stint.pricing.table import PriceTable, Usage
-from stint.sessions.service import Sessions
+
+if TYPE_CHECKING:  # the parse workers of a parallel import load no store
+    from stint.sessions.service import Sessions
 
 AGENT = "codex"
 FALLBACK_MODEL = "gpt-5"  # what ccusage assumes for logs written before turn_context had one

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
@@ -28,14 +28,17 @@ from stint.capture.summary import unchanged as unchanged
 from stint.model.timeparse import utcnow
 from stint.model.types import OPEN_STATUSES, EventIn
 from stint.pricing.table import PriceTable
-from stint.sessions.lifecycle import time_out_many
-from stint.sessions.service import Sessions
-from stint.store import events as ev
-from stint.store import imports
-from stint.store import sessions as ss
+from stint.store.offsets import Offset
+
+# The store's side (SQLAlchemy) is imported where a run writes or reads it: the parse
+# workers of a parallel import (stint.capture.parse_pool) only read files.
+if TYPE_CHECKING:
+    from stint.sessions.service import Sessions
 
 log = logging.getLogger("stint.import")
-FLUSH_LINES = 50_000  # lines per write: memory stays bounded on huge imports
+# Lines per write: memory stays bounded on huge imports, and a parallel import's writer
+# starts storing while its workers parse the rest (smaller flushes measured no slower).
+FLUSH_LINES = 10_000
 FINGERPRINT_BYTES = 4096  # hashed at a file's start and just before its offset
 # Parts of a parser's state that describe what is already stored, not where the file was
 # read up to; a file read again from its start keeps them. Claude Code's `usage` holds the
@@ -92,16 +95,21 @@ def decode(raw: bytes) -> Any:
     (lone surrogates, NaN, integers beyond 64 bits, a byte-order mark) still decodes as
     it always did, and what both refuse raises ValueError — a bad line. orjson reads an
     integer beyond 64 bits as a float, so a line with a run of 19+ digits (rare: ids,
-    hashes in text) goes to the standard library whole."""
+    hashes in text) goes to the standard library whole. Only the standard library lets
+    a lone surrogate through (orjson refuses the line), so only its answer is made
+    `storable` — a search of every line for `\\ud` cost a third of decoding it."""
     if _LONG_RUN not in raw.translate(_DIGITS_ONLY):
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:
             pass
-    return json.loads(raw)
+    value = json.loads(raw)
+    return storable(value) if _surrogate(raw) else value
 
 
 def _surrogate(raw: bytes) -> bool:
+    # a surrogate escape (`\ud800`…; JSON's `\u` is always lower case, so only the hex
+    # digit's case varies): without copying the line to lower case
     return b"\\ud" in raw or b"\\uD" in raw
 
 
@@ -109,7 +117,7 @@ def parse_time(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return datetime.fromisoformat(value)  # 3.11 reads a trailing "Z" itself
     except ValueError:
         return None
 
@@ -138,24 +146,33 @@ class ImportRun:
         self.tracker = tracker
         self.summary = summary
         self.batches: dict[tuple[str, str], SessionBatch] = {}
-        self.offsets: dict[str, imports.Offset] = {}
+        self.offsets: dict[str, Offset] = {}
         self.lines = 0
         # Every file's stored offset, read in one query at the start of the run (None:
         # not read yet, each file then reads its own).
-        self.stored: dict[str, imports.Offset] | None = None
+        self.stored: dict[str, Offset] | None = None
 
     def load_offsets(self) -> None:
+        from stint.store import imports
+
         with self.tracker.store.read() as conn:
             self.stored = imports.all_offsets(conn, self.tracker.org)
 
-    def offset_of(self, key: str) -> imports.Offset:
+    def offset_of(self, key: str) -> Offset:
         if self.stored is not None:
-            return self.stored.get(key) or imports.Offset()
+            return self.stored.get(key) or Offset()
+        from stint.store import imports
+
         with self.tracker.store.read() as conn:
             return imports.get_offset(conn, self.tracker.org, key)
 
-    def take(self, key: str, offset: imports.Offset, parser: Parser, *, final: bool) -> None:
-        for batch in parser.take(final):
+    def take(self, key: str, offset: Offset, parser: Parser, *, final: bool) -> None:
+        self.add(key, offset, parser.take(final))
+
+    def add(self, key: str, offset: Offset, batches: list[SessionBatch]) -> None:
+        """A file's batches (merged per agent session) and where its next read starts;
+        a flush once about `FLUSH_LINES` lines wait."""
+        for batch in batches:
             known = self.batches.get((batch.agent, batch.agent_session_id))
             if known is None:
                 self.batches[(batch.agent, batch.agent_session_id)] = batch
@@ -172,6 +189,10 @@ class ImportRun:
     def flush(self) -> None:
         """Sessions first (found in one read, created or re-opened where needed), then
         one write transaction for every session's events and fields and the offsets."""
+        from stint.store import events as ev
+        from stint.store import imports
+        from stint.store import sessions as ss
+
         tracker, summary = self.tracker, self.summary
         batches = list(self.batches.values())
         unknown: dict[str, list[str]] = {}
@@ -217,7 +238,7 @@ def fingerprint(path: Path, offset: int) -> str:
     return hashlib.sha256(head + tail).hexdigest()
 
 
-def replaced(path: Path, known: imports.Offset, size: int, inode: int) -> bool:
+def replaced(path: Path, known: Offset, size: int, inode: int) -> bool:
     """Whether the bytes read up to `known.offset` are no longer the ones there: the file
     shrank, is another file under the same name (inode), or was rewritten in place (its
     fingerprint). Size alone cannot tell a file that grew from one replaced by longer
@@ -245,50 +266,93 @@ def count_lines(path: Path, end: int) -> int:
     return lines
 
 
-def import_file(
-    tracker: Sessions, path: Path, parser_factory: ParserFactory, run: ImportRun
-) -> None:
-    """Read what is new in one file into `run`. A file replaced since the last import
-    (see `replaced`) is read again from the start, with a fresh parser state; event keys
-    keep that idempotent, so nothing already stored is counted twice."""
+@dataclass
+class FileJob:
+    """A file with new bytes to read: its path and key, the offset stored for it (or a
+    fresh one when it was replaced) and what stat said before reading."""
+
+    path: Path
+    key: str
+    known: Offset
+    size: int
+    inode: int
+    mtime: int
+
+    @property
+    def new_bytes(self) -> int:
+        return max(0, self.size - self.known.offset)
+
+
+@dataclass
+class FileChunk:
+    """What reading part of one file gave: the parser's batches, where the file's next
+    read starts, the lines and bytes read and the bad lines (line number, problem).
+    Picklable: the parallel import (stint.capture.parse_pool) sends it between
+    processes."""
+
+    batches: list[SessionBatch]
+    offset: Offset
+    lines: int
+    bytes: int
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    unknown_models: set[str] = field(default_factory=set)
+
+
+def plan_file(path: Path, run: ImportRun) -> FileJob | None:
+    """Whether `path` has anything new to read (None: skipped, counted so). A file
+    replaced since the last import (see `replaced`) is read again from the start, with a
+    fresh parser state; event keys keep that idempotent, so nothing already stored is
+    counted twice."""
     summary = run.summary
     if not path.is_file():  # gone since it was listed (or a hook named a deleted file)
         summary.files_skipped += 1
-        return
+        return None
     key = str(path.resolve())
     stat = path.stat()
     size, inode, mtime = stat.st_size, stat.st_ino, stat.st_mtime_ns
     known = run.offset_of(key)
     if unchanged(known, size, inode, mtime):  # not even opened
         summary.files_skipped += 1
-        return
+        return None
     if replaced(path, known, size, inode):
         kept = {k: v for k, v in known.state.items() if k in STORED_STATE}
-        known = imports.Offset(state=kept)
+        known = Offset(state=kept)
         summary.files_replaced += 1
     elif size == known.offset:
         summary.files_skipped += 1
         if known.mtime_ns != mtime:  # touched, same bytes: next time the stat says so
             run.offsets[key] = dataclasses.replace(known, mtime_ns=mtime)
-        return
+        return None
     summary.files_read += 1
-    parser = parser_factory(path, known.state)
+    return FileJob(path, key, known, size, inode, mtime)
+
+
+def read_chunks(job: FileJob, parser: Parser, chunk_lines: int) -> Iterator[FileChunk]:
+    """The file's new lines through `parser`, a chunk every `chunk_lines` lines and one
+    at its end. Chunks depend on the file alone (not on what other files an import
+    read before it), so files parsed apart, in other processes, give what one process
+    gives."""
+    path, known = job.path, job.known
     offset = known.offset
     before = known.lines if known.offset else 0  # None: not counted yet
-    read = 0
+    read = lines = size = 0
+    problems: list[tuple[int, str]] = []
 
-    def saved(file_size: int) -> imports.Offset:
-        lines = None if before is None else before + read
+    def chunk(final: bool, file_size: int) -> FileChunk:
+        nonlocal lines, size, problems
+        counted = None if before is None else before + read
         mark = fingerprint(path, offset)
         # the mtime stat saw before reading: a line appended since changes it, so a
         # later import looks again rather than trusting a stale stat
-        return imports.Offset(file_size, offset, parser.state, mark, inode, lines, mtime)
+        saved = Offset(file_size, offset, parser.state, mark, job.inode, counted, job.mtime)
+        done = FileChunk(parser.take(final), saved, lines, size, problems)
+        lines, size, problems = 0, 0, []
+        return done
 
     for end, raw in new_lines(path, known.offset):
-        summary.bytes_read += end - offset
+        size += end - offset
         offset = end
-        summary.new_lines += 1
-        run.lines += 1
+        lines += 1
         read += 1
         problem = None
         try:
@@ -298,17 +362,38 @@ def import_file(
         else:
             if not isinstance(line, dict):
                 problem = f"a JSON {_JSON_TYPES.get(type(line), 'value')}, not an object"
-            # a surrogate escape (`\ud800`…; JSON's `\u` is always lower case, so only
-            # the hex digit's case varies): without copying the line to lower case
-            elif not parser.feed(storable(line) if _surrogate(raw) else line):
+            elif not parser.feed(line):
                 problem = "not a transcript line (no record type)"
         if problem is not None:
             if before is None:
                 before = count_lines(path, known.offset)
-            summary.problem(path, before + read, problem)
-        if run.lines >= FLUSH_LINES:
-            run.take(key, saved(size), parser, final=False)
-    run.take(key, saved(max(size, offset)), parser, final=True)
+            problems.append((before + read, problem))
+        if lines >= chunk_lines:
+            yield chunk(False, job.size)
+    yield chunk(True, max(job.size, offset))
+
+
+def take_chunk(run: ImportRun, job: FileJob, chunk: FileChunk) -> None:
+    """One chunk into the run: counted, its bad lines named, its batches merged."""
+    summary = run.summary
+    summary.bytes_read += chunk.bytes
+    summary.new_lines += chunk.lines
+    run.lines += chunk.lines
+    for line, problem in chunk.problems:
+        summary.problem(job.path, line, problem)
+    run.add(job.key, chunk.offset, chunk.batches)
+
+
+def import_file(
+    tracker: Sessions, path: Path, parser_factory: ParserFactory, run: ImportRun
+) -> None:
+    """Read what is new in one file into `run` (see `plan_file` and `read_chunks`)."""
+    job = plan_file(path, run)
+    if job is None:
+        return
+    parser = parser_factory(path, job.known.state)
+    for chunk in read_chunks(job, parser, FLUSH_LINES):
+        take_chunk(run, job, chunk)
 
 
 def session_for(
@@ -319,6 +404,8 @@ def session_for(
     comes after its end (the agent resumed it — the hooks' rule too); other lines (the
     tail of a transcript the hooks already ended, a late subagent file) just add their
     events. `summary.known` holds what this run knows of the session already."""
+    from stint.store import imports
+
     agent = batch.agent
     found = summary.known.get((agent, batch.agent_session_id))
     ended = (
@@ -365,6 +452,8 @@ def end_stale_sessions(tracker: Sessions, session_ids: set[int]) -> None:
     that last activity (status `timeout`, as the sweep would: a transcript never says the
     session ended, and no git state of today belongs to an old session). A recent one is
     left running: its agent may still be at work."""
+    from stint.store import imports
+
     idle_before = utcnow() - timedelta(seconds=tracker.settings.timeout_seconds)
     if not session_ids:
         return
@@ -374,7 +463,14 @@ def end_stale_sessions(tracker: Sessions, session_ids: set[int]) -> None:
         time_out_many(tracker, stale, reason="inactivity")
 
 
-FileReader = Callable[[Sessions, Path, ParserFactory, ImportRun], None]
+def time_out_many(tracker: Sessions, session_ids: Any, *, reason: str) -> None:
+    """`stint.sessions.lifecycle.time_out_many`, imported when sessions are ended."""
+    from stint.sessions import lifecycle
+
+    lifecycle.time_out_many(tracker, session_ids, reason=reason)
+
+
+FileReader = Callable[["Sessions", Path, ParserFactory, "ImportRun"], None]
 
 
 def import_all(
@@ -398,13 +494,14 @@ def import_all(
         run.load_offsets()
     if progress is not None:
         progress(0, total)
-    for path, size in sizes.items():
-        (reader or import_file)(
-            tracker, path, lambda p, state: parser(p, state, policy, prices), run
-        )
-        done += size
-        if progress is not None:
-            progress(done, total)
+    if reader is None:
+        _read_lines(run, sizes, parser, prices, progress)
+    else:
+        for path, size in sizes.items():
+            reader(tracker, path, lambda p, state: parser(p, state, policy, prices), run)
+            done += size
+            if progress is not None:
+                progress(done, total)
     run.flush()
     end_stale_sessions(tracker, summary.touched)
     summary.unknown_models |= prices.unknown
@@ -414,6 +511,42 @@ def import_all(
         log.warning(message)
         log_line(tracker.settings.log_file, message)
     return summary
+
+
+def _read_lines(
+    run: ImportRun,
+    sizes: dict[Path, int],
+    parser: ParserClass,
+    prices: PriceTable,
+    progress: Any,
+) -> None:
+    """JSON-lines files into `run`, in order: every file's stat and stored offset first
+    (`plan_file`), then the new lines of those that have any, parsed here or, for a big
+    enough import, in worker processes (stint.capture.parse_pool) — either way taken
+    chunk by chunk in the files' order, so both store the same."""
+    from stint.capture import parse_pool  # deferred: it imports this module
+
+    settings = run.tracker.settings
+    policy = settings.capture_policy
+    planned = [(size, plan_file(path, run)) for path, size in sizes.items()]
+    jobs = [job for _, job in planned if job is not None]
+    chunks: Iterator[Iterator[FileChunk] | list[FileChunk]]
+    if parse_pool.wanted(jobs):
+        chunks = parse_pool.parse_files(jobs, parser, settings.home, policy, FLUSH_LINES)
+    else:  # lazily, one file at a time: each chunk is taken before the next is read
+        chunks = (
+            read_chunks(job, parser(job.path, job.known.state, policy, prices), FLUSH_LINES)
+            for job in jobs
+        )
+    total, done = sum(sizes.values()), 0
+    for size, job in planned:
+        if job is not None:
+            for chunk in next(chunks):
+                prices.unknown |= chunk.unknown_models
+                take_chunk(run, job, chunk)
+        done += size
+        if progress is not None:
+            progress(done, total)
 
 
 def log_line(path: Path, message: str) -> None:

@@ -2,19 +2,51 @@
 is, by stat alone, as the last import left it (`stint.capture.summary.unchanged`), and the
 store is one the quick reader serves (SQLite, nothing to drain or sweep), the summary is
 "all unchanged" and nothing is written — what the full import would find and print, at a
-fraction of its start-up (SQLAlchemy and the price table are never loaded)."""
+fraction of its start-up (SQLAlchemy and the price table are never loaded).
+
+`stint import claude-code [PATH]... [--json]` comes here from `stint.entry` before Click
+and the plugins are loaded (`main`); whatever this path cannot answer goes on to the CLI."""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from stint.capture import spool
 from stint.capture.claude_files import default_roots, transcript_files
-from stint.capture.summary import ImportSummary, unchanged
+from stint.capture.summary import ImportSummary, report_lines, unchanged
 from stint.sessions.quick import open_reader
 from stint.store.lite import LiteStore, import_stats
+
+AGENT_NAMES = ("claude-code", "claude_code")  # as `stint import` accepts them
+
+
+def main(args: list[str]) -> int | None:
+    """`stint import claude-code` with `args` after the agent's name: the exit code when
+    nothing was new and the summary is printed, else None (the CLI runs the import, and
+    also answers anything this does not parse: `--help`, a missing path, an option)."""
+    as_json = "--json" in args
+    paths = [arg for arg in args if arg != "--json"]
+    if any(arg.startswith("-") or not os.path.exists(arg) for arg in paths):
+        return None
+    try:
+        summary = nothing_new(None, [Path(arg) for arg in paths] or None)
+    except Exception:  # a bad config, an unreadable store: the CLI says what it is
+        return None
+    if summary is None:
+        return None
+    if as_json:
+        print(json.dumps(summary, indent=2, default=str, ensure_ascii=False))
+        return 0
+    lines, warnings = report_lines(summary)
+    print("\n".join(lines))
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    return 0
 
 
 class _Known:

@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
+from stint.capture.summary import report_lines
 from stint.cli.common import emit_json, json_option, tracker
-from stint.model.units import money, plural
 
 
 @contextmanager
@@ -53,43 +53,11 @@ def _run(agent: str, paths: tuple[Path, ...], as_json: bool) -> None:
     if as_json:
         emit_json(summary)
         return
-    megabytes = summary["bytes_read"] / 1_000_000
-    replaced = summary["files_replaced"]
-    again = f", {replaced} replaced and read again from the start" if replaced else ""
-    click.echo(
-        f"Read {plural(summary['files_read'], 'file')}, {megabytes:.1f} MB, "
-        f"{plural(summary['new_lines'], 'new line', grouped=True)} "
-        f"({summary['files_skipped']} unchanged{again})."
-    )
-    click.echo(
-        f"Sessions: {summary['sessions_created']} created, {summary['sessions_updated']} "
-        f"updated; {plural(summary['events_stored'], 'event', grouped=True)} stored."
-    )
-    tokens = sum(
-        summary[name]
-        for name in ("input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens")
-    )
-    click.echo(f"Tokens read: {tokens:,}   Cost: {money(summary['cost_usd'])}")
-    _echo_problems(summary)
-    for warning in summary["warnings"]:
-        click.echo(f"warning: {warning}", err=True)
-
-
-def _echo_problems(summary: dict[str, Any]) -> None:
-    """Lines that were skipped, counted and named by file and line (the first few)."""
-    bad, wrong = summary["bad_lines"], summary["wrong_shape_lines"]
-    if not bad and not wrong:
-        return
-    kinds = [f"{n:,} not valid JSON" for n in [bad] if n] + [
-        f"{n:,} of the wrong shape" for n in [wrong] if n
-    ]
-    skipped = bad + wrong
-    click.echo(f"Skipped {plural(skipped, 'bad line', grouped=True)} ({', '.join(kinds)}):")
-    for problem in summary["problems"]:
-        click.echo(f"  {problem['path']}:{problem['line']}: {problem['problem']}")
-    rest = skipped - len(summary["problems"])
-    if rest > 0:
-        click.echo(f"  … and {rest:,} more")
+    lines, warnings = report_lines(summary)
+    for line in lines:
+        click.echo(line)
+    for warning in warnings:
+        click.echo(warning, err=True)
 
 
 _PATHS = click.argument(

@@ -252,8 +252,9 @@ def from_telemetry(totals: Mapping[str, float], duration: float) -> Channels | N
     return Channels(person, agent, 0.0, max(0.0, duration - person - agent), "telemetry")
 
 
-def last_moment(events: Iterable[ChannelEvent]) -> datetime | None:
-    """The latest event of either channel (what an inactivity timeout ends at)."""
+def last_moment(events: Iterable[ChannelEvent], stop_at_first: bool = False) -> datetime | None:
+    """The latest event of either channel (what an inactivity timeout ends at).
+    `stop_at_first`: the events come newest first, so the first of a channel is it."""
     latest: datetime | None = None
     for event in events:
         if event.type in (PAUSE, RESUME):
@@ -261,6 +262,8 @@ def last_moment(events: Iterable[ChannelEvent]) -> datetime | None:
         if channel_of(event.type, event.source, event.ai_involved, event.payload) == NEITHER:
             continue
         latest = event.at if latest is None or event.at > latest else latest
+        if stop_at_first:
+            break
     return latest
 
 

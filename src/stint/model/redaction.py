@@ -60,16 +60,19 @@ _secret_key: Pattern[str] | None = None
 
 
 def _wanted(text: str) -> tuple[bool, bool, bool, bool, bool, bool]:
-    """Which of the patterns may match `text` (each False only where it cannot)."""
+    """Which of the patterns may match `text` (each False only where it cannot). The
+    name=value pattern needs a secret's name before a "=" or ":" (positions in the
+    lower-cased text keep the original's order); the flag pattern needs a "-" at the
+    start or after white space ("claude-sonnet-4-5: 1,234 tokens" holds none)."""
     low = text.lower()
-    named = any(name in low for name in _NAMES)
+    named = any(map(low.__contains__, _NAMES))
     return (
         "private key" in low,
         "://" in low and "@" in low,
         "bearer" in low or "basic" in low,
-        any(prefix in low for prefix in _KEY_PREFIXES),
-        named and ("=" in text or ":" in text),
-        named and "-" in text,
+        any(map(low.__contains__, _KEY_PREFIXES)),
+        named and _first_name(low) < max(low.rfind("="), low.rfind(":")),
+        named and (low.startswith("-") or _spaced_dash().search(low) is not None),
     )
 
 
@@ -153,13 +156,51 @@ def redact(text: str) -> str:
     return text
 
 
+_name_pattern: Pattern[str] | None = None
+_dash_after_space: Pattern[str] | None = None
+
+
+def _first_name(low: str) -> int:
+    """Where the first secret's name in `low` starts (one C-speed scan; `low` holds one)."""
+    global _name_pattern
+    if _name_pattern is None:
+        import re
+
+        _name_pattern = re.compile("|".join(map(re.escape, _NAMES)))
+    found = _name_pattern.search(low)
+    return -1 if found is None else found.start()
+
+
+def _spaced_dash() -> Pattern[str]:
+    # Not the flag pattern itself as the check: it starts with a look-behind and
+    # backtracks at every "-"; this finds what it must start with at C speed.
+    global _dash_after_space
+    if _dash_after_space is None:
+        import re
+
+        _dash_after_space = re.compile(r"\s-")
+    return _dash_after_space
+
+
+# A JSON object's keys repeat from value to value: each key's verdict is kept (bounded:
+# keys are names, but a producer could make many).
+_secret_keys: dict[str, bool] = {}
+
+
 def _is_secret_key(key: str) -> bool:
+    found = _secret_keys.get(key)
+    if found is not None:
+        return found
     global _secret_key
     if _secret_key is None:
         import re
 
         _secret_key = re.compile(r"(?i)" + _SECRET_NAME + r"s?$")
-    return _secret_key.search(key) is not None
+    found = _secret_key.search(key) is not None
+    if len(_secret_keys) >= 4096:
+        _secret_keys.clear()
+    _secret_keys[key] = found
+    return found
 
 
 def redact_value(value: object) -> object:
@@ -169,12 +210,22 @@ def redact_value(value: object) -> object:
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):
-        return {
-            key: MASK
-            if isinstance(item, str) and item and isinstance(key, str) and _is_secret_key(key)
-            else redact_value(item)
-            for key, item in value.items()
-        }
+        return _redact_object(value)
     if isinstance(value, list):
         return [redact_value(item) for item in value]
     return value
+
+
+def _redact_object(value: dict[object, object]) -> dict[object, object]:
+    # `redact_value` per item, unrolled: numbers, booleans and nulls (most of a token
+    # record) are kept without a call.
+    out: dict[object, object] = {}
+    for key, item in value.items():
+        if isinstance(item, str):
+            secret = item and isinstance(key, str) and _is_secret_key(key)
+            out[key] = MASK if secret else redact(item)
+        elif isinstance(item, (dict, list)):
+            out[key] = redact_value(item)
+        else:
+            out[key] = item
+    return out

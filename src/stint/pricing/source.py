@@ -1,14 +1,22 @@
 """Prices from genai-prices (pydantic's maintained price data, shipped offline in its
 wheel), turned into stint's `Price`. Imported lazily: the package takes most of a second
-to load, which no command that prices nothing should pay."""
+to load, which no command that prices nothing should pay — nor one that prices only the
+models it priced before: `Remembered` keeps each name's answer in a file under
+the user's cache directory for as long as the same genai-prices data and the same UTC day hold."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+from dataclasses import asdict
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any, Literal
 
 from stint.pricing.rule import TIER_THRESHOLD, Price
 
@@ -105,3 +113,79 @@ def lookup(name: str) -> tuple[Price, str] | None:
         price = _price(prices, anthropic=provider.id == "anthropic")
         _BY_MODEL[key] = price, f"genai-prices {package_version()} ({key[0]}/{key[1]})"
     return _BY_MODEL[key]
+
+
+Answer = tuple[Price, str] | None
+
+
+def _data_stamp() -> str | None:
+    """Which genai-prices data and which day `lookup` answers for, found without importing
+    the package: its data module's size and modification time, and today's UTC date
+    (a price can change on a date the data names). None: the package is not there."""
+    spec = find_spec("genai_prices")
+    if spec is None or spec.origin is None:
+        return None
+    try:
+        data = os.stat(Path(spec.origin).with_name("data.py"))
+    except OSError:
+        return None
+    return f"{data.st_size}:{data.st_mtime_ns}:{datetime.now(UTC).date().isoformat()}"
+
+
+def _price_of(found: dict[str, Any]) -> Price:
+    tier = found.get("above_200k")
+    return Price(**{**found, "above_200k": None if tier is None else _price_of(tier)})
+
+
+class Remembered:
+    """`lookup`'s answers kept in `path` (JSON) for the data and day of `_data_stamp`: a
+    process that prices only names it priced before never imports genai-prices. A file
+    that cannot be read or written is as if there were none (the answer is looked up)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.stamp = _data_stamp()
+        self.answers: dict[str, Any] = {}
+        self.resolved: dict[str, Answer] = {}
+        self.models: dict[str, tuple[Price, str]] = {}  # by source: one per model
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            kept = None
+        if isinstance(kept, dict) and kept.get("stamp") == self.stamp:
+            answers = kept.get("answers")
+            self.answers = answers if isinstance(answers, dict) else {}
+
+    def lookup(self, name: str) -> Answer:
+        if self.stamp is None:
+            return lookup(name)
+        if name not in self.resolved:
+            found = self._kept(name)
+            if found is False:
+                found = lookup(name)
+                self.answers[name] = None if found is None else [asdict(found[0]), found[1]]
+                self._save()
+            # one Price per model, whatever name reached it (as `lookup` gives)
+            self.resolved[name] = None if found is None else self.models.setdefault(found[1], found)
+        return self.resolved[name]
+
+    def _kept(self, name: str) -> Answer | Literal[False]:
+        """The remembered answer, or False when there is none (or it is damaged)."""
+        if name not in self.answers:
+            return False
+        try:
+            kept = self.answers[name]
+            return None if kept is None else (_price_of(kept[0]), str(kept[1]))
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError):
+            return False
+
+    def _save(self) -> None:
+        data = json.dumps({"stamp": self.stamp, "answers": self.answers})
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(data, encoding="utf-8")
+            os.replace(temporary, self.path)  # readers see the old file or the new one
+        except OSError:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)

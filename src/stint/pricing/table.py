@@ -28,6 +28,16 @@ _REGION = re.compile(r"^(?:(?:us|eu|jp|au|apac|global)\.)?(?:anthropic\.)?")
 _DATED = re.compile(r"-(?:\d{8}|\d{4}-\d{2}-\d{2})$")
 _VERSION_TAIL = re.compile(r"(?:-v\d+(?::\d+)?|@.*)$")
 _WARNED: set[str] = set()
+PRICE_CACHE = "genai-prices.json"  # genai-prices' answers (source.Remembered)
+
+
+def price_cache() -> Path:
+    """Where genai-prices' answers are kept: the user's cache directory, not STINT_HOME,
+    since they hold for every store on the machine (a first import into a new home too);
+    the user's prices.toml is applied over them as over genai-prices itself."""
+    from platformdirs import user_cache_dir  # deferred: only when a table is loaded
+
+    return Path(user_cache_dir("stint", appauthor=False)) / PRICE_CACHE
 
 
 class PricingError(ValueError):
@@ -120,8 +130,10 @@ class PriceTable:
         overrides: dict[str, dict[str, Any]] | None = None,
         extra: dict[str, dict[str, Any]] | None = None,
         override_file: Path | None = None,
+        remembered: price_source.Remembered | None = None,
     ) -> None:
         self.overrides = overrides or {}
+        self.remembered = remembered
         self.extra = extra or {}
         self.override_file = override_file
         self.unknown: set[str] = set()
@@ -138,7 +150,8 @@ class PriceTable:
             overrides = _read_models(override.read_text(encoding="utf-8"), str(override))
         else:
             override = None
-        return cls(overrides, extra, override)
+        remembered = price_source.Remembered(price_cache()) if home else None
+        return cls(overrides, extra, override, remembered)
 
     def quote(self, model: str) -> Quote | None:
         """The price of `model` with its source, or None when no source knows it."""
@@ -150,7 +163,7 @@ class PriceTable:
         bare, key = _bare(model), normalize(model)
         found = None
         for name in dict.fromkeys((bare, key, f"claude-{key}")):
-            found = price_source.lookup(name)
+            found = (self.remembered or price_source).lookup(name)
             if found is not None:
                 break
         price, sources = (found[0], [found[1]]) if found else (None, [])

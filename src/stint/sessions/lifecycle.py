@@ -214,17 +214,27 @@ def _close(
         ),
         end_at,
     )
-    # Events recorded after the given end do not count into it.
-    within = [m for m in ev.moments(conn, session_id) if m[0] <= end_at]
-    active = active_seconds(within, tracker.settings.pulse_seconds, end_at)
+    pulse_seconds = tracker.settings.pulse_seconds
     measured = ss.session_row(conn, tracker.org, session_id)
     duration = max(0.0, (end_at - fresh["started_at"]).total_seconds() - paused)
     score = score_session(
         {**measured, "duration_minutes": duration / 60}, tracker.settings.score_weights
     )
-    split = channels.at_end(
-        conn, tracker.org, session_id, tracker.settings.pulse_seconds, end_at, duration
-    )
+    kept = channels.kept_state(measured, pulse_seconds, end_at)
+    if kept is not None:
+        # No event after the end: the states the projection keeps (the `session_ended`
+        # just appended folded in) are those of every event, closed at the end — what
+        # reading them all back would compute, without reading them.
+        pulse, channel_state = kept
+        active = pulse.until(end_at, pulse_seconds)
+        split = channels.at_end(
+            conn, tracker.org, session_id, pulse_seconds, end_at, duration, channel_state
+        )
+    else:
+        # Events recorded after the given end do not count into it.
+        within = [m for m in ev.moments(conn, session_id) if m[0] <= end_at]
+        active = active_seconds(within, pulse_seconds, end_at)
+        split = channels.at_end(conn, tracker.org, session_id, pulse_seconds, end_at, duration)
     ss.update_session(
         conn,
         tracker.org,

@@ -240,7 +240,7 @@ class SessionReader:
         if not session.is_open or not session.repo_root:
             return session
         # Deferred: git, threads and futures load only for an open session in a work tree
-        # (not for the analytics, which read the same reader).
+        # (not for the analytics, nor a re-import's quick check, which read the same reader).
         from stint.sessions import livegit, recent_run, single_flight
 
         home, root, start = str(self.settings.home), session.repo_root, session.start_commit

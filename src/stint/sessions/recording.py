@@ -4,11 +4,11 @@ decisions, context items and files — each one atomic statement in the store.""
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
+from stint.model.mentions import mentions_in as mentions_in
 from stint.model.timeparse import utcnow
 from stint.model.types import (
     AGENT_SOURCES,
@@ -29,7 +29,6 @@ from stint.store import quick_record, schema
 from stint.store import records as rec
 from stint.store import sessions as ss
 
-_MENTION = re.compile(r"(?<![\w@])@([\w./\\~-][\w./\\~+-]*)")
 _SETTABLE = {
     "name",
     "goal",
@@ -63,12 +62,6 @@ _SETTABLE = {
     "component_id",
     "cwd",
 }
-
-
-def mentions_in(text: str) -> list[str]:
-    """`@path` mentions in free text (not e-mail addresses), in order, without repeats."""
-    found = [m.rstrip(".,;:)") for m in _MENTION.findall(text)]
-    return list(dict.fromkeys(m for m in found if m))
 
 
 def validate_fields(fields: dict[str, Any]) -> None:

@@ -35,7 +35,10 @@ def make_engine(url: str, *, immediate: bool = False) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60})
+        from stint.store.jsontext import dumps
+
+        # JSON columns written with orjson (see stint.store.jsontext); read as before.
+        engine = create_engine(url, connect_args={"timeout": 60}, json_serializer=dumps)
         begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
 
         @event.listens_for(engine, "connect")

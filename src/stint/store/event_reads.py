@@ -4,7 +4,7 @@ these.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +46,21 @@ def channel_events(conn: Connection, session_id: int) -> list[ChannelEvent]:
         .order_by(A.c.occurred_at, A.c.id)
     )
     return [ChannelEvent(at, kind, src or "", bool(ai), data) for at, kind, src, ai, data in rows]
+
+
+def newest_first(conn: Connection, session_id: int) -> Generator[ChannelEvent, None, None]:
+    """`channel_events` newest first, read only as far as the caller iterates."""
+    payload = case((A.c.type.in_(PAYLOAD_TYPES), A.c.payload), else_=None)
+    rows = conn.execute(
+        select(A.c.occurred_at, A.c.type, A.c.source, A.c.ai_involved, payload)
+        .where(A.c.session_id == session_id)
+        .order_by(A.c.occurred_at.desc(), A.c.id.desc())
+    )
+    try:
+        for at, kind, src, ai, data in rows:
+            yield ChannelEvent(at, kind, src or "", bool(ai), data)
+    finally:
+        rows.close()
 
 
 def latest_event(conn: Connection, session_id: int) -> ChannelEvent | None:

@@ -4,7 +4,6 @@ is told apart from one that grew."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -13,25 +12,9 @@ from sqlalchemy.engine import Connection
 
 from stint.model.types import OPEN_STATUSES
 from stint.store import Store, schema
+from stint.store.offsets import Offset as Offset
 
 T = schema.import_offsets
-
-
-@dataclass
-class Offset:
-    size: int = 0
-    offset: int = 0
-    state: dict[str, Any] = field(default_factory=dict)
-    # A hash of the bytes at the file's start and just before `offset`, and the file's
-    # inode, when they were read; None on rows from before they were kept.
-    fingerprint: str | None = None
-    inode: int | None = None
-    # Lines before `offset` (None: not counted yet), to name a bad line by its number.
-    lines: int | None = None
-    # The file's modification time (ns) as stat saw it before the read: the same size,
-    # inode and mtime mean unchanged, without opening the file. Kept inside the `state`
-    # column under MTIME_KEY (no schema change); None on older rows.
-    mtime_ns: int | None = None
 
 
 MTIME_KEY = "_mtime_ns"

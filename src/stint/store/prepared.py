@@ -17,6 +17,7 @@ import functools
 import sqlite3
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
@@ -59,8 +60,20 @@ class Prepared:
         cursor: sqlite3.Cursor = driver(conn).execute(self.sql, self.params(values))
         return cursor
 
+    def many_params(self, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+        """`params` of every row, a column at a time: each column's values are taken and
+        processed with one `map` (a column with no processor is passed as it is), then
+        zipped back into rows — the same values, without a Python loop per value."""
+        if not self.binders:
+            return [()] * len(rows)
+        columns = []
+        for name, process in self.binders:
+            values = list(map(itemgetter(name), rows))
+            columns.append(values if process is None else list(map(process, values)))
+        return list(zip(*columns, strict=True))
+
     def executemany(self, conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
-        driver(conn).executemany(self.sql, [self.params(row) for row in rows])
+        driver(conn).executemany(self.sql, self.many_params(list(rows)))
 
     def first(self, conn: Connection | sqlite3.Connection, values: Mapping[str, Any]) -> Any:
         """The first row of a SELECT, its values read as SQLAlchemy would; None if none."""
