@@ -20,11 +20,11 @@ from __future__ import annotations
 import hmac
 import logging
 import time
-from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from stint.team.keys import TOKEN_PREFIX, AuthError, Principal
 from stint.team.roles import ADMINS
@@ -106,47 +106,64 @@ def _refuse(request: Request, status: int, reason: str) -> Response:
     return problems.problem(status, reason, headers)
 
 
-def middleware(access: Access) -> Callable[..., Awaitable[Response]]:
-    async def authenticate(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        path = request.url.path
-        if path.startswith(OPEN_PATHS):
-            return await call_next(request)
+class AuthMiddleware:
+    """The authentication of every HTTP request, as a plain ASGI middleware: it decides
+    who the request is and either passes the request on untouched or answers the refusal
+    itself. Not `BaseHTTPMiddleware` (`app.middleware("http")`), which runs the rest of
+    the app in a task of its own and re-streams each request and response body through a
+    memory channel: a cost paid by every request (an ingest batch, a page) for a decision
+    that only reads headers."""
+
+    def __init__(self, app: ASGIApp, access: Access) -> None:
+        self.app = app
+        self.access = access
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(OPEN_PATHS):
+            await self.app(scope, receive, send)
+            return
+        refusal = await self.refusal(Request(scope))
+        if refusal is None:
+            await self.app(scope, receive, send)
+        else:
+            await refusal(scope, receive, send)
+
+    async def refusal(self, request: Request) -> Response | None:
+        """The response refusing the request, or None when it may go on (a principal it
+        acts as is then in `request.state.principal`)."""
+        access = self.access
         token = given_token(request)
         if token.startswith(TOKEN_PREFIX) and not access.is_shared(token):
             try:
                 principal = await run_in_threadpool(access.principal, token)
             except AuthError as exc:
                 return _refuse(request, 401, str(exc))
-            return await _as(principal, request, call_next)
+            return _as(principal, request)
         if access.is_shared(token):
-            return await call_next(request)
+            return None
         cookie = "" if token else request.cookies.get(COOKIE, "")
         if cookie:
             try:
                 who = await run_in_threadpool(access.cookies.read, cookie)
             except AuthError as exc:
-                log.info("sign-in cookie refused on %s: %s", path, exc)
+                log.info("sign-in cookie refused on %s: %s", request.url.path, exc)
             else:
                 if who == SHARED:
-                    return await call_next(request)
+                    return None
                 if isinstance(who, Principal):
-                    return await _as(who, request, call_next)
+                    return _as(who, request)
         needed = await run_in_threadpool(access.needed) if access.stale() else access.needed()
         if needed:
             reason = "wrong API token" if token else "send Authorization: Bearer <token>"
             return _refuse(request, 401, reason)
-        return await call_next(request)
-
-    return authenticate
+        return None
 
 
-async def _as(
-    principal: Principal, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
+def _as(principal: Principal, request: Request) -> Response | None:
+    """The request acts as `principal`, if its role and the key's scopes allow."""
     refusal = _allowed(principal, request.method, request.url.path)
     if refusal is not None:
         return _refuse(request, 403, refusal)
+    # The scope's state: the routes' own Request objects read it (`deps.get_principal`).
     request.state.principal = principal
-    return await call_next(request)
+    return None
