@@ -48,9 +48,12 @@ F = schema.session_files
 
 
 def _row(org_id: str, session_id: int, event: EventIn, at: datetime) -> dict[str, Any]:
+    return {"org_id": org_id, "session_id": session_id, **_event_columns(event, at)}
+
+
+def _event_columns(event: EventIn, at: datetime) -> dict[str, Any]:
+    """An activity row's columns that come from the event (not its org and session)."""
     return {
-        "org_id": org_id,
-        "session_id": session_id,
         "type": event.type,
         "description": event.description,
         "occurred_at": at,
@@ -142,11 +145,11 @@ def append_many(
     pending = iter(wanted)
     shared = {"org_id": org_id, "session_id": session_id}
     while chunk := list(islice(pending, CHUNK)):
-        rows = [_row(org_id, session_id, event, at) for event, at in chunk]
         if store.is_sqlite:
+            rows = [_row(org_id, session_id, event, at) for event, at in chunk]
             inserted = _insert_new_sqlite(conn, org_id, rows)
         else:  # one short statement of one JSON document (see stint.store.recordset)
-            varying = [{k: v for k, v in row.items() if k not in shared} for row in rows]
+            varying = [_event_columns(event, at) for event, at in chunk]
             found = recordset.insert_ignore_many(conn, A, shared, varying, ["org_id", "idem_key"])
             inserted = {row[1] for row in found}
         fresh.extend((e, at) for e, at in chunk if e.key is None or e.key in inserted)
