@@ -285,10 +285,14 @@ class Row:
     goal: str
     met: bool | None  # None: not measured (skipped)
     notes: list[str] = field(default_factory=list)
+    # Why a goal is not met when part of it is (e.g. "ratio met, p99 queueing-bound"):
+    # said next to the verdict, which stays "not met".
+    detail: str = ""
 
     @property
     def verdict(self) -> str:
-        return {True: "met", False: "not met", None: "skipped"}[self.met]
+        verdict = {True: "met", False: "not met", None: "skipped"}[self.met]
+        return f"{verdict} ({self.detail})" if self.detail else verdict
 
 
 def ms(seconds: float) -> str:

@@ -126,7 +126,7 @@ def measure(args: argparse.Namespace) -> list[harness.Row]:
                     raise RuntimeError(f"{response.status_code}: {response.text[:160]}")
                 return args.records
 
-            comparison, phases = compare_servers(
+            served = compare_servers(
                 args, f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}", request
             )
     finally:
@@ -134,16 +134,16 @@ def measure(args: argparse.Namespace) -> list[harness.Row]:
             harness.stop(server)
         admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
         admin.close()
-    p99 = harness.percentile([t for p in phases for t in p.latencies], 0.99)
-    errors = [e for p in phases for e in p.errors]
+    comparison, errors = served.comparison, served.errors
+    ours_latency, bare_latency = served.latency("request")
     rate, ratio = comparison.a_median, comparison.ratio
     notes = [f"{len(errors)} failed requests, e.g. {errors[0]}"] if errors else []
     return [
         harness.Row(
             measure_name,
-            f"{rate:,.0f} records/s, request p99 {harness.ms(p99)}",
+            f"{rate:,.0f} records/s, {ours_latency}",
             f"bare Starlette+uvicorn, protobuf decode + one executemany: "
-            f"{comparison.b_median:,.0f} records/s",
+            f"{comparison.b_median:,.0f} records/s, {bare_latency}",
             f"{ratio:.2f} ({comparison.spread()}, {len(comparison.a)} pairs)",
             goal,
             ratio >= 0.3 and not errors,

@@ -118,27 +118,61 @@ def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Pope
     return server
 
 
+@dataclass
+class Served:
+    """An interleaved run of both servers: the rate comparison and every timed phase of
+    each (the warm-up phases left out), for the latencies of both in the same run."""
+
+    comparison: harness.Comparison
+    ours: list[Phase]
+    bare: list[Phase]
+
+    def p99(self, which: list[Phase]) -> float:
+        return harness.percentile([t for p in which for t in p.latencies], 0.99)
+
+    @property
+    def errors(self) -> list[str]:
+        return [e for p in self.ours for e in p.errors]
+
+    def latency(self, unit: str = "batch") -> tuple[str, str]:
+        """The stint and bare cells' latency part: each p99, and stint's as a multiple of
+        the bare app's (the same clients, the same machine, the same minute)."""
+        ours, bare = self.p99(self.ours), self.p99(self.bare)
+        times = f", {ours / bare:.2f}× bare" if bare > 0 else ""
+        return f"{unit} p99 {harness.ms(ours)}{times}", f"{unit} p99 {harness.ms(bare)}"
+
+
 def compare_servers(
     args: argparse.Namespace,
     ours: str,
     bare: str,
     request: Callable[[Any, int, int], int],
-) -> tuple[harness.Comparison, list[Phase]]:
-    phases: list[Phase] = []
+) -> Served:
+    ours_phases: list[Phase] = []
+    bare_phases: list[Phase] = []
 
     def stint_phase() -> float:
         phase = load(ours, args.clients, args.seconds, args.max_requests, request)
-        phases.append(phase)
+        ours_phases.append(phase)
         return phase.rate
 
     def bare_phase() -> float:
         phase = load(bare, args.clients, args.seconds, args.max_requests, request)
         if phase.errors:
             print(f"bare app: {len(phase.errors)} failed requests, e.g. {phase.errors[0]}")
+        bare_phases.append(phase)
         return phase.rate
 
     comparison = harness.interleave_values(stint_phase, bare_phase, args.rounds)
-    return comparison, phases[1:]  # the first stint phase was the warm-up
+    # The first phase of each was the warm-up.
+    return Served(comparison, ours_phases[1:], bare_phases[1:])
+
+
+def queueing_floor(clients: int, units_per_request: int, rate: float) -> float:
+    """The mean latency closed-loop clients must see at `rate` units/s (Little's law: the
+    requests in flight, one per client, over the requests finished per second). A p99
+    goal below it cannot be met at this throughput, however the work is done."""
+    return clients * units_per_request / rate if rate > 0 else float("inf")
 
 
 def ingest_row(args: argparse.Namespace, work: Path) -> harness.Row:
@@ -193,7 +227,7 @@ def ingest_row(args: argparse.Namespace, work: Path) -> harness.Row:
                 raise RuntimeError(f"{response.status_code}: {response.text[:160]}")
             return int(response.json()["stored"])
 
-        comparison, phases = compare_servers(
+        served = compare_servers(
             args, f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}", request
         )
     finally:
@@ -201,19 +235,37 @@ def ingest_row(args: argparse.Namespace, work: Path) -> harness.Row:
             harness.stop(server)
         admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
         admin.close()
-    p99 = harness.percentile([t for p in phases for t in p.latencies], 0.99)
-    errors = [e for p in phases for e in p.errors]
+    comparison, errors = served.comparison, served.errors
+    p99 = served.p99(served.ours)
+    ours_latency, bare_latency = served.latency()
     rate, ratio = comparison.a_median, comparison.ratio
-    met = ratio >= 0.6 and rate >= 5000 and p99 < 0.1 and not errors
+    ratio_met = ratio >= 0.6 and rate >= 5000 and not errors
+    met = ratio_met and p99 < 0.1
     notes = [f"{len(errors)} failed batches, e.g. {errors[0]}"] if errors else []
+    detail = ""
+    if ratio_met and not met:
+        # Say why the absolute p99 is missed instead of moving the goal: at this rate the
+        # closed-loop clients queue for longer than the goal on average.
+        floor = queueing_floor(args.clients, args.batch, rate)
+        bare_floor = queueing_floor(args.clients, args.batch, comparison.b_median)
+        needed = args.clients * args.batch / 0.1
+        detail = "ratio met, p99 queueing-bound"
+        notes.append(
+            f"p99 < 100 ms not met: {args.clients} back-to-back clients at {rate:,.0f} "
+            f"events/s wait {harness.ms(floor)} per batch on average (Little's law; the "
+            f"bare app's own floor is {harness.ms(bare_floor)}); under 100 ms needs "
+            f"{needed:,.0f} events/s"
+        )
     return harness.Row(
         f"server ingest, PostgreSQL, {args.clients} clients, batches of {args.batch}",
-        f"{rate:,.0f} events/s, batch p99 {harness.ms(p99)}",
-        f"bare Starlette+uvicorn, one executemany: {comparison.b_median:,.0f} events/s",
+        f"{rate:,.0f} events/s, {ours_latency}",
+        f"bare Starlette+uvicorn, one executemany: {comparison.b_median:,.0f} events/s, "
+        f"{bare_latency}",
         f"{ratio:.2f} ({comparison.spread()}, {len(comparison.a)} pairs)",
         "≥ 0.6, ≥ 5,000/s, p99 < 100 ms",
         met,
         notes,
+        detail,
     )
 
 
@@ -244,20 +296,21 @@ def dashboard_row(args: argparse.Namespace, work: Path) -> harness.Row:
                 raise RuntimeError(f"{response.status_code}: {response.text[:160]}")
             return 1
 
-        comparison, phases = compare_servers(
+        served = compare_servers(
             args, f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}", request
         )
     finally:
         for server in servers:
             harness.stop(server)
-    p99 = harness.percentile([t for p in phases for t in p.latencies], 0.99)
-    errors = [e for p in phases for e in p.errors]
+    comparison, errors = served.comparison, served.errors
+    p99 = served.p99(served.ours)
+    ours_latency, bare_latency = served.latency("request")
     rate, ratio = comparison.a_median, comparison.ratio
     met = ratio >= 0.3 and p99 < 0.3 and not errors
     return harness.Row(
         f"dashboard overview, {seed.sizes(home)[0]:,} sessions, {args.clients} concurrent",
-        f"{rate:,.1f} req/s, p99 {harness.ms(p99)}",
-        f"bare app, one query: {comparison.b_median:,.1f} req/s",
+        f"{rate:,.1f} req/s, {ours_latency}",
+        f"bare app, one query: {comparison.b_median:,.1f} req/s, {bare_latency}",
         f"{ratio:.2f} ({comparison.spread()}, {len(comparison.a)} pairs)",
         "≥ 0.3, p99 < 300 ms",
         met,

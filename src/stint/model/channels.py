@@ -305,22 +305,17 @@ class ChannelPulse:
     ) -> ChannelPulse:
         """The state once an event at `moment`, no earlier than either channel's latest,
         is added (an earlier one needs `channel_pulse_of` over all events)."""
-        at = moment.timestamp() if isinstance(moment, datetime) else float(moment)
+        return self.after_all(((moment, channel, event_type),), pulse_seconds)
+
+    def after_all(
+        self, events: Iterable[tuple[datetime | float, Channel, str]], pulse_seconds: float
+    ) -> ChannelPulse:
+        """`after` for each (moment, channel, type) in turn, in time order, folded on one
+        mutable state: a batch builds one state, not two objects per event."""
         state = _Mutable(self)
-        if event_type == PAUSE:
-            state.close(at, pulse_seconds, move_person=channel == PERSON)
-            state.paused = True
-        elif event_type == RESUME:
-            if channel == PERSON:
-                state.gap("person", at, pulse_seconds)
-            else:
-                state.person_last = state.person_run = None
-            state.agent_last = state.agent_run = None
-            state.paused = False
-        elif channel == PERSON:
-            state.gap("person", at, pulse_seconds)
-        elif channel == AGENT:
-            state.gap("agent", at, pulse_seconds)
+        for moment, channel, event_type in events:
+            at = moment.timestamp() if isinstance(moment, datetime) else float(moment)
+            state.step(at, channel, event_type, pulse_seconds)
         return state.frozen()
 
     def channels(
@@ -362,23 +357,49 @@ class _Mutable:
             self.paused,
         )
 
+    def step(self, at: float, channel: Channel, event_type: str, pulse_seconds: float) -> None:
+        """One event at `at` (POSIX seconds), no earlier than either channel's latest."""
+        if event_type == PAUSE:
+            self.close(at, pulse_seconds, move_person=channel == PERSON)
+            self.paused = True
+        elif event_type == RESUME:
+            if channel == PERSON:
+                self.gap_person(at, pulse_seconds)
+            else:
+                self.person_last = self.person_run = None
+            self.agent_last = self.agent_run = None
+            self.paused = False
+        elif channel == PERSON:
+            self.gap_person(at, pulse_seconds)
+        elif channel == AGENT:
+            self.gap_agent(at, pulse_seconds)
+
     def _counted(self, last: float | None, at: float, pulse_seconds: float) -> bool:
         return last is not None and not self.paused and 0 < at - last <= pulse_seconds
 
-    def gap(self, name: str, at: float, pulse_seconds: float) -> None:
-        """One of the channel's own moments: count the gap since its last, if any."""
-        last: float | None = getattr(self, f"{name}_last")
-        other = "agent" if name == "person" else "person"
+    # One of a channel's own moments: count the gap since its last, if any. Written out
+    # per channel (not by attribute name): this runs once per event of every batch.
+    def gap_person(self, at: float, pulse_seconds: float) -> None:
+        last = self.person_last
         if self._counted(last, at, pulse_seconds):
             assert last is not None
-            setattr(self, f"{name}_active", getattr(self, f"{name}_active") + at - last)
-            self.both += _shared(
-                last, at, getattr(self, f"{other}_run"), getattr(self, f"{other}_last")
-            )
+            self.person_active += at - last
+            self.both += _shared(last, at, self.agent_run, self.agent_last)
         elif last is None or at > last:
-            setattr(self, f"{name}_run", at)
+            self.person_run = at
         if last is None or at > last:
-            setattr(self, f"{name}_last", at)
+            self.person_last = at
+
+    def gap_agent(self, at: float, pulse_seconds: float) -> None:
+        last = self.agent_last
+        if self._counted(last, at, pulse_seconds):
+            assert last is not None
+            self.agent_active += at - last
+            self.both += _shared(last, at, self.person_run, self.person_last)
+        elif last is None or at > last:
+            self.agent_run = at
+        if last is None or at > last:
+            self.agent_last = at
 
     def close(self, at: float, pulse_seconds: float, move_person: bool) -> None:
         """A pause or the end: both channels' open gaps end at `at`. A pause is the
@@ -404,8 +425,15 @@ class _Mutable:
 
 def channel_pulse_of(events: Iterable[ChannelEvent], pulse_seconds: float) -> ChannelPulse:
     """The state of all of a session's events (sorted by time; ties keep the order given)."""
-    state = ChannelPulse()
-    for event in sorted(events, key=lambda item: item.at):
-        channel = channel_of(event.type, event.source, event.ai_involved, event.payload)
-        state = state.after(event.at, channel, event.type, pulse_seconds)
-    return state
+    ordered = sorted(events, key=lambda item: item.at)
+    return ChannelPulse().after_all(
+        (
+            (
+                event.at,
+                channel_of(event.type, event.source, event.ai_involved, event.payload),
+                event.type,
+            )
+            for event in ordered
+        ),
+        pulse_seconds,
+    )

@@ -62,6 +62,16 @@ def _float(value: Any) -> float:
     return number if number > 0 else 0.0
 
 
+# The types whose counter deltas depend on their payload (the branches of
+# `counter_deltas` below); any other type moves the same counters whatever it carries.
+PAYLOAD_COUNTED = frozenset(
+    {"context_added", "task_created", *TASK_STATUS_EVENTS, "interaction", "tool_call"}
+    | {"file_modified", "tokens"}
+)
+# The types that move per-file tallies (`file_deltas`).
+FILE_TYPES = frozenset({"file_modified", "file_mentioned", "context_added"})
+
+
 def counter_deltas(event_type: str, payload: dict[str, Any]) -> dict[str, float]:
     """The counter increments (possibly negative) one event causes."""
     deltas: dict[str, float] = {}
@@ -172,13 +182,23 @@ class Pulse:
     def after(self, moment: datetime, event_type: str, pulse_seconds: float) -> Pulse:
         """The state once an event at `moment`, no earlier than `last_at`, is added (an
         earlier one needs `pulse_of` over all moments: it may split a counted gap)."""
-        active = self.active
-        if self.last_at is not None and not self.paused:
-            gap = (moment - self.last_at).total_seconds()
-            if 0 < gap <= pulse_seconds:
-                active += gap
-        paused = True if event_type == PAUSE else False if event_type == RESUME else self.paused
-        last = moment if self.last_at is None else max(self.last_at, moment)
+        return self.after_all(((moment, event_type),), pulse_seconds)
+
+    def after_all(self, moments: Iterable[tuple[datetime, str]], pulse_seconds: float) -> Pulse:
+        """`after` for each moment in turn (in time order, none earlier than `last_at`),
+        folded in one pass: a batch builds one state, not one per event."""
+        active, last, paused = self.active, self.last_at, self.paused
+        for moment, event_type in moments:
+            if last is not None and not paused:
+                gap = (moment - last).total_seconds()
+                if 0 < gap <= pulse_seconds:
+                    active += gap
+            if event_type == PAUSE:
+                paused = True
+            elif event_type == RESUME:
+                paused = False
+            if last is None or moment > last:
+                last = moment
         return Pulse(active, last, paused)
 
     def until(self, until: datetime, pulse_seconds: float) -> float:
@@ -192,7 +212,4 @@ class Pulse:
 def pulse_of(moments: Iterable[tuple[datetime, str]], pulse_seconds: float) -> Pulse:
     """The pulse state of all of a session's events (in time order; ties keep the order
     given, as `active_seconds` does)."""
-    state = Pulse()
-    for moment, event_type in sorted(moments, key=lambda item: item[0]):
-        state = state.after(moment, event_type, pulse_seconds)
-    return state
+    return Pulse().after_all(sorted(moments, key=lambda item: item[0]), pulse_seconds)

@@ -14,6 +14,8 @@ from sqlalchemy.engine import Connection
 
 from stint.model.channels import ChannelPulse, channel_of, channel_pulse_of
 from stint.model.projection import (
+    FILE_TYPES,
+    PAYLOAD_COUNTED,
     TOKEN_FIELDS,
     FileDelta,
     Pulse,
@@ -46,9 +48,12 @@ F = schema.session_files
 
 
 def _row(org_id: str, session_id: int, event: EventIn, at: datetime) -> dict[str, Any]:
+    return {"org_id": org_id, "session_id": session_id, **_event_columns(event, at)}
+
+
+def _event_columns(event: EventIn, at: datetime) -> dict[str, Any]:
+    """An activity row's columns that come from the event (not its org and session)."""
     return {
-        "org_id": org_id,
-        "session_id": session_id,
         "type": event.type,
         "description": event.description,
         "occurred_at": at,
@@ -140,11 +145,11 @@ def append_many(
     pending = iter(wanted)
     shared = {"org_id": org_id, "session_id": session_id}
     while chunk := list(islice(pending, CHUNK)):
-        rows = [_row(org_id, session_id, event, at) for event, at in chunk]
         if store.is_sqlite:
+            rows = [_row(org_id, session_id, event, at) for event, at in chunk]
             inserted = _insert_new_sqlite(conn, org_id, rows)
         else:  # one short statement of one JSON document (see stint.store.recordset)
-            varying = [{k: v for k, v in row.items() if k not in shared} for row in rows]
+            varying = [_event_columns(event, at) for event, at in chunk]
             found = recordset.insert_ignore_many(conn, A, shared, varying, ["org_id", "idem_key"])
             inserted = {row[1] for row in found}
         fresh.extend((e, at) for e, at in chunk if e.key is None or e.key in inserted)
@@ -200,18 +205,26 @@ def _project(
     counters: dict[str, float] = {}
     files: dict[str, list[Any]] = {}  # path → [modified, added, removed, mentioned, first, last]
     tokens: dict[str, dict[str, Any]] = {}
+    # The deltas of a type its payload does not change, worked out once per batch.
+    fixed: dict[str, dict[str, float]] = {}
     for event, at in events:
+        kind = event.type
         payload = event.payload or {}
-        for name, value in counter_deltas(event.type, payload).items():
+        deltas = fixed.get(kind)
+        if deltas is None:
+            deltas = counter_deltas(kind, payload)
+            if kind not in PAYLOAD_COUNTED:
+                fixed[kind] = deltas
+        for name, value in deltas.items():
             counters[name] = counters.get(name, 0) + value
-        for delta in file_deltas(event.type, event.file_path, payload):
+        for delta in file_deltas(kind, event.file_path, payload) if kind in FILE_TYPES else ():
             tally = files.setdefault(delta.path, [0, 0, 0, 0, at, at])
             tally[0] += delta.modified
             tally[1] += delta.added
             tally[2] += delta.removed
             tally[3] += delta.mentioned
             tally[4], tally[5] = min(tally[4], at), max(tally[5], at)
-        if event.type == "tokens" and not is_uncounted(payload):
+        if kind == "tokens" and not is_uncounted(payload):
             model = str(payload.get("model") or "unknown")
             figures = counter_deltas("tokens", payload)
             total = tokens.setdefault(model, {"model": model})
@@ -273,11 +286,19 @@ def _pulse(
         # token record at one instant): the channel state is then folded from the events,
         # in the order the fold and `stint doctor` use.
         channels = chan.from_row(row) if ordered[0][1] > row.pulse_last_at else None
-        for event, at in ordered:
-            state = state.after(at, event.type, pulse)
-            if channels is not None:
-                channel = channel_of(event.type, event.source, event.ai_involved, event.payload)
-                channels = channels.after(at, channel, event.type, pulse)
+        state = state.after_all(((at, event.type) for event, at in ordered), pulse)
+        if channels is not None:
+            channels = channels.after_all(
+                (
+                    (
+                        at,
+                        channel_of(event.type, event.source, event.ai_involved, event.payload),
+                        event.type,
+                    )
+                    for event, at in ordered
+                ),
+                pulse,
+            )
     if state is None:
         state = pulse_of(moments(conn, session_id), pulse)
     if channels is None:

@@ -60,13 +60,21 @@ def _record_type(kind: Any) -> str:
     raise TypeError(f"no record type for {kind!r}")
 
 
-def _bind_step(kind: Any, dialect: Any) -> Callable[[Any], Any] | None:
+def _bind_step(kind: Any) -> Callable[[Any, Any], Any] | None:
     """The type's own step on the way in (redaction, UTC), without its storage's
-    serialisation (a JSON value stays a value inside the document)."""
+    serialisation (a JSON value stays a value inside the document): called as
+    `step(value, dialect)`."""
     if not isinstance(kind, TypeDecorator):
         return None
-    step = kind.process_bind_param
-    return lambda value: step(value, dialect)
+    step: Callable[[Any, Any], Any] = kind.process_bind_param
+    return step
+
+
+@functools.cache
+def _row_steps(table: Table, varying: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
+    """The varying columns that have a bind step, with it (looked up once per shape)."""
+    steps = ((name, _bind_step(table.c[name].type)) for name in varying)
+    return tuple((name, step) for name, step in steps if step is not None)
 
 
 @functools.cache
@@ -116,17 +124,25 @@ def insert_ignore_many(
     # A column no row names takes its scalar default, as SQLAlchemy's INSERT gives it.
     constant = {**_defaults(table, varying, tuple(constant)), **constant}
     dialect = conn.dialect
-    steps = [(name, _bind_step(table.c[name].type, dialect)) for name in varying]
-    stepped = [(name, step) for name, step in steps if step is not None]
-    ready = [{**row, **{name: step(row[name]) for name, step in stepped}} for row in rows]
+    stepped = _row_steps(table, varying)
+    ready = []
+    for row in rows:
+        copy = dict(row)  # the caller's rows stay as given (the array way re-binds them)
+        for name, step in stepped:
+            value = copy[name]
+            # Every stint column type maps None to None (stint.store.columns): not called.
+            if value is not None:
+                copy[name] = step(value, dialect)
+        ready.append(copy)
     try:
         document = orjson.dumps(ready, option=orjson.OPT_NON_STR_KEYS).decode()
     except orjson.JSONEncodeError:
         return unnest.insert_ignore_many(conn, table, constant, rows, conflict)
     params = {
-        name: step(value) if (step := _bind_step(table.c[name].type, dialect)) else value
+        name: step(value, dialect) if (step := _bind_step(table.c[name].type)) else value
         for name, value in constant.items()
     }
     params["rows"] = document
     statement = _statement(table, tuple(constant), varying, tuple(conflict))
-    return [tuple(row) for row in conn.exec_driver_sql(statement, params)]
+    # fetchall: one driver call for the RETURNING rows, not one per row.
+    return [tuple(row) for row in conn.exec_driver_sql(statement, params).fetchall()]

@@ -89,7 +89,7 @@ def create_app(
         app.state.otlp_max_bytes = otlp_max_bytes
     access = auth.Access(tracker)
     # Always on: team keys can be made while the server runs (`stint admin key create`).
-    app.add_middleware(auth.Authenticate, access=access)
+    app.add_middleware(auth.AuthMiddleware, access=access)
 
     app.include_router(otlp.router)
     if otlp_only:

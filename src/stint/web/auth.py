@@ -106,32 +106,32 @@ def _refuse(request: Request, status: int, reason: str) -> Response:
     return problems.problem(status, reason, headers)
 
 
-class Authenticate:
-    """The middleware deciding who each request is (`app.add_middleware(Authenticate,
-    access=…)`). Plain ASGI: Starlette's BaseHTTPMiddleware wraps every request in a task
-    group and memory streams, which cost a dashboard page more than the check itself."""
+class AuthMiddleware:
+    """The authentication of every HTTP request, as a plain ASGI middleware: it decides
+    who the request is and either passes the request on untouched or answers the refusal
+    itself. Not `BaseHTTPMiddleware` (`app.middleware("http")`), which runs the rest of
+    the app in a task of its own and re-streams each request and response body through a
+    memory channel: a cost paid by every request (an ingest batch, a page) for a decision
+    that only reads headers."""
 
     def __init__(self, app: ASGIApp, access: Access) -> None:
         self.app = app
         self.access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith(OPEN_PATHS):
             await self.app(scope, receive, send)
             return
         refusal = await self.refusal(Request(scope))
-        if refusal is not None:
+        if refusal is None:
+            await self.app(scope, receive, send)
+        else:
             await refusal(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
 
     async def refusal(self, request: Request) -> Response | None:
-        """The response refusing `request`, or None to let it through (a principal it
-        comes as is then in `request.state`, which the route's Request shares)."""
+        """The response refusing the request, or None when it may go on (a principal it
+        acts as is then in `request.state.principal`)."""
         access = self.access
-        path = request.url.path
-        if path.startswith(OPEN_PATHS):
-            return None
         token = given_token(request)
         if token.startswith(TOKEN_PREFIX) and not access.is_shared(token):
             try:
@@ -146,7 +146,7 @@ class Authenticate:
             try:
                 who = await run_in_threadpool(access.cookies.read, cookie)
             except AuthError as exc:
-                log.info("sign-in cookie refused on %s: %s", path, exc)
+                log.info("sign-in cookie refused on %s: %s", request.url.path, exc)
             else:
                 if who == SHARED:
                     return None
@@ -160,8 +160,10 @@ class Authenticate:
 
 
 def _as(principal: Principal, request: Request) -> Response | None:
+    """The request acts as `principal`, if its role and the key's scopes allow."""
     refusal = _allowed(principal, request.method, request.url.path)
     if refusal is not None:
         return _refuse(request, 403, refusal)
+    # The scope's state: the routes' own Request objects read it (`deps.get_principal`).
     request.state.principal = principal
     return None
