@@ -101,9 +101,9 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
 # and the open session (with its files, which the live card's file count needs) and the
 # latest sessions, brought up to now on every page.
 _overview_figures: FreshCache[Markup] = FreshCache()
-_overview_sessions: FreshCache[
-    tuple[Session | None, list[FileTouch] | None, list[Session]]
-] = FreshCache()
+_overview_sessions: FreshCache[tuple[Session | None, list[FileTouch] | None, list[Session]]] = (
+    FreshCache()
+)
 
 
 def overview_figures_html(tracker: Tracker, zone: tzinfo, version: Hashable) -> Markup:
