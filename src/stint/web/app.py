@@ -96,8 +96,11 @@ def create_app(
         _document_problems(app)
         return app
     app.include_router(signin.router(access.cookies))
-    app.include_router(api.router)
+    # The pages first: a request is matched against the routes in order, and the overview
+    # (the most requested page) would otherwise be tried against every API route before
+    # its own. No API route matches a page's path (tests/test_overview2_page_cost.py).
     app.include_router(pages.router)
+    app.include_router(api.router)
     app.include_router(team_pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _document_problems(app)

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from stint.model.timeparse import human_duration, utcnow
-from stint.model.types import STATUSES, NotFound, Session, StintError
+from stint.model.types import STATUSES, FileTouch, NotFound, Session, StintError
 from stint.model.units import money
 from stint.tracker import SessionFilter, Tracker
 from stint.web import figures, views
@@ -98,9 +98,12 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
 
 # What the overview reads, per org while the store's data version is unchanged: its
 # figures as HTML (per zone and day too; hourly totals of 90 days were most of the page),
-# and the open and the latest sessions, brought up to now on every page.
+# and the open session (with its files, which the live card's file count needs) and the
+# latest sessions, brought up to now on every page.
 _overview_figures: FreshCache[Markup] = FreshCache()
-_overview_sessions: FreshCache[tuple[Session | None, list[Session]]] = FreshCache()
+_overview_sessions: FreshCache[tuple[Session | None, list[FileTouch] | None, list[Session]]] = (
+    FreshCache()
+)
 
 
 def overview_figures_html(tracker: Tracker, zone: tzinfo, version: Hashable) -> Markup:
@@ -115,15 +118,25 @@ def overview_figures_html(tracker: Tracker, zone: tzinfo, version: Hashable) -> 
     return _overview_figures.get(views.figures_key(tracker, zone, now=now), version, draw)
 
 
+def _overview_reads(
+    tracker: Tracker,
+) -> tuple[Session | None, list[FileTouch] | None, list[Session]]:
+    current = tracker.current(channels=False)
+    # Only a card that `live` measures reads the files (an open session in a work tree).
+    measured = current is not None and current.is_open and bool(current.repo_root)
+    files = tracker.files(current.id) if measured and current is not None else None
+    return current, files, tracker.sessions(limit=10)
+
+
 def overview_sessions(tracker: Tracker, version: Hashable) -> tuple[Session | None, list[Session]]:
     """The live card's session (with its code change so far) and the ten latest."""
     whose = (id(tracker.store), tracker.org, tracker.only_user)
-    current, recent = _overview_sessions.get(
-        whose, version, lambda: (tracker.current(channels=False), tracker.sessions(limit=10))
+    current, files, recent = _overview_sessions.get(
+        whose, version, lambda: _overview_reads(tracker)
     )
     recent = tracker.as_of_now(recent)
     if current is not None:
-        current = views.live_session(tracker, tracker.as_of_now([current])[0])
+        current = views.live_session(tracker, tracker.as_of_now([current])[0], files)
     return current, recent
 
 

@@ -7,11 +7,12 @@ Days and hours are bucketed in Python in the server's local time zone, so a sess
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from stint.model.timeparse import human_duration, utcnow
-from stint.model.types import Activity, Session
+from stint.model.types import Activity, FileTouch, Session
 from stint.tracker import Tracker
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -37,9 +38,12 @@ def live_current(tracker: Tracker) -> Session | None:
     return None if session is None else live_session(tracker, session)
 
 
-def live_session(tracker: Tracker, session: Session) -> Session:
-    """`session` with the live card's code change so far (see `LIVE_GIT_SECONDS`)."""
-    return tracker.live(session, reuse_seconds=LIVE_GIT_SECONDS)
+def live_session(
+    tracker: Tracker, session: Session, files: Sequence[FileTouch] | None = None
+) -> Session:
+    """`session` with the live card's code change so far (see `LIVE_GIT_SECONDS`);
+    `files`: the session's files, when kept (they change only with the data)."""
+    return tracker.live(session, files, reuse_seconds=LIVE_GIT_SECONDS)
 
 
 def since_for(period: str | None, tz: tzinfo, now: datetime | None = None) -> datetime | None:
