@@ -86,7 +86,8 @@ def nothing_new(url: str | None, roots: Iterable[str | Path] | None) -> dict[str
     """The summary of a Claude Code re-import that would read nothing, or None when the
     full import must run (a file new, grown, touched or replaced; a store it cannot read
     here; a `prices.toml` the full import would read and could refuse; a session due)."""
-    found = _transcripts(default_root_texts() if roots is None else map(os.fspath, roots))
+    texts = default_root_texts() if roots is None else [os.fspath(root) for root in roots]
+    found = _transcripts(texts)
     if not found:
         return None
     where = _settings(url)
@@ -113,10 +114,9 @@ def nothing_new(url: str | None, roots: Iterable[str | Path] | None) -> dict[str
     return unchanged_summary(len(found))
 
 
-def _transcripts(roots: Iterable[str]) -> dict[str, tuple[str, os.stat_result]] | None:
+def _transcripts(roots: list[str]) -> dict[str, tuple[str, os.stat_result]] | None:
     """Each transcript file → (its resolved path, its stat); None when one is gone since
     it was listed (the full import says so)."""
-    roots = list(roots)
     try:
         found = walk_transcripts(roots)
         if found is None:  # roots pathlib would write otherwise: its answer, the slow way
