@@ -11,6 +11,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from stint.model.setting_defaults import ENV as _ENV
+from stint.model.setting_defaults import ORG_ID, STORE_FILE, TIMEOUT_MINUTES
+
 DEFAULT_WEIGHTS: dict[str, float] = {
     "tasks": 40.0,
     "decisions": 15.0,
@@ -42,11 +45,11 @@ def home_dir() -> Path:
 class Settings:
     home: Path
     database_url: str = ""
-    timeout_minutes: float = 120.0
+    timeout_minutes: float = TIMEOUT_MINUTES
     pulse_minutes: float = 15.0
     capture_policy: str = "metadata"
     score_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    org_id: str = "local"
+    org_id: str = ORG_ID
     # `stint serve`: when set, API requests need `Authorization: Bearer <token>`, and the
     # server may bind to a non-loopback address.
     api_token: str = ""
@@ -78,15 +81,6 @@ class Settings:
 # Config tables other modules read themselves.
 _TABLES = frozenset({"llm"})
 
-_ENV = {
-    "STINT_DATABASE_URL": "database_url",
-    "STINT_TIMEOUT_MINUTES": "timeout_minutes",
-    "STINT_PULSE_MINUTES": "pulse_minutes",
-    "STINT_CAPTURE_POLICY": "capture_policy",
-    "STINT_API_TOKEN": "api_token",
-    "STINT_HEALTH": "health",
-    "STINT_MCP_START": "mcp_start",
-}
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 
@@ -152,5 +146,5 @@ def load_settings(home: Path | None = None, **overrides: Any) -> Settings:
             values[key] = _coerce(key, value)
     settings = Settings(home=base, **values)
     if not settings.database_url:
-        settings = replace(settings, database_url=f"sqlite:///{base / 'stint.db'}")
+        settings = replace(settings, database_url=f"sqlite:///{base / STORE_FILE}")
     return settings

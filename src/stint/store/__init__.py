@@ -6,9 +6,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+# Not `typing.TYPE_CHECKING`: `typing` would cost the re-import's quick path milliseconds
+# (`stint.store.bare`).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from stint.store.core import Store as Store
 
 __all__ = ["Store"]

@@ -25,7 +25,15 @@ from stint.model.channels import PAYLOAD_TYPES, ChannelEvent
 from stint.model.filters import SessionFilter
 from stint.model.types import OPEN_STATUSES, Activity, FileTouch, NotFound, Record, Task
 from stint.model.types import session_status as status_name
-from stint.store.engine import SCHEMA_REVISION
+from stint.store.bare import (
+    IMPORT_STATS_SQL,
+    SCHEMA_REVISION,
+    STORE_CHECK_SQL,
+    UNSEEN_ACTIVE_SQL,
+    bind_moment,
+    sqlite_path,
+)
+from stint.store.bare import MTIME_KEY as MTIME_KEY
 from stint.store.lite_columns import COLUMNS
 from stint.store.refs import resolve_ref
 
@@ -49,12 +57,6 @@ def _json(value: Any) -> Any:
 
 
 _CONVERT: dict[str, Callable[[Any], Any]] = {"datetime": _moment, "bool": _bool, "json": _json}
-
-
-def bind_moment(value: datetime) -> str:
-    """A datetime as SQLAlchemy stores it on SQLite (naive UTC, microseconds always), so
-    comparisons in SQL order the same strings."""
-    return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 class _Table:
@@ -113,14 +115,6 @@ class LiteStore:
         self.conn.close()
 
 
-def sqlite_path(url: str) -> str | None:
-    """The file of a `sqlite:///PATH` URL (None: another backend, or in memory)."""
-    if not url.startswith("sqlite:///"):
-        return None
-    path = url[len("sqlite:///") :].split("?", 1)[0]
-    return None if not path or path == ":memory:" else path
-
-
 def open_lite(url: str, org_id: str) -> LiteStore | None:
     """The store at `url` for reading through sqlite3, or None when the SQLAlchemy path
     must serve (see the module's note). Never creates or changes the file."""
@@ -137,11 +131,7 @@ def open_lite(url: str, org_id: str) -> LiteStore | None:
         # The SQLAlchemy engine's pragmas that matter to a reader (WAL is the file's own).
         conn.execute("PRAGMA busy_timeout = 60000")
         # The schema's revision and the org's existence in one statement.
-        revision, org = conn.execute(
-            "SELECT (SELECT version_num FROM alembic_version), "
-            "EXISTS (SELECT 1 FROM orgs WHERE id = ?)",
-            (org_id,),
-        ).fetchone()
+        revision, org = conn.execute(STORE_CHECK_SQL, (org_id,)).fetchone()
     except sqlite3.Error:
         conn.close()
         return None
@@ -276,12 +266,7 @@ def unseen_active(
 ) -> list[tuple[int, datetime | None, bool]]:
     """`stale_open_sessions` and `recently_active` in one statement (see the store's)."""
     cutoff = bind_moment(idle_before)
-    rows = conn.execute(
-        "SELECT id, started_at, last_activity_at < ? FROM sessions "
-        "WHERE org_id = ? AND status = 'active' AND last_activity_at IS NOT NULL "
-        "AND (seen_at IS NULL OR seen_at < ?) ORDER BY id",
-        (cutoff, org_id, cutoff),
-    )
+    rows = conn.execute(UNSEEN_ACTIVE_SQL, (cutoff, org_id, cutoff))
     return [(int(row[0]), _moment(row[1]), bool(row[2])) for row in rows]
 
 
@@ -480,20 +465,10 @@ def commits_of(conn: sqlite3.Connection, session_id: int) -> list[dict[str, Any]
 
 # -------------------------------------------------------------------- imports
 
-# stint.store.imports keeps a file's modification time inside the `state` column under
-# this key (a test checks the two agree).
-MTIME_KEY = "_mtime_ns"
-
 
 def import_stats(
     conn: sqlite3.Connection, org_id: str
 ) -> dict[str, tuple[int, int | None, int | None]]:
     """Each imported file's (offset, inode, mtime_ns) as the last import stored them."""
-    rows = conn.execute(
-        'SELECT path, "offset", inode, state FROM import_offsets WHERE org_id = ?', (org_id,)
-    )
-    found = {}
-    for path, offset, inode, state in rows:
-        mtime = (_json(state) or {}).get(MTIME_KEY)
-        found[path] = (int(offset), inode, mtime if isinstance(mtime, int) else None)
-    return found
+    rows = conn.execute(IMPORT_STATS_SQL, (org_id,))
+    return {path: (int(offset), inode, mtime) for path, offset, inode, mtime in rows}
