@@ -5,28 +5,19 @@ anything it cannot answer goes on to the CLI."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from entry_probe import imported, run_entry
 from stint.capture import quick_import
 from stint.cli import cli
 from transcripts import Transcript
 
 SID = "0b5f7a52-3333-4c2e-9d1a-5a0c2a4a7e01"
 HEAVY = ("click", "sqlalchemy", "genai_prices", "stint.tracker", "stint.cli", "pluggy")
-PROBE = """
-import sys
-from stint.entry import main
-code = main(sys.argv[1:])
-heavy = [name for name in {heavy!r} if name in sys.modules]
-print("HEAVY=" + ",".join(heavy), file=sys.stderr)
-sys.exit(code)
-"""
 
 
 @pytest.fixture
@@ -41,12 +32,7 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def _entry(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "STINT_HOME": str(home)}
-    env.pop("STINT_DATABASE_URL", None)
-    code = PROBE.format(heavy=HEAVY)
-    return subprocess.run(
-        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True
-    )
+    return run_entry(home, *args, watch=HEAVY)
 
 
 def _cli(home: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
@@ -63,11 +49,11 @@ def test_a_reimport_with_nothing_new_loads_nothing_heavy_and_prints_the_same(
     home = tmp_path / "home"
     first = _entry(home, "import", "claude-code", str(corpus))
     assert first.returncode == 0 and "Read 1 file," in first.stdout
-    assert "HEAVY=" in first.stderr and "HEAVY=\n" not in first.stderr  # the full import ran
+    assert imported(first) != []  # the full import ran
     for extra in [(), ("--json",)]:
         quick = _entry(home, "import", "claude-code", str(corpus), *extra)
         assert quick.returncode == 0
-        assert "HEAVY=\n" in quick.stderr, quick.stderr  # none of them
+        assert imported(quick) == [], quick.stderr  # none of them
         monkeypatch.setattr(quick_import, "nothing_new", lambda *_: None)
         full = _cli(home, monkeypatch, "import", "claude-code", str(corpus), *extra)
         monkeypatch.undo()
@@ -93,4 +79,4 @@ def test_a_new_line_takes_the_full_import(corpus: Path, tmp_path: Path) -> None:
         handle.write("{}\n")
     again = _entry(home, "import", "claude-code", str(corpus))
     assert again.returncode == 0 and "Read 1 file," in again.stdout
-    assert "HEAVY=\n" not in again.stderr
+    assert imported(again) != []

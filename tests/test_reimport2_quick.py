@@ -4,15 +4,14 @@ the sweep's rule read as the reader reads it (one SQL text, `stint.store.bare`).
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from entry_probe import imported, run_entry
 from stint.capture import quick_import
 from stint.capture.claude_files import transcript_files, walk_transcripts
 from stint.capture.import_report import unchanged_summary
@@ -45,14 +44,6 @@ NOT_IMPORTED = (
     "tomllib",
     "dataclasses",
 )
-PROBE = """
-import sys
-from stint.entry import main
-code = main(sys.argv[1:])
-found = [name for name in {names!r} if name in sys.modules]
-print("IMPORTED=" + ",".join(found), file=sys.stderr)
-sys.exit(code)
-"""
 
 
 @pytest.fixture
@@ -68,33 +59,20 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def _entry(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "STINT_HOME": str(home), **env}
-    environment.pop("STINT_DATABASE_URL", None)
-    for name in ("STINT_TIMEOUT_MINUTES", "STINT_PULSE_MINUTES", "STINT_CAPTURE_POLICY"):
-        if name not in env:
-            environment.pop(name, None)
-    code = PROBE.format(names=NOT_IMPORTED)
-    return subprocess.run(
-        [sys.executable, "-c", code, *args], env=environment, capture_output=True, text=True
-    )
-
-
-def _imported(result: subprocess.CompletedProcess[str]) -> list[str]:
-    line = next(x for x in result.stderr.splitlines() if x.startswith("IMPORTED="))
-    return [name for name in line.removeprefix("IMPORTED=").split(",") if name]
+    return run_entry(home, *args, watch=NOT_IMPORTED, **env)
 
 
 def test_the_quick_path_imports_none_of_the_costly_modules(corpus: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     first = _entry(home, "import", "claude-code", str(corpus))
     assert first.returncode == 0 and "Read 2 files," in first.stdout
-    assert "sqlalchemy" in _imported(first)  # the full import ran: the probe can see it
+    assert "sqlalchemy" in imported(first)  # the full import ran: the probe can see it
     again = _entry(home, "import", "claude-code", str(corpus))
     assert again.returncode == 0 and "(2 unchanged)" in again.stdout
-    assert _imported(again) == []
+    assert imported(again) == []
     as_json = _entry(home, "import", "claude-code", str(corpus), "--json")
     assert as_json.returncode == 0 and '"files_skipped": 2' in as_json.stdout
-    assert _imported(as_json) == ["json"]  # only the JSON form needs it
+    assert imported(as_json) == ["json"]  # only the JSON form needs it
 
 
 def test_a_setting_in_the_environment_takes_the_settings_and_still_answers(
@@ -104,7 +82,7 @@ def test_a_setting_in_the_environment_takes_the_settings_and_still_answers(
     assert _entry(home, "import", "claude-code", str(corpus)).returncode == 0
     again = _entry(home, "import", "claude-code", str(corpus), STINT_TIMEOUT_MINUTES="30")
     assert again.returncode == 0 and "(2 unchanged)" in again.stdout
-    assert "stint.model.config" in _imported(again) and "sqlalchemy" not in _imported(again)
+    assert "stint.model.config" in imported(again) and "sqlalchemy" not in imported(again)
     bad = _entry(home, "import", "claude-code", str(corpus), STINT_TIMEOUT_MINUTES="soon")
     assert bad.returncode != 0 and "timeout_minutes" in bad.stderr  # the CLI's error
 

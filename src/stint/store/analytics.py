@@ -36,6 +36,7 @@ from typing import Any
 from stint.model.redaction import redact
 from stint.store import dateparts as dp
 from stint.store import sqltext
+from stint.store.bare import read_moment
 from stint.store.sqltext import Binds
 
 SUMMED = (
@@ -252,7 +253,7 @@ def started_range(conn: Any, org_id: str, scope: Scope) -> tuple[datetime | None
     found = []
     for bound in ("min", "max"):
         sql = f"SELECT {bound}(sessions.started_at) FROM sessions WHERE {condition}"
-        found.append(sqltext.moment(sqltext.rows(conn, sql, binds)[0][0]))
+        found.append(read_moment(sqltext.rows(conn, sql, binds)[0][0]))
     return found[0], found[1]
 
 

@@ -47,6 +47,17 @@ def bind_moment(value: datetime) -> str:
     return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+def read_moment(value: str | datetime | None) -> datetime | None:
+    """A stored datetime read back (SQLite's text, PostgreSQL's datetime) as SQLAlchemy's
+    UTCDateTime gives it: aware, in UTC."""
+    if value is None:
+        return None
+    found = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if found.tzinfo is None:
+        return found.replace(tzinfo=UTC)
+    return found.astimezone(UTC)
+
+
 def sqlite_path(url: str) -> str | None:
     """The file of a `sqlite:///PATH` URL (None: another backend, or in memory)."""
     if not url.startswith("sqlite:///"):

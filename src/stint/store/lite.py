@@ -16,7 +16,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -34,18 +34,9 @@ from stint.store.bare import (
     sqlite_path,
 )
 from stint.store.bare import MTIME_KEY as MTIME_KEY
+from stint.store.bare import read_moment as _moment
 from stint.store.lite_columns import COLUMNS
 from stint.store.refs import resolve_ref
-
-
-def _moment(value: Any) -> datetime | None:
-    """A stored datetime as SQLAlchemy's UTCDateTime gives it back: aware, in UTC."""
-    if value is None:
-        return None
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def _bool(value: Any) -> bool | None:

@@ -6,7 +6,8 @@ The analytics queries are written once as text with `:name` parameters, which sq
 takes as they are and SQLAlchemy's `text()` rewrites for the driver (doubling the `%`
 of a modulo for psycopg). The text differs by dialect only where the SQL does (date
 arithmetic, see `stint.store.dateparts`); `Binds` gives datetimes as each path stores
-them, and `moment` reads them back as SQLAlchemy's UTCDateTime would.
+them, and `stint.store.bare.read_moment` reads them back as SQLAlchemy's UTCDateTime
+would.
 """
 
 from __future__ import annotations
@@ -50,16 +51,6 @@ class Binds:
         if self.dialect == "sqlite":
             return self(utc.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f"))
         return self(utc)
-
-
-def moment(value: Any) -> datetime | None:
-    """A datetime read back (SQLite's text, PostgreSQL's datetime) as an aware UTC one."""
-    if value is None:
-        return None
-    found = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if found.tzinfo is None:
-        return found.replace(tzinfo=UTC)
-    return found.astimezone(UTC)
 
 
 def mappings(conn: Any, sql: str, binds: Binds) -> list[dict[str, Any]]:
