@@ -72,12 +72,25 @@ def append(
     store: Store, conn: Connection, org_id: str, session_id: int, event: EventIn, at: datetime
 ) -> int | None:
     """Store one event and move its counters; None when its key was already stored."""
+    state = locked_state(store, conn, session_id)
     statement = _activity_insert(store.is_sqlite, event.key is not None)
     activity_id = conn.execute(statement, _row(org_id, session_id, event, at)).scalar_one_or_none()
     if activity_id is None:
         return None
-    _project(store, conn, org_id, session_id, [(event, at)])
+    _project(store, conn, org_id, session_id, [(event, at)], state)
     return int(activity_id)
+
+
+def locked_state(store: Store, conn: Connection, session_id: int) -> Any:
+    """The session's pulse columns, its row locked until the transaction ends on
+    PostgreSQL. Every writer of a session's events takes this lock before it inserts
+    them: one that inserted first and locked the row after deadlocked with one that had
+    the row and waited on those same keys (an ingest batch sent to two servers, one
+    attaching the session while the other found it open)."""
+    query = _pulse_select(conn.dialect.name, False)
+    if store.is_sqlite:
+        return prepare(conn, query).first(conn, {"p_session": session_id})
+    return conn.execute(query, {"p_session": session_id}).first()
 
 
 @functools.cache
@@ -132,7 +145,10 @@ def append_many(
     counter UPDATE, one upsert per file and per model — instead of statements per event.
     The result equals appending them one by one. Returns how many were new. `state`: the
     session's pulse columns, read (and locked) by the caller already
-    (`locked_agent_session`)."""
+    (`locked_agent_session`); else read and locked here, before any insert (see
+    `locked_state`)."""
+    if state is None:
+        state = locked_state(store, conn, session_id)
     seen: set[str] = set()
     wanted = []
     for event, at in events:
@@ -195,11 +211,11 @@ def _project(
     org_id: str,
     session_id: int,
     events: Sequence[tuple[EventIn, datetime]],
-    state: Any = None,
+    state: Any,
 ) -> None:
     """Move the counters, file tallies and token usage that new events cause, summed per
-    counter, per path and per model. `state`: the session's pulse columns, when the
-    caller has read them already."""
+    counter, per path and per model. `state`: the session's pulse columns, read and
+    locked before the events went in (`locked_state`)."""
     if not events:
         return
     counters: dict[str, float] = {}
@@ -259,20 +275,14 @@ def _pulse(
     conn: Connection,
     session_id: int,
     events: Sequence[tuple[EventIn, datetime]],
-    row: Any = None,
+    row: Any,
 ) -> tuple[Pulse, ChannelPulse]:
     """The session's pulse and channel states with `events` (already inserted) added:
     carried forward from the row when they are no earlier than its latest event, else
     (back-dated or imported events, a row from before a state was kept, another pulse)
-    folded once from all its events. Read under the row's lock so that concurrent
-    writers queue."""
+    folded once from all its events. `row`: read by `locked_state` before the events
+    went in, so concurrent writers of the session queue on its lock."""
     pulse = store.pulse_seconds
-    if row is None:
-        query = _pulse_select(conn.dialect.name, False)
-        if store.is_sqlite:
-            row = prepare(conn, query).first(conn, {"p_session": session_id})
-        else:
-            row = conn.execute(query, {"p_session": session_id}).first()
     ordered = sorted(events, key=lambda item: item[1])
     state: Pulse | None = None
     channels: ChannelPulse | None = None
