@@ -58,11 +58,13 @@ def test_a_writer_that_attached_and_one_that_found_the_session_open_both_succeed
             )
             return new
 
-        with ThreadPoolExecutor(1, thread_name_prefix="attached") as one:
-            with ThreadPoolExecutor(1, thread_name_prefix="open") as other:
-                stored = one.submit(attached)
-                again = other.submit(found_open)
-                assert stored.result(30) + again.result(30) == 10
+        with (
+            ThreadPoolExecutor(1, thread_name_prefix="attached") as one,
+            ThreadPoolExecutor(1, thread_name_prefix="open") as other,
+        ):
+            stored = one.submit(attached)
+            again = other.submit(found_open)
+            assert stored.result(30) + again.result(30) == 10
         assert first.get(session_id).message_count == 10
     finally:
         first.close()
