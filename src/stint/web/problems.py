@@ -1,6 +1,9 @@
 """Errors as JSON problem objects (RFC 9457) with the right status: 400 for bad input,
 404 for what does not exist, 409 for conflicts with the current state, 501 for what this
-installation cannot do. Bad input must never surface as a 500."""
+installation cannot do, 503 (with Retry-After) when the database gave up on a write only
+because of other writers (a deadlock, a serialization failure, a lock wait): the same
+request sent again succeeds, and the clients (`stint sync`, the hook's push) do resend on
+a 5xx. Bad input must never surface as a 500."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from http import HTTPStatus
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
 from stint.model.config import ConfigError
@@ -18,6 +21,16 @@ from stint.model.timeparse import TimeParseError
 from stint.model.types import Conflict, NotFound, StintError
 
 log = logging.getLogger("stint.web")
+
+# PostgreSQL's codes for a transaction rolled back because of concurrent ones.
+_TRANSIENT_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization, deadlock, lock wait
+
+
+def transient(exc: OperationalError) -> bool:
+    """Whether the database refused the statement only because of other writers."""
+    if getattr(exc.orig, "sqlstate", None) in _TRANSIENT_SQLSTATES:
+        return True
+    return "database is locked" in str(exc.orig)  # SQLite's busy timeout ran out
 
 
 def problem(
@@ -82,6 +95,17 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IntegrityError)
     async def on_integrity(request: Request, exc: IntegrityError) -> JSONResponse:
         return problem(409, "the change conflicts with stored data")
+
+    @app.exception_handler(OperationalError)
+    async def on_operational(request: Request, exc: OperationalError) -> JSONResponse:
+        if not transient(exc):
+            raise exc  # a database that is down or broken is the server's error: a 500
+        log.warning(
+            "%s %s: retry asked, the database said %s", request.method, request.url.path, exc.orig
+        )
+        return problem(
+            503, "the database is busy with other writers; send it again", {"Retry-After": "1"}
+        )
 
     @app.exception_handler(ValueError)
     async def on_value(request: Request, exc: ValueError) -> JSONResponse:
