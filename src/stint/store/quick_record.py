@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
@@ -50,6 +50,9 @@ WRITTEN = (
     ("g_pulse_seconds", "p_pulse_seconds"),
     *((f"g_{name}", param) for name, param in zip(chan.COLUMNS, chan.PARAMS, strict=True)),
 )
+# The parameters that take the event's time as `_moment` binds it, in each statement.
+UPDATE_MOMENTS = frozenset({"p_at", "p_pulse_last"})
+INSERT_MOMENTS = frozenset({"occurred_at"})
 # Sessions whose state a Known keeps (one is the common case: a capture source records
 # into its session); past this many it starts afresh rather than grow.
 KEPT = 32
@@ -124,11 +127,12 @@ def _record(
     """What `record` answers, and the state to keep: the one written, or for a key stored
     before the kept one the rollback restores."""
     pulse = store.pulse_seconds
+    moment = _moment(dialect)(at)
     if kept is not None and kept.pulse_seconds == pulse and at > _last(kept):
         carried = _after(kept, event, at)
-        moved = _move(conn, dialect, org_id, session_id, event, at, carried, kept)
+        moved = _move(conn, dialect, org_id, session_id, event, moment, carried, kept)
         if moved is not None:
-            found = _insert(conn, dialect, org_id, session_id, event, at)
+            found = _insert(conn, dialect, org_id, session_id, event, moment)
             return found, kept if found is None else moved
         # The row holds another state now (another writer moved it): read it below.
     state = prepare(conn, ev._pulse_select("sqlite", True), dialect=dialect).first(
@@ -147,8 +151,8 @@ def _record(
         float(state.pulse_active_seconds or 0.0), state.pulse_last_at, bool(state.pulse_paused)
     )
     carried = _after(Carried(stored, channels, pulse), event, at)
-    moved = _move(conn, dialect, org_id, session_id, event, at, carried, None)
-    found = _insert(conn, dialect, org_id, session_id, event, at)
+    moved = _move(conn, dialect, org_id, session_id, event, moment, carried, None)
+    found = _insert(conn, dialect, org_id, session_id, event, moment)
     return found, None if found is None else moved
 
 
@@ -168,19 +172,37 @@ def _after(state: Carried, event: EventIn, at: datetime) -> Carried:
     )
 
 
+@functools.cache
+def _moment(dialect: Any) -> Callable[[datetime], Any]:
+    """The event's time as sqlite3 stores it for a UTC datetime column: the column type's
+    bind processor, then the adapter sqlite3 itself would apply to its result. The UPDATE's
+    `p_at` and `p_pulse_last` (on this path the pulse's latest is the event) and the
+    INSERT's `occurred_at` take it bound once, not once each (see MOMENTS)."""
+    process = S.c.pulse_last_at.type.bind_processor(dialect)
+    assert process is not None  # UTCDateTime always processes
+
+    def bind(at: datetime) -> Any:
+        value = process(at)
+        adapt = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol))
+        return value if adapt is None else adapt(value)
+
+    return bind
+
+
 def _insert(
     conn: sqlite3.Connection,
     dialect: Any,
     org_id: str,
     session_id: int,
     event: EventIn,
-    at: datetime,
+    moment: Any,
 ) -> int | None:
-    """The INSERT: the new activity's id, or None when its key was stored before."""
-    row = ev._row(org_id, session_id, event, at)
-    insert = ev._activity_insert(True, event.key is not None)
-    found = prepare_named(insert, dialect, tuple(row)).execute(conn, row).fetchone()
-    return None if found is None else int(found[0])
+    """The INSERT: the new activity's id, or None when its key was stored before (the
+    cursor's count and last row id tell, with no RETURNING to run)."""
+    row = ev._row(org_id, session_id, event, moment)
+    insert = ev.activity_insert_quiet(True, event.key is not None)
+    cursor = prepare_named(insert, dialect, tuple(row), INSERT_MOMENTS).execute(conn, row)
+    return cursor.lastrowid if cursor.rowcount == 1 else None
 
 
 def _move(
@@ -189,12 +211,13 @@ def _move(
     org_id: str,
     session_id: int,
     event: EventIn,
-    at: datetime,
+    moment: Any,
     carried: Carried,
     kept: Carried | None,
 ) -> Carried | None:
     """The counter UPDATE with the new state; with `kept`, only where the row still holds
-    that state. The state written, with its columns as bound; None if no row moved."""
+    that state. The state written, with its columns as bound; None if no row moved.
+    `moment`: the event's time as bound (`_moment`), which is the pulse's latest here."""
     deltas = counter_deltas(event.type, event.payload or {})
     seen = utcnow() if event.source in ev.LIVE_SOURCES else None
     statement = _guarded_update(tuple(sorted(deltas)), seen is not None, kept is not None)
@@ -202,17 +225,18 @@ def _move(
     params.update(
         p_session=session_id,
         p_pulse_active=carried.pulse.active,
-        p_pulse_last=carried.pulse.last_at,
+        p_pulse_last=moment,
         p_pulse_paused=carried.pulse.paused,
         p_pulse_seconds=carried.pulse_seconds,
-        p_at=at,
+        p_at=moment,
     )
     params.update(chan.params(carried.channels))
     if seen is not None:
         params["p_seen"] = seen
     if kept is not None:
         params.update(kept.written, p_org=org_id)
-    cursor = prepare_named(statement, dialect).execute(conn, params)  # binds params in place
+    named = prepare_named(statement, dialect, (), UPDATE_MOMENTS)
+    cursor = named.execute(conn, params)  # binds params in place
     if cursor.rowcount != 1:
         return None
     written = {kept_name: params[name] for kept_name, name in WRITTEN}
