@@ -179,9 +179,7 @@ def prepare_named(
 
 
 @functools.cache
-def _named(
-    statement: Any, keys: tuple[str, ...], dialect: Dialect, bound: frozenset[str]
-) -> Named:
+def _named(statement: Any, keys: tuple[str, ...], dialect: Dialect, bound: frozenset[str]) -> Named:
     return Named(statement, _named_dialect(dialect), keys, bound)
 
 
