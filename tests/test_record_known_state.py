@@ -1,7 +1,9 @@
 """`Tracker.record`'s quick path keeps the state it wrote (stint.store.quick_record.Known):
-the next event of the session sends no state read, its UPDATE only moves a row that still
-holds the kept state, and a session another writer moved meanwhile is read afresh — so
-the counters, the pulse and the channel state always equal a fold of the events."""
+the next event of the session sends no state read while nothing was committed since (its
+seal: `PRAGMA data_version` and the connection's own changes), and a session another
+writer moved meanwhile — another connection, another process, another recorder on the
+same connection — is read afresh before anything is written, so the counters, the pulse
+and the channel state always equal a fold of the events."""
 
 from __future__ import annotations
 
@@ -79,9 +81,9 @@ def tracker(tmp_path: Path) -> Any:
 def test_the_next_event_of_a_session_sends_no_state_read(tracker: Tracker, tmp_path: Path) -> None:
     session = tracker.start(goal="g", agent="bench", cwd=str(tmp_path))
     first = traced(tracker, lambda: tracker.record(session.id, EventIn("tool_call", key="a")))
-    assert first == ["BEGIN", "SELECT", "UPDATE", "INSERT", "COMMIT"]
+    assert first == ["BEGIN", "PRAGMA", "SELECT", "UPDATE", "INSERT", "COMMIT"]
     second = traced(tracker, lambda: tracker.record(session.id, EventIn("tool_call", key="b")))
-    assert second == ["BEGIN", "UPDATE", "INSERT", "COMMIT"]
+    assert second == ["BEGIN", "PRAGMA", "UPDATE", "INSERT", "COMMIT"]
     assert tracker.get(session.id).tool_call_count == 2
 
 
@@ -92,9 +94,9 @@ def test_a_key_stored_before_changes_nothing_and_keeps_the_state(
     tracker.record(session.id, EventIn("tool_call", key="a"))
     tracker.record(session.id, EventIn("tool_call", key="b"))
     again = traced(tracker, lambda: tracker.record(session.id, EventIn("tool_call", key="b")))
-    assert again == ["BEGIN", "UPDATE", "INSERT", "ROLLBACK"]
+    assert again == ["BEGIN", "PRAGMA", "UPDATE", "INSERT", "ROLLBACK"]
     after = traced(tracker, lambda: tracker.record(session.id, EventIn("tool_call", key="c")))
-    assert after == ["BEGIN", "UPDATE", "INSERT", "COMMIT"]  # the kept state still holds
+    assert after == ["BEGIN", "PRAGMA", "UPDATE", "INSERT", "COMMIT"]  # the kept state holds
     assert tracker.get(session.id).tool_call_count == 3
     state_matches_the_fold(tracker, session.id)
 
@@ -108,12 +110,12 @@ def test_a_session_another_writer_moved_is_read_afresh(tmp_path: Path) -> None:
         at = iter(base + timedelta(seconds=40 * n) for n in range(1, 100))
         mine.record(session.id, EventIn("tool_call", key="m1", occurred_at=next(at)))
         other.record(session.id, EventIn("prompt", key="o1", occurred_at=next(at)))
-        # The state `mine` kept is stale: its guarded UPDATE matches nothing, then it reads.
+        # The state `mine` kept is stale: data_version moved, so it reads before writing.
         stale = traced(
             mine,
             lambda: mine.record(session.id, EventIn("tool_call", key="m2", occurred_at=next(at))),
         )
-        assert stale == ["BEGIN", "UPDATE", "SELECT", "UPDATE", "INSERT", "COMMIT"]
+        assert stale == ["BEGIN", "PRAGMA", "SELECT", "UPDATE", "INSERT", "COMMIT"]
         other.record(session.id, EventIn("session_paused", key="p", occurred_at=next(at)))
         mine.record(session.id, EventIn("tool_call", key="m3", occurred_at=next(at)))
         other.record(session.id, EventIn("session_resumed", key="r", occurred_at=next(at)))
@@ -125,6 +127,29 @@ def test_a_session_another_writer_moved_is_read_afresh(tmp_path: Path) -> None:
     finally:
         mine.close()
         other.close()
+
+
+def test_another_recorder_on_the_same_connection_is_not_missed(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """Two recorders of one store share its quick-path connection, whose own commits leave
+    data_version as it was: the connection's changes count tells the kept state is stale."""
+    other = Tracker(tracker.store, tracker.settings)
+    assert other.store.dbapi_writer() is tracker.store.dbapi_writer()
+    base = utcnow() - timedelta(hours=1)
+    session = tracker.start(goal="g", agent="bench", cwd=str(tmp_path), at=base)
+    at = iter(base + timedelta(seconds=40 * n) for n in range(1, 100))
+    tracker.record(session.id, EventIn("tool_call", key="a1", occurred_at=next(at)))
+    other.record(session.id, EventIn("tool_call", key="b1", occurred_at=next(at)))
+    other.record(session.id, EventIn("tool_call", key="b2", occurred_at=next(at)))
+    stale = traced(
+        tracker,
+        lambda: tracker.record(session.id, EventIn("tool_call", key="a2", occurred_at=next(at))),
+    )
+    assert stale == ["BEGIN", "PRAGMA", "SELECT", "UPDATE", "INSERT", "COMMIT"]
+    assert tracker.get(session.id).tool_call_count == 4
+    state_matches_the_fold(tracker, session.id)
+    assert check(tracker) == []
 
 
 def test_a_state_changed_outside_the_path_is_not_trusted(tracker: Tracker, tmp_path: Path) -> None:

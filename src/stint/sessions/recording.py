@@ -181,7 +181,7 @@ class SessionRecorder(SessionReader):
     @functools.cached_property
     def _known(self) -> quick_record.Known:
         # The states the quick path last wrote, kept while this recorder is open: the
-        # next event of a session skips reading its state (checked in its UPDATE).
+        # next event of a session skips reading its state while its seal holds.
         return quick_record.Known()
 
     def record(self, ref: str | int, event: EventIn) -> int | None:

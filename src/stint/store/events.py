@@ -95,12 +95,19 @@ def locked_state(store: Store, conn: Connection, session_id: int) -> Any:
 
 @functools.cache
 def _activity_insert(sqlite: bool, keyed: bool) -> Any:
+    return activity_insert_quiet(sqlite, keyed).returning(A.c.id)
+
+
+@functools.cache
+def activity_insert_quiet(sqlite: bool, keyed: bool) -> Any:
+    """The activity INSERT (skipping a key stored before) without RETURNING: for SQLite's
+    quick path, which reads the new id and whether a row went in from the cursor."""
     # Built once and executed with each row's parameters: building and hashing a fresh
     # `insert().values(...)` cost more than the insert itself on the one-event path.
     statement = _dialect_insert(sqlite, A)
     if keyed:
         statement = statement.on_conflict_do_nothing(index_elements=["org_id", "idem_key"])
-    return statement.returning(A.c.id)
+    return statement
 
 
 def append_by_id(

@@ -139,7 +139,13 @@ class Named:
     Python; the others go to sqlite3 as given. For `stint.store.quick_record`, where a
     few microseconds per parameter are a fair share of one event."""
 
-    def __init__(self, statement: Any, dialect: Dialect, keys: Sequence[str] | None) -> None:
+    def __init__(
+        self,
+        statement: Any,
+        dialect: Dialect,
+        keys: Sequence[str] | None,
+        bound: frozenset[str] = frozenset(),
+    ) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=list(keys or ()) or None)
         if compiled.insert_prefetch or compiled.update_prefetch or compiled.post_compile_params:
             raise ValueError("statement needs SQLAlchemy's execution (defaults or expanding)")
@@ -147,7 +153,7 @@ class Named:
         self.binders: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(
             (name, process)
             for name, bind in compiled.binds.items()
-            if (process := bind.type.bind_processor(dialect)) is not None
+            if name not in bound and (process := bind.type.bind_processor(dialect)) is not None
         )
 
     def bind(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -162,16 +168,19 @@ class Named:
         return conn.execute(self.sql, self.bind(values))
 
 
-def prepare_named(statement: Any, dialect: Dialect, keys: Sequence[str] = ()) -> Named:
+def prepare_named(
+    statement: Any, dialect: Dialect, keys: Sequence[str] = (), bound: frozenset[str] = frozenset()
+) -> Named:
     """`statement` (built once) as a `Named` for `dialect` (SQLite's), compiled once per
-    statement and keys."""
+    statement and keys. `bound`: parameters the caller passes as their type binds them
+    already (one value bound once for several parameters), left unprocessed here."""
     base = _dialect(dialect.name, dialect)
-    return _named(statement, tuple(keys), base)
+    return _named(statement, tuple(keys), base, bound)
 
 
 @functools.cache
-def _named(statement: Any, keys: tuple[str, ...], dialect: Dialect) -> Named:
-    return Named(statement, _named_dialect(dialect), keys)
+def _named(statement: Any, keys: tuple[str, ...], dialect: Dialect, bound: frozenset[str]) -> Named:
+    return Named(statement, _named_dialect(dialect), keys, bound)
 
 
 @functools.cache

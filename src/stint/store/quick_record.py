@@ -9,26 +9,26 @@ the session's latest). Anything else answers FALLBACK before writing anything, a
 caller runs the general path.
 
 The session's state (pulse and channels) after each event this path wrote is kept in
-`Known`, which the caller holds for as long as it stays open. The next event of that
-session then runs BEGIN IMMEDIATE, the counter UPDATE, the INSERT, COMMIT: the UPDATE
-moves the state only `WHERE` the row still holds exactly the state kept — the columns the
-state read would have returned, compared as stored — so a session another writer moved
-meanwhile (another process recording, a pause, `stint doctor --fix`) matches no row,
-and its state is read in the same transaction as before. Nothing is written until the
-check passed: the result is always the one the read would have given.
+`Known`, which the caller holds for as long as it stays open, sealed with what shows that
+nothing else was written since (`Seal`): the connection, its own count of changed rows
+(`total_changes`) and SQLite's `PRAGMA data_version`, which moves whenever another
+connection commits (another process recording, the general path's pooled connections, a
+pause, `stint doctor --fix`). The next event of that session runs BEGIN IMMEDIATE, reads
+`data_version` under the write lock, and if the seal still holds — nothing has been
+committed since the state was written, by this recorder or any other — runs the counter
+UPDATE, the INSERT, COMMIT. Otherwise the state is read in the same transaction as for a
+session not kept. Nothing is written until that check passed: the result is always the
+one the read would have given.
 """
 
 from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
-
-from sqlalchemy import and_, bindparam
-from sqlalchemy.types import NullType, TypeDecorator
+from typing import Any, Final, NamedTuple
 
 from stint.model.channels import ChannelPulse, channel_of
 from stint.model.projection import Pulse, counter_deltas, file_deltas
@@ -41,30 +41,34 @@ from stint.store.prepared import prepare, prepare_named
 
 FALLBACK: Final = "fallback"
 S = schema.sessions
-# The state columns a carried event depends on (those `events._pulse_select` reads): the
-# check parameter of each, and the counter UPDATE's parameter that writes it.
-WRITTEN = (
-    ("g_pulse_active_seconds", "p_pulse_active"),
-    ("g_pulse_last_at", "p_pulse_last"),
-    ("g_pulse_paused", "p_pulse_paused"),
-    ("g_pulse_seconds", "p_pulse_seconds"),
-    *((f"g_{name}", param) for name, param in zip(chan.COLUMNS, chan.PARAMS, strict=True)),
-)
+# The parameters that take the event's time as `_moment` binds it, in each statement.
+UPDATE_MOMENTS = frozenset({"p_at", "p_pulse_last"})
+INSERT_MOMENTS = frozenset({"occurred_at"})
 # Sessions whose state a Known keeps (one is the common case: a capture source records
 # into its session); past this many it starts afresh rather than grow.
 KEPT = 32
 
 
+class Seal(NamedTuple):
+    """The database as a transaction of this path left it: the connection, the rows it
+    had changed in all (`total_changes`: another recorder sharing the connection moves
+    it) and `PRAGMA data_version` (another connection's commit moves it). A tuple: it is
+    made and compared once per event."""
+
+    conn: sqlite3.Connection
+    changes: int
+    version: int
+
+
 @dataclass(frozen=True)
 class Carried:
     """A session's pulse and channel state, with the pulse it was kept with; once this
-    path wrote it, `written` holds its columns as they were bound (the next UPDATE's
-    check parameters, keyed as in WRITTEN)."""
+    path wrote it, `seal` holds the database as the write left it."""
 
     pulse: Pulse
     channels: ChannelPulse
     pulse_seconds: float
-    written: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    seal: Seal | None = None
 
 
 class Known(dict[int, Carried]):
@@ -100,6 +104,10 @@ def record(
     kept = known.pop(session_id, None) if known is not None else None
     conn.execute("BEGIN IMMEDIATE")
     try:
+        # Under the write lock: no commit can come between this and ours.
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        if kept is not None and kept.seal != Seal(conn, conn.total_changes, version):
+            kept = None  # written to since: the row may hold another state
         found, keep = _record(store, conn, dialect, org_id, session_id, event, at, kept)
     except BaseException:
         conn.execute("ROLLBACK")
@@ -107,7 +115,9 @@ def record(
     # Nothing new (FALLBACK, a key stored before): whatever moved is undone.
     conn.execute("COMMIT" if isinstance(found, int) else "ROLLBACK")
     if known is not None and keep is not None:
-        known.keep(session_id, keep)
+        # Our own commit leaves data_version as it was; the changes count moves with it.
+        seal = Seal(conn, conn.total_changes, version)
+        known.keep(session_id, Carried(keep.pulse, keep.channels, keep.pulse_seconds, seal))
     return found
 
 
@@ -121,16 +131,17 @@ def _record(
     at: datetime,
     kept: Carried | None,
 ) -> tuple[Any, Carried | None]:
-    """What `record` answers, and the state to keep: the one written, or for a key stored
-    before the kept one the rollback restores."""
+    """What `record` answers, and the state the row holds once the transaction ends:
+    the one written, or for a key stored before the kept one the rollback restores.
+    `kept`: the state the row is known to hold (its seal checked), if any."""
     pulse = store.pulse_seconds
+    moment = _moment(dialect)(at)
     if kept is not None and kept.pulse_seconds == pulse and at > _last(kept):
         carried = _after(kept, event, at)
-        moved = _move(conn, dialect, org_id, session_id, event, at, carried, kept)
-        if moved is not None:
-            found = _insert(conn, dialect, org_id, session_id, event, at)
-            return found, kept if found is None else moved
-        # The row holds another state now (another writer moved it): read it below.
+        if _move(conn, dialect, session_id, event, moment, carried):
+            found = _insert(conn, dialect, org_id, session_id, event, moment)
+            return found, kept if found is None else carried
+        # No row moved (none can be missing while the seal holds): read, and tell, below.
     state = prepare(conn, ev._pulse_select("sqlite", True), dialect=dialect).first(
         conn, {"p_session": session_id, "p_org": org_id}
     )
@@ -147,9 +158,9 @@ def _record(
         float(state.pulse_active_seconds or 0.0), state.pulse_last_at, bool(state.pulse_paused)
     )
     carried = _after(Carried(stored, channels, pulse), event, at)
-    moved = _move(conn, dialect, org_id, session_id, event, at, carried, None)
-    found = _insert(conn, dialect, org_id, session_id, event, at)
-    return found, None if found is None else moved
+    _move(conn, dialect, session_id, event, moment, carried)
+    found = _insert(conn, dialect, org_id, session_id, event, moment)
+    return found, None if found is None else carried
 
 
 def _last(kept: Carried) -> datetime:
@@ -168,79 +179,70 @@ def _after(state: Carried, event: EventIn, at: datetime) -> Carried:
     )
 
 
+@functools.cache
+def _moment(dialect: Any) -> Callable[[datetime], Any]:
+    """The event's time as sqlite3 stores it for a UTC datetime column: the column type's
+    bind processor, then the adapter sqlite3 itself would apply to its result. The UPDATE's
+    `p_at` and `p_pulse_last` (on this path the pulse's latest is the event) and the
+    INSERT's `occurred_at` take it bound once, not once each (UPDATE_MOMENTS, …)."""
+    process = S.c.pulse_last_at.type.bind_processor(dialect)
+    assert process is not None  # UTCDateTime always processes
+
+    def bind(at: datetime) -> Any:
+        value = process(at)
+        adapt = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol))
+        return value if adapt is None else adapt(value)
+
+    return bind
+
+
 def _insert(
     conn: sqlite3.Connection,
     dialect: Any,
     org_id: str,
     session_id: int,
     event: EventIn,
-    at: datetime,
+    moment: Any,
 ) -> int | None:
-    """The INSERT: the new activity's id, or None when its key was stored before."""
-    row = ev._row(org_id, session_id, event, at)
-    insert = ev._activity_insert(True, event.key is not None)
-    found = prepare_named(insert, dialect, tuple(row)).execute(conn, row).fetchone()
-    return None if found is None else int(found[0])
+    """The INSERT: the new activity's id, or None when its key was stored before (the
+    cursor's count and last row id tell, with no RETURNING to run)."""
+    row = ev._row(org_id, session_id, event, moment)
+    insert = ev.activity_insert_quiet(True, event.key is not None)
+    cursor = prepare_named(insert, dialect, tuple(row), INSERT_MOMENTS).execute(conn, row)
+    return cursor.lastrowid if cursor.rowcount == 1 else None
 
 
 def _move(
     conn: sqlite3.Connection,
     dialect: Any,
-    org_id: str,
     session_id: int,
     event: EventIn,
-    at: datetime,
+    moment: Any,
     carried: Carried,
-    kept: Carried | None,
-) -> Carried | None:
-    """The counter UPDATE with the new state; with `kept`, only where the row still holds
-    that state. The state written, with its columns as bound; None if no row moved."""
+) -> bool:
+    """The counter UPDATE with the new state; whether the row moved. `moment`: the
+    event's time as bound (`_moment`), which is the pulse's latest on this path."""
     deltas = counter_deltas(event.type, event.payload or {})
     seen = utcnow() if event.source in ev.LIVE_SOURCES else None
-    statement = _guarded_update(tuple(sorted(deltas)), seen is not None, kept is not None)
+    statement = _counter_update(tuple(sorted(deltas)), seen is not None)
     params: dict[str, Any] = {f"d_{name}": value for name, value in deltas.items()}
     params.update(
         p_session=session_id,
         p_pulse_active=carried.pulse.active,
-        p_pulse_last=carried.pulse.last_at,
+        p_pulse_last=moment,
         p_pulse_paused=carried.pulse.paused,
         p_pulse_seconds=carried.pulse_seconds,
-        p_at=at,
+        p_at=moment,
     )
     params.update(chan.params(carried.channels))
     if seen is not None:
         params["p_seen"] = seen
-    if kept is not None:
-        params.update(kept.written, p_org=org_id)
-    cursor = prepare_named(statement, dialect).execute(conn, params)  # binds params in place
-    if cursor.rowcount != 1:
-        return None
-    written = {kept_name: params[name] for kept_name, name in WRITTEN}
-    return Carried(carried.pulse, carried.channels, carried.pulse_seconds, written)
+    cursor = prepare_named(statement, dialect, (), UPDATE_MOMENTS).execute(conn, params)
+    moved: bool = cursor.rowcount == 1
+    return moved
 
 
 @functools.cache
-def _guarded_update(names: tuple[str, ...], moves_seen: bool, guarded: bool) -> Any:
-    """`events._counter_update` for this path, with the kept-state check when `guarded`:
-    each state column `IS` its value as bound when written (NULL-safe: a channel without
-    a moment yet keeps NULL), so the check compares exactly what the row stores."""
-    statement = ev._counter_update(names, True, moves_seen, True)
-    if not guarded:
-        return statement
-    # The org too, as the state read checks it (a session id names one row, but the
-    # check must not rest on the kept state alone to tell the org).
-    org = S.c.org_id == bindparam("p_org")
-    return statement.where(org, and_(*(_kept_is(kept) for kept, _ in WRITTEN)))
-
-
-class AsBound(TypeDecorator[Any]):
-    """A parameter passed to sqlite3 as given: its value is a column type's own binding
-    already (a bare NullType parameter would take the compared column's type, and bind
-    the value a second time)."""
-
-    impl = NullType
-    cache_ok = True
-
-
-def _kept_is(kept: str) -> Any:
-    return S.c[kept.removeprefix("g_")].is_not_distinct_from(bindparam(kept, type_=AsBound()))
+def _counter_update(names: tuple[str, ...], moves_seen: bool) -> Any:
+    """`events._counter_update` for this path (built once per shape)."""
+    return ev._counter_update(names, True, moves_seen, True)
