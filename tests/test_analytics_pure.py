@@ -100,6 +100,35 @@ def test_summary_quartiles_by_hand() -> None:
     assert summary([7])["q1"] == 7
 
 
+# Whole numbers (ints and floats mixed), repeats and values that rarely repeat; any size.
+sample = st.lists(
+    st.integers(min_value=-50, max_value=50)
+    | st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    min_size=1,
+    max_size=80,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample)
+def test_summary_matches_the_statistics_module_to_the_last_bit(values: list[float]) -> None:
+    # summary works the quartiles and the mean out without the statistics module (it
+    # loads random, fractions and decimal): they must be statistics' own, exactly.
+    import statistics
+
+    found = summary(values)
+    data = sorted(values)
+    quartiles = (
+        statistics.quantiles(data, n=4, method="inclusive") if len(data) > 1 else [data[0]] * 3
+    )
+    assert [found["q1"], found["median"], found["q3"]] == quartiles
+    assert [type(v) for v in (found["q1"], found["median"], found["q3"])] == [
+        type(v) for v in quartiles
+    ]
+    assert found["mean"] == statistics.fmean(data)
+    assert (found["n"], found["min"], found["max"]) == (len(data), data[0], data[-1])
+
+
 def test_mann_whitney_exact_small_samples() -> None:
     # A entirely below B: U_A = 0; of C(6,3) = 20 orderings only one has U = 0,
     # so the two-sided p is 2/20.

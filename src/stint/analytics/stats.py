@@ -31,9 +31,7 @@ def _is_sorted(values: Sequence[float]) -> bool:
 def summary(values: Sequence[float]) -> dict[str, Any]:
     """n, mean, median and quartiles (linear interpolation between order statistics, the
     'inclusive' method); figures are None for an empty sample."""
-    import statistics  # deferred: it loads `random`, and only the cohorts need it
-
-    data = sorted(values)
+    data = sorted(values)  # timsort: linear on the cohorts' already sorted columns
     n = len(data)
     if n == 0:
         return {
@@ -45,19 +43,30 @@ def summary(values: Sequence[float]) -> dict[str, Any]:
             "min": None,
             "max": None,
         }
-    if n == 1:
-        q1 = median = q3 = data[0]
-    else:
-        q1, median, q3 = statistics.quantiles(data, n=4, method="inclusive")
+    q1, median, q3 = _quartiles(data)
     return {
         "n": n,
-        "mean": statistics.fmean(data),
+        "mean": math.fsum(data) / n,  # statistics.fmean, to the last bit
         "median": median,
         "q1": q1,
         "q3": q3,
         "min": data[0],
         "max": data[-1],
     }
+
+
+def _quartiles(data: Sequence[float]) -> tuple[float, float, float]:
+    """The cut points statistics.quantiles(data, n=4, method="inclusive") gives for
+    sorted `data` (its very arithmetic; the single value thrice for one): without the
+    module, which imports `random`, `fractions` and `decimal` and sorts its input again."""
+    last = len(data) - 1
+    if last == 0:
+        return data[0], data[0], data[0]
+    cuts = []
+    for i in (1, 2, 3):
+        j, delta = divmod(i * last, 4)
+        cuts.append((data[j] * (4 - delta) + data[j + 1] * delta) / 4)
+    return cuts[0], cuts[1], cuts[2]
 
 
 def _u_and_ties(a_sorted: Sequence[float], b_sorted: Sequence[float]) -> tuple[float, list[int]]:
