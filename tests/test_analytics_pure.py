@@ -4,6 +4,7 @@ Expected values are worked out by hand in the comments."""
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter
 from datetime import UTC, datetime
 from itertools import combinations
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from stint.analytics.compare import CohortSpec
 from stint.analytics.periods import local_zone, offset_segments, parse_period
 from stint.analytics.report import cost_per_outcome
-from stint.analytics.stats import mann_whitney, ratio, summary
+from stint.analytics.stats import _pairs_below, mann_whitney, ratio, summary
 from stint.cli.render_stats import sparkline
 from stint.model.types import StintError
 
@@ -262,3 +263,16 @@ def test_u_and_tie_groups_from_the_merged_samples_match_counting_pairs_and_value
     z = max(0.0, abs(pairs - n1 * n2 / 2) - 0.5) / math.sqrt(variance)
     assert result["z"] == z
     assert result["p"] == min(1.0, math.erfc(z / math.sqrt(2)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=40) | st.floats(0, 40), max_size=300),
+    st.lists(st.integers(min_value=0, max_value=40) | st.floats(0, 40), max_size=300),
+)
+def test_pairs_below_by_blocks_match_one_bisect_per_value(a: list[float], b: list[float]) -> None:
+    # The blocks' bounds narrow each bisection; the count must be the plain one's, over
+    # many blocks, repeats across a block's edge and samples shorter than one block.
+    a_sorted, b_sorted = sorted(a), sorted(b)
+    plain = sum(bisect_left(b_sorted, x) for x in a_sorted)
+    assert _pairs_below(a_sorted, b_sorted) == plain
