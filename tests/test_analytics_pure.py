@@ -4,6 +4,7 @@ Expected values are worked out by hand in the comments."""
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter
 from datetime import UTC, datetime
 from itertools import combinations
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from stint.analytics.compare import CohortSpec
 from stint.analytics.periods import local_zone, offset_segments, parse_period
 from stint.analytics.report import cost_per_outcome
-from stint.analytics.stats import mann_whitney, ratio, summary
+from stint.analytics.stats import _pairs_below, mann_whitney, ratio, summary
 from stint.cli.render_stats import sparkline
 from stint.model.types import StintError
 
@@ -98,6 +99,35 @@ def test_summary_quartiles_by_hand() -> None:
     assert (four["q1"], four["median"], four["q3"]) == (1.75, 2.5, 3.25)
     assert summary([])["median"] is None
     assert summary([7])["q1"] == 7
+
+
+# Whole numbers (ints and floats mixed), repeats and values that rarely repeat; any size.
+sample = st.lists(
+    st.integers(min_value=-50, max_value=50)
+    | st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    min_size=1,
+    max_size=80,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample)
+def test_summary_matches_the_statistics_module_to_the_last_bit(values: list[float]) -> None:
+    # summary works the quartiles and the mean out without the statistics module (it
+    # loads random, fractions and decimal): they must be statistics' own, exactly.
+    import statistics
+
+    found = summary(values)
+    data = sorted(values)
+    quartiles = (
+        statistics.quantiles(data, n=4, method="inclusive") if len(data) > 1 else [data[0]] * 3
+    )
+    assert [found["q1"], found["median"], found["q3"]] == quartiles
+    assert [type(v) for v in (found["q1"], found["median"], found["q3"])] == [
+        type(v) for v in quartiles
+    ]
+    assert found["mean"] == statistics.fmean(data)
+    assert (found["n"], found["min"], found["max"]) == (len(data), data[0], data[-1])
 
 
 def test_mann_whitney_exact_small_samples() -> None:
@@ -233,3 +263,16 @@ def test_u_and_tie_groups_from_the_merged_samples_match_counting_pairs_and_value
     z = max(0.0, abs(pairs - n1 * n2 / 2) - 0.5) / math.sqrt(variance)
     assert result["z"] == z
     assert result["p"] == min(1.0, math.erfc(z / math.sqrt(2)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=40) | st.floats(0, 40), max_size=300),
+    st.lists(st.integers(min_value=0, max_value=40) | st.floats(0, 40), max_size=300),
+)
+def test_pairs_below_by_blocks_match_one_bisect_per_value(a: list[float], b: list[float]) -> None:
+    # The blocks' bounds narrow each bisection; the count must be the plain one's, over
+    # many blocks, repeats across a block's edge and samples shorter than one block.
+    a_sorted, b_sorted = sorted(a), sorted(b)
+    plain = sum(bisect_left(b_sorted, x) for x in a_sorted)
+    assert _pairs_below(a_sorted, b_sorted) == plain
