@@ -291,11 +291,12 @@ def _pulse(
         state = Pulse(
             float(row.pulse_active_seconds or 0.0), row.pulse_last_at, bool(row.pulse_paused)
         )
-        # An event at the very moment of the latest stored one is ordered after it only
-        # by id, which a carried state cannot see (a re-opening's `session_resumed` and a
-        # token record at one instant): the channel state is then folded from the events,
-        # in the order the fold and `stint doctor` use.
-        channels = chan.from_row(row) if ordered[0][1] > row.pulse_last_at else None
+        # An event at the very moment of the latest stored one (an import's inactivity
+        # end at the last activity) is ordered after it by id alone, and carrying the
+        # state folds it after it too: every writer inserts only under the row's lock
+        # (`locked_state`), so the new ids are above every stored one of the session
+        # (tests/test_pulse_ties.py).
+        channels = chan.from_row(row)
         state = state.after_all(((at, event.type) for event, at in ordered), pulse)
         if channels is not None:
             channels = channels.after_all(
