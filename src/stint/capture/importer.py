@@ -416,7 +416,7 @@ def session_for(
         for e in batch.events
     )
     if found is None or resumed:
-        session = tracker.attach(
+        attached = tracker.attach_id(
             agent=agent,
             agent_session_id=batch.agent_session_id,
             cwd=batch.cwd,
@@ -426,7 +426,8 @@ def session_for(
         )
         if found is None:
             summary.sessions_created += 1
-        row: dict[str, Any] = {name: session.row.get(name) for name in imports.KNOWN_COLUMNS}
+        with tracker.store.read() as conn:  # not the whole session read back: its columns
+            row: dict[str, Any] = imports.known_columns(conn, tracker.org, attached)
     else:
         row = found
     session_id = int(row["id"])
