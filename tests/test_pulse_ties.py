@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from stint.model.channels import channel_pulse_of
@@ -90,4 +91,23 @@ def test_a_tie_where_the_order_decides(tracker: Tracker) -> None:
             row = conn.execute(select(S.c.chan_agent_active).where(S.c.id == session.id))
             agent_seconds.append(row.scalar_one())
     assert agent_seconds == [0.0, 30.0]
+    assert doctor.check(tracker) == []
+
+
+def test_a_start_folds_no_event_back(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A session starts with the states of no event (`events.no_events_state`): its
+    `session_started` and the first batch carry them, reading none of its events."""
+    from stint.store import events
+
+    def unread(*args: Any) -> Any:
+        raise AssertionError("a session's events were read back to fold them")
+
+    start = utcnow() - timedelta(hours=2)
+    with monkeypatch.context() as patched:
+        patched.setattr(events, "moments", unread)
+        patched.setattr(events, "channel_events", unread)
+        session = tracker.start(project="p", at=start)
+        batch = [_tool(start + timedelta(seconds=s), f"s{s}") for s in (0, 9)]
+        tracker.record_bulk(session.id, batch)
+    _assert_kept_is_the_fold(tracker, session.id)
     assert doctor.check(tracker) == []

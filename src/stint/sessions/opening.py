@@ -167,6 +167,7 @@ def start_id(
             "created_at": now,
             "updated_at": now,
             "user_id": tracker.user_id,
+            **(ev.no_events_state(tracker.store.pulse_seconds) if status in OPEN_STATUSES else {}),
             **(fields or {}),
         }
         try:

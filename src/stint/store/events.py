@@ -286,8 +286,14 @@ def _pulse(
     ordered = sorted(events, key=lambda item: item[1])
     state: Pulse | None = None
     channels: ChannelPulse | None = None
-    carried = row is not None and row.pulse_seconds == pulse and row.pulse_last_at is not None
-    if carried and ordered[0][1] >= row.pulse_last_at:
+    # Kept once `pulse_last_at` holds the latest event, or before any event when the
+    # start stored the states of none (`no_events_state`: the channel state is there).
+    carried = (
+        row is not None
+        and row.pulse_seconds == pulse
+        and (row.pulse_last_at is not None or row.chan_both is not None)
+    )
+    if carried and (row.pulse_last_at is None or ordered[0][1] >= row.pulse_last_at):
         state = Pulse(
             float(row.pulse_active_seconds or 0.0), row.pulse_last_at, bool(row.pulse_paused)
         )
@@ -315,6 +321,20 @@ def _pulse(
     if channels is None:
         channels = channel_pulse_of(channel_events(conn, session_id), pulse)
     return state, channels
+
+
+def no_events_state(pulse_seconds: float) -> dict[str, Any]:
+    """The pulse and channel columns of a session with no event yet. A start stores them
+    with the session, so its `session_started` (same transaction) carries them forward
+    rather than reading that one event back to fold it."""
+    channels = chan.params(ChannelPulse()).values()
+    return {
+        "pulse_active_seconds": 0.0,
+        "pulse_last_at": None,
+        "pulse_paused": False,
+        "pulse_seconds": pulse_seconds,
+        **dict(zip(chan.COLUMNS, channels, strict=True)),
+    }
 
 
 @functools.cache
