@@ -39,6 +39,9 @@ log = logging.getLogger("stint.import")
 # Lines per write: memory stays bounded on huge imports, and a parallel import's writer
 # starts storing while its workers parse the rest (smaller flushes measured no slower).
 FLUSH_LINES = 10_000
+# Lines that may wait while the files of one directory are read (see `ImportRun.enter`):
+# the bound on a run's memory when a project's sessions are many.
+GROUP_LINES = 8 * FLUSH_LINES
 FINGERPRINT_BYTES = 4096  # hashed at a file's start and just before its offset
 # Parts of a parser's state that describe what is already stored, not where the file was
 # read up to; a file read again from its start keeps them. Claude Code's `usage` holds the
@@ -151,6 +154,7 @@ class ImportRun:
         # Every file's stored offset, read in one query at the start of the run (None:
         # not read yet, each file then reads its own).
         self.stored: dict[str, Offset] | None = None
+        self.group: Path | None = None  # the directory whose files are read (`enter`)
 
     def load_offsets(self) -> None:
         from stint.store import imports
@@ -169,9 +173,22 @@ class ImportRun:
     def take(self, key: str, offset: Offset, parser: Parser, *, final: bool) -> None:
         self.add(key, offset, parser.take(final))
 
+    def enter(self, path: Path) -> None:
+        """`path` is read next. The files under one directory are flushed together (up to
+        GROUP_LINES): Claude Code lists a project's main files before their sessions'
+        subagent files, and a session whose subagent lines came in a later flush than
+        its main file had them back-dated, which folds its states from all its events
+        again. A flush that is due happens when the files leave the directory."""
+        if self.group is not None and path.is_relative_to(self.group):
+            return
+        if self.lines >= FLUSH_LINES:
+            self.flush()
+        self.group = path.parent
+
     def add(self, key: str, offset: Offset, batches: list[SessionBatch]) -> None:
         """A file's batches (merged per agent session) and where its next read starts;
-        a flush once about `FLUSH_LINES` lines wait."""
+        a flush once about `FLUSH_LINES` lines wait (GROUP_LINES inside a directory
+        `enter` named)."""
         for batch in batches:
             known = self.batches.get((batch.agent, batch.agent_session_id))
             if known is None:
@@ -183,7 +200,7 @@ class ImportRun:
                 for name in ("cwd", "branch", "model", "version"):
                     setattr(known, name, getattr(batch, name) or getattr(known, name))
         self.offsets[key] = offset
-        if self.lines >= FLUSH_LINES:
+        if self.lines >= (FLUSH_LINES if self.group is None else GROUP_LINES):
             self.flush()
 
     def flush(self) -> None:
@@ -416,7 +433,7 @@ def session_for(
         for e in batch.events
     )
     if found is None or resumed:
-        session = tracker.attach(
+        attached = tracker.attach_id(
             agent=agent,
             agent_session_id=batch.agent_session_id,
             cwd=batch.cwd,
@@ -426,7 +443,8 @@ def session_for(
         )
         if found is None:
             summary.sessions_created += 1
-        row: dict[str, Any] = {name: session.row.get(name) for name in imports.KNOWN_COLUMNS}
+        with tracker.store.read() as conn:  # not the whole session read back: its columns
+            row: dict[str, Any] = imports.known_columns(conn, tracker.org, attached)
     else:
         row = found
     session_id = int(row["id"])
@@ -541,6 +559,7 @@ def _read_lines(
     total, done = sum(sizes.values()), 0
     for size, job in planned:
         if job is not None:
+            run.enter(job.path)
             for chunk in next(chunks):
                 prices.unknown |= chunk.unknown_models
                 take_chunk(run, job, chunk)

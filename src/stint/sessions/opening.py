@@ -81,7 +81,12 @@ def assign_project(
     return rec.ensure_project(store, conn, org, name or "default", at)
 
 
-def start(
+def start(tracker: SessionReader, **options: Any) -> Session:
+    """Start a session (`start_id`'s options) and read it back."""
+    return tracker.get(start_id(tracker, **options))
+
+
+def start_id(
     tracker: SessionReader,
     *,
     project: str | None = None,
@@ -101,8 +106,8 @@ def start(
     status: str = "active",
     fields: dict[str, Any] | None = None,
     process_cwd: bool = True,
-) -> Session:
-    """Start a session. `cwd` (default: the process's, unless `process_cwd` is False: a
+) -> int:
+    """Start a session; its id. `cwd` (default: the process's, unless `process_cwd` is False: a
     server receiving a session that names no directory) decides the project and git state.
     `component`: the part of the project worked on (created on first use). A start
     back-dated with `at` keeps its times as given, records the commit HEAD was at then,
@@ -162,6 +167,7 @@ def start(
             "created_at": now,
             "updated_at": now,
             "user_id": tracker.user_id,
+            **(ev.no_events_state(tracker.store.pulse_seconds) if status in OPEN_STATUSES else {}),
             **(fields or {}),
         }
         try:
@@ -184,7 +190,7 @@ def start(
                 ),
                 at,
             )
-    return tracker.get(session_id)
+    return session_id
 
 
 def _provider_of(model: str | None) -> str | None:
@@ -265,7 +271,7 @@ def attach_id(
         found = ss.find_by_agent_session(conn, tracker.org, agent, agent_session_id)
     if found is None:
         try:
-            started = start(
+            return start_id(
                 tracker,
                 agent=agent,
                 agent_session_id=agent_session_id,
@@ -278,7 +284,6 @@ def attach_id(
                 fields={"user_id": user_id} if user_id is not None else None,
                 process_cwd=process_cwd,
             )
-            return int(started.id)
         except Conflict:
             with tracker.store.read() as conn:
                 found = ss.find_by_agent_session(conn, tracker.org, agent, agent_session_id)

@@ -293,16 +293,25 @@ def _pulse(
     ordered = sorted(events, key=lambda item: item[1])
     state: Pulse | None = None
     channels: ChannelPulse | None = None
-    carried = row is not None and row.pulse_seconds == pulse and row.pulse_last_at is not None
-    if carried and ordered[0][1] >= row.pulse_last_at:
+    # Kept once `pulse_last_at` holds the latest event, or before any event when the
+    # start stored the states of none (`no_events_state`: the channel state is there).
+    carried = (
+        row is not None
+        and row.pulse_seconds == pulse
+        and (row.pulse_last_at is not None or row.chan_both is not None)
+    )
+    if carried and (row.pulse_last_at is None or ordered[0][1] >= row.pulse_last_at):
         state = Pulse(
             float(row.pulse_active_seconds or 0.0), row.pulse_last_at, bool(row.pulse_paused)
         )
-        # An event at the very moment of the latest stored one is ordered after it only
-        # by id, which a carried state cannot see (a re-opening's `session_resumed` and a
-        # token record at one instant): the channel state is then folded from the events,
-        # in the order the fold and `stint doctor` use.
-        channels = chan.from_row(row) if ordered[0][1] > row.pulse_last_at else None
+        # An event at the very moment of the latest stored one is not always ordered
+        # after it: the fold and `stint doctor` read (occurred_at, id) order, and on
+        # SQLite a whole second is stored as "…:20" by the bulk insert (store.prepared)
+        # and "…:20.000000" by a single one, so a re-opening's `session_resumed` sorts
+        # after the token record inserted after it (tests/test_otlp_route_laptop.py).
+        # The channel state is then folded from the events, in that order.
+        tie = row.pulse_last_at is not None and ordered[0][1] == row.pulse_last_at
+        channels = None if tie else chan.from_row(row)
         state = state.after_all(((at, event.type) for event, at in ordered), pulse)
         if channels is not None:
             channels = channels.after_all(
@@ -321,6 +330,20 @@ def _pulse(
     if channels is None:
         channels = channel_pulse_of(channel_events(conn, session_id), pulse)
     return state, channels
+
+
+def no_events_state(pulse_seconds: float) -> dict[str, Any]:
+    """The pulse and channel columns of a session with no event yet. A start stores them
+    with the session, so its `session_started` (same transaction) carries them forward
+    rather than reading that one event back to fold it."""
+    channels = chan.params(ChannelPulse()).values()
+    return {
+        "pulse_active_seconds": 0.0,
+        "pulse_last_at": None,
+        "pulse_paused": False,
+        "pulse_seconds": pulse_seconds,
+        **dict(zip(chan.COLUMNS, channels, strict=True)),
+    }
 
 
 @functools.cache

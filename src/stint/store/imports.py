@@ -118,6 +118,21 @@ def stale_open_sessions(
 KNOWN_COLUMNS = ("id", "status", "ended_at", "branch", "ai_model", "agent_version")
 
 
+def known_columns(conn: Connection, org_id: str, session_id: int) -> dict[str, Any]:
+    """One session's KNOWN_COLUMNS (what an import needs of a session it just attached)."""
+    S = schema.sessions
+    row = (
+        conn.execute(
+            select(*(S.c[name] for name in KNOWN_COLUMNS)).where(
+                S.c.org_id == org_id, S.c.id == session_id
+            )
+        )
+        .mappings()
+        .one()
+    )
+    return dict(row)
+
+
 def agent_sessions(
     conn: Connection, org_id: str, agent: str, agent_session_ids: list[str]
 ) -> dict[str, dict[str, Any]]:
