@@ -26,6 +26,22 @@ from sqlalchemy.sql import Select
 Processor = Callable[[Any], Any] | None
 
 
+def binder(type_: Any, dialect: Dialect) -> Processor:
+    """The bind processor SQLAlchemy's own execution applies for `type_` on `dialect`:
+    that of the type's dialect implementation. A TypeDecorator's plain `bind_processor`
+    stops after its own step — a UTC datetime left a naive datetime, which sqlite3's
+    adapter writes without microseconds at a whole second ('…:20' where SQLAlchemy
+    writes '…:20.000000'), and text comparisons then ordered the two apart."""
+    process: Processor = type_.dialect_impl(dialect).bind_processor(dialect)
+    return process
+
+
+def reader(type_: Any, dialect: Dialect) -> Processor:
+    """The result processor SQLAlchemy's own execution applies (see `binder`)."""
+    process: Processor = type_.dialect_impl(dialect).result_processor(dialect, None)
+    return process
+
+
 class Prepared:
     """One statement's SQL, its parameters' names in order with their bind processors,
     and (a SELECT) its columns' result processors."""
@@ -39,14 +55,14 @@ class Prepared:
         self.sql: str = compiled.string
         names = compiled.positiontup or []
         self.binders: tuple[tuple[str, Processor], ...] = tuple(
-            (name, compiled.binds[name].type.bind_processor(dialect)) for name in names
+            (name, binder(compiled.binds[name].type, dialect)) for name in names
         )
         self.row_type: Any = None
         self.readers: tuple[Processor, ...] = ()
         if isinstance(statement, Select):
             columns = list(statement.selected_columns)
             self.row_type = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
-            self.readers = tuple(column.type.result_processor(dialect, None) for column in columns)
+            self.readers = tuple(reader(column.type, dialect) for column in columns)
 
     def params(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
         return tuple(
@@ -153,7 +169,7 @@ class Named:
         self.binders: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(
             (name, process)
             for name, bind in compiled.binds.items()
-            if name not in bound and (process := bind.type.bind_processor(dialect)) is not None
+            if name not in bound and (process := binder(bind.type, dialect)) is not None
         )
 
     def bind(self, values: dict[str, Any]) -> dict[str, Any]:

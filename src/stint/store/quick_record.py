@@ -37,7 +37,7 @@ from stint.model.types import EventIn, NotFound
 from stint.store import Store, schema
 from stint.store import channel_pulse as chan
 from stint.store import events as ev
-from stint.store.prepared import prepare, prepare_named
+from stint.store.prepared import binder, prepare, prepare_named
 
 FALLBACK: Final = "fallback"
 S = schema.sessions
@@ -181,19 +181,13 @@ def _after(state: Carried, event: EventIn, at: datetime) -> Carried:
 
 @functools.cache
 def _moment(dialect: Any) -> Callable[[datetime], Any]:
-    """The event's time as sqlite3 stores it for a UTC datetime column: the column type's
-    bind processor, then the adapter sqlite3 itself would apply to its result. The UPDATE's
-    `p_at` and `p_pulse_last` (on this path the pulse's latest is the event) and the
-    INSERT's `occurred_at` take it bound once, not once each (UPDATE_MOMENTS, …)."""
-    process = S.c.pulse_last_at.type.bind_processor(dialect)
+    """The event's time as the store binds it for a UTC datetime column (its text on
+    SQLite). The UPDATE's `p_at` and `p_pulse_last` (on this path the pulse's latest is
+    the event) and the INSERT's `occurred_at` take it bound once, not once each
+    (UPDATE_MOMENTS, …)."""
+    process = binder(S.c.pulse_last_at.type, dialect)
     assert process is not None  # UTCDateTime always processes
-
-    def bind(at: datetime) -> Any:
-        value = process(at)
-        adapt = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol))
-        return value if adapt is None else adapt(value)
-
-    return bind
+    return process
 
 
 def _insert(
