@@ -51,13 +51,14 @@ class IngestGroup(Doc):
 
 
 class HookRecord(Doc):
-    """One raw agent hook record exactly as the local hook spools it (Claude Code's hook
+    """One raw agent hook record exactly as the local hook spools it (the agent's hook
     JSON), with the time it was received; stint maps it as a local drain would."""
 
     model_config = ConfigDict(extra="forbid")
 
-    agent: Literal["claude_code"] = "claude_code"
-    """The agent whose hook produced it"""
+    agent: Short = "claude_code"
+    """The agent whose hook produced it: one with a hook mapper (`stint plugins`), such as
+    `claude_code` or `gemini_cli`; a record of another agent is refused on its own"""
     received_at: float = Field(ge=0, le=2e10, description="Unix time the hook fired")
     hook: dict[str, Any]
     """The hook's JSON as the agent sent it"""
