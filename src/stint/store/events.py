@@ -306,7 +306,9 @@ def _pulse(
         )
         # An event at the very moment of the latest stored one (an import's inactivity
         # end at the last activity) is ordered after it by id alone, and carrying the
-        # state folds it after it too: every writer inserts only under the row's lock
+        # state folds it after it too. Exact because one instant is one text on SQLite
+        # (migration 0022: the bulk insert wrote a whole second shorter, which sorted
+        # first) and every writer inserts only under the row's lock
         # (`locked_state`), so the new ids are above every stored one of the session
         # (tests/test_pulse_ties.py).
         channels = chan.from_row(row)
