@@ -1,12 +1,13 @@
-"""Events at the very instant of a session's latest stored event (a tie) leave the kept
-pulse and channel states equal to the fold of every event in the (occurred_at, id) order
-`stint doctor` compares with, on SQLite and PostgreSQL: one at a time, in a batch, at an
-import's inactivity end (`session_ended` at the last activity), and at a start.
+"""Events at the very instant of a session's latest stored event (a tie) carry the kept
+pulse and channel states forward, on SQLite and PostgreSQL, and still give exactly the
+fold of every event in (time, id) order that `stint doctor` compares with.
 
 At a tie the order matters: a `session_resumed` after a tool call at one instant forgets
-the agent's last moment (its next gap does not count), before it the gap counts. The
-stored order is not always the order of arrival (SQLite stores a whole second in two
-forms, see `events._pulse`), so at a tie the channel state is folded from the events."""
+the agent's last moment (its next gap does not count), before it the gap counts. Every
+writer takes the session's row lock before it inserts (`events.locked_state`), so a new
+event's id is above every stored one: folding it after the kept state is folding it
+last, which is where the (time, id) order puts it. An import meets this on nearly every
+session: the inactivity end writes `session_ended` at the last activity."""
 
 from __future__ import annotations
 
@@ -106,7 +107,7 @@ def test_a_start_folds_no_event_back(tracker: Tracker, monkeypatch: pytest.Monke
         patched.setattr(events, "moments", unread)
         patched.setattr(events, "channel_events", unread)
         session = tracker.start(project="p", at=start)
-        batch = [_tool(start + timedelta(seconds=s), f"s{s}") for s in (1, 9)]
+        batch = [_tool(start + timedelta(seconds=s), f"s{s}") for s in (0, 9)]
         tracker.record_bulk(session.id, batch)
     _assert_kept_is_the_fold(tracker, session.id)
     assert doctor.check(tracker) == []

@@ -304,14 +304,14 @@ def _pulse(
         state = Pulse(
             float(row.pulse_active_seconds or 0.0), row.pulse_last_at, bool(row.pulse_paused)
         )
-        # An event at the very moment of the latest stored one is not always ordered
-        # after it: the fold and `stint doctor` read (occurred_at, id) order, and on
-        # SQLite a whole second is stored as "…:20" by the bulk insert (store.prepared)
-        # and "…:20.000000" by a single one, so a re-opening's `session_resumed` sorts
-        # after the token record inserted after it (tests/test_otlp_route_laptop.py).
-        # The channel state is then folded from the events, in that order.
-        tie = row.pulse_last_at is not None and ordered[0][1] == row.pulse_last_at
-        channels = None if tie else chan.from_row(row)
+        # An event at the very moment of the latest stored one (an import's inactivity
+        # end at the last activity) is ordered after it by id alone, and carrying the
+        # state folds it after it too. Exact because one instant is one text on SQLite
+        # (migration 0022: the bulk insert wrote a whole second shorter, which sorted
+        # first) and every writer inserts only under the row's lock
+        # (`locked_state`), so the new ids are above every stored one of the session
+        # (tests/test_pulse_ties.py).
+        channels = chan.from_row(row)
         state = state.after_all(((at, event.type) for event, at in ordered), pulse)
         if channels is not None:
             channels = channels.after_all(

@@ -148,8 +148,9 @@ def _record(
     if state is None:
         raise NotFound(f"no session with id {session_id}")
     if state.pulse_seconds != pulse or state.pulse_last_at is None or at <= state.pulse_last_at:
-        # The pulse must be folded from all the session's events; at the very moment of
-        # the latest, so must the channels (see `events._pulse`).
+        # Earlier than the latest: the states must be folded from all the session's
+        # events. At the very moment of the latest the general path carries them
+        # (`events._pulse`); this one keeps to strictly later events.
         return FALLBACK, None
     channels = chan.from_row(state)
     if channels is None:
