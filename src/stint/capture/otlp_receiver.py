@@ -114,23 +114,21 @@ def _resolve_pending(memory: Memory, mapped: Mapped) -> list[AgentSession]:
 def store_sessions(
     core: Sessions, sessions: list[AgentSession], received: Received, user_id: int | None
 ) -> None:
-    targets: list[tuple[int, AgentSession]] = []
-    unowned: list[int] = []
+    targets: list[tuple[int, bool, AgentSession]] = []
     for agent_session in sessions:
         if not agent_session.events and not agent_session.metrics:
             continue
         session_id, owned = _session_of(core, agent_session, user_id)
-        targets.append((session_id, agent_session))
+        targets.append((session_id, owned, agent_session))
         received.session_ids.append(session_id)
-        if user_id is not None and not owned:
-            unowned.append(session_id)
     now = utcnow()
     with core.store.write() as conn:
-        for session_id in unowned:  # made by a path that knew no user (a hook, an import)
-            assert user_id is not None
-            ss.claim_session(conn, core.org, session_id, user_id)
-        for session_id, agent_session in targets:
+        # In the order of their ids: each session's row is locked as its turn comes, and
+        # two requests naming the same sessions must take those locks in one order.
+        for session_id, owned, agent_session in sorted(targets, key=lambda t: t[0]):
             ss.require_in_org(conn, core.org, session_id)
+            if user_id is not None and not owned:  # made by a path that knew no user
+                ss.claim_session(conn, core.org, session_id, user_id)
             batch: list[tuple[EventIn, datetime]] = [
                 (event, event.occurred_at or now) for event in agent_session.events
             ]
