@@ -35,9 +35,12 @@ PERIOD_HELP = (
     "today, week (calendar week from Monday, local time), month (calendar month), "
     "Nd (last N days), all, YYYY-MM-DD, or YYYY-MM-DD..YYYY-MM-DD (inclusive)"
 )
+# stint.store.transfer.EXPORT_TABLES in its order, repeated for the same reason
+# (tests/test_analytics_export.py checks that they agree).
 TABLES = (
     "all",
     "users",
+    "machines",
     "projects",
     "components",
     "templates",
@@ -55,6 +58,9 @@ TABLES = (
     "session_subjects",
     "token_usage",
     "commits",
+    "session_health",
+    "session_health_files",
+    "telemetry_metrics",
 )
 
 

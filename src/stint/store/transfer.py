@@ -38,6 +38,9 @@ EXPORT_TABLES: dict[str, Table] = {
         schema.commits,
         schema.session_health,
         schema.session_health_files,
+        # OTLP metric points (session_id); a repeated import skips them on their id or
+        # on (org_id, session_id, point_key), as the receiver itself stores a point once.
+        schema.telemetry_metrics,
     )
 }
 _BATCH = 1000
