@@ -415,7 +415,7 @@ def _figures(tracker: Tracker) -> list[tuple[Any, ...]]:
 def test_small_flushes_give_the_same_result_and_counters_match_the_event_log(
     tracker: Tracker, projects: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from stint.capture import importer
+    from stint.capture import import_run
     from stint.sessions import doctor
 
     _corpus(tmp_path, projects)
@@ -425,7 +425,7 @@ def test_small_flushes_give_the_same_result_and_counters_match_the_event_log(
 
     other = Tracker.open(f"sqlite:///{tmp_path / 'chunked.db'}")
     try:
-        monkeypatch.setattr(importer, "FLUSH_LINES", 3)
+        monkeypatch.setattr(import_run, "FLUSH_LINES", 3)
         run(other, projects)
         assert _figures(other) == whole
     finally:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from stint.capture import importer
+from stint.capture import import_run
 from stint.sessions import doctor
 from stint.store import events as ev
 from stint.tracker import Tracker
@@ -75,13 +75,13 @@ def test_a_directory_is_flushed_whole(
     two_urls: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     projects = _project(tmp_path / "claude")
-    monkeypatch.setattr(importer, "FLUSH_LINES", 2)  # a flush due after every few lines
+    monkeypatch.setattr(import_run, "FLUSH_LINES", 2)  # a flush due after every few lines
     grouped, apart = (Tracker.open(url) for url in two_urls)
     try:
         writes = _import(grouped, projects, monkeypatch)
         assert len(writes) == len(set(writes)) == 3  # one write per session
         # The flushes as they were: whenever FLUSH_LINES wait, subagent lines back-dated.
-        monkeypatch.setattr(importer.ImportRun, "enter", lambda run, path: None)
+        monkeypatch.setattr(import_run.ImportRun, "enter", lambda run, path: None)
         assert len(_import(apart, projects, monkeypatch)) > 3
         assert _same(_rows(grouped)) == _same(_rows(apart))
         assert doctor.check(grouped) == []
@@ -94,8 +94,8 @@ def test_a_directory_past_its_bound_is_flushed_inside(
     tracker: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     projects = _project(tmp_path / "claude")
-    monkeypatch.setattr(importer, "FLUSH_LINES", 2)
-    monkeypatch.setattr(importer, "GROUP_LINES", 2)  # the memory bound, reached early
+    monkeypatch.setattr(import_run, "FLUSH_LINES", 2)
+    monkeypatch.setattr(import_run, "GROUP_LINES", 2)  # the memory bound, reached early
     assert len(_import(tracker, projects, monkeypatch)) > 3
     for sid in SESSIONS:
         session = tracker.find_agent_session("claude_code", sid)

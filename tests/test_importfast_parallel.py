@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from conftest import pg_schema_url
-from stint.capture import importer, parse_pool
+from stint.capture import import_files, import_run, parse_pool
 from stint.store import schema
+from stint.store.offsets import Offset
 from stint.tracker import Tracker
 from transcripts import Transcript
 
@@ -93,7 +94,7 @@ def test_a_parallel_import_stores_what_a_serial_one_stores(
     corpus = _corpus(tmp_path / "claude")
     # Small chunks and flushes: files are cut mid-way and sessions written over several
     # flushes, in both runs alike.
-    monkeypatch.setattr(importer, "FLUSH_LINES", 40)
+    monkeypatch.setattr(import_run, "FLUSH_LINES", 40)
     serial_summary, serial = _import(two_urls[0], corpus, False, monkeypatch)
     parallel_summary, parallel = _import(two_urls[1], corpus, True, monkeypatch)
     assert serial["activities"] and serial["sessions"] and serial["token_usage"]
@@ -124,9 +125,9 @@ def test_a_small_import_or_a_busy_machine_stays_in_one_process(
     t = Transcript("0b5f7a52-3333-4c2e-9d1a-5a0c2a4a7e03", str(tmp_path))
     t.prompt("hi")
     path = t.write(tmp_path / "one.jsonl")
-    job = importer.FileJob(path, str(path), importer.Offset(), path.stat().st_size, 1, 1)
+    job = import_files.FileJob(path, str(path), Offset(), path.stat().st_size, 1, 1)
     assert not parse_pool.wanted([job, job])  # a few KB: starting workers costs more
-    big = importer.FileJob(path, str(path), importer.Offset(), parse_pool.PARALLEL_BYTES, 1, 1)
+    big = import_files.FileJob(path, str(path), Offset(), parse_pool.PARALLEL_BYTES, 1, 1)
     assert parse_pool.wanted([big, job]) == (parse_pool.WORKERS > 1)
     monkeypatch.setattr(parse_pool, "free_cores", lambda: 0.3)  # the cores are busy
     assert not parse_pool.wanted([big, job])
@@ -153,9 +154,9 @@ def test_chunks_depend_on_the_file_alone(tmp_path: Path) -> None:
         t.response(f"msg_{n}", usage=(1, 2, 3, 4))
     path = t.write(tmp_path / "five.jsonl")
     lines = len(path.read_bytes().splitlines())
-    job = importer.FileJob(path, str(path), importer.Offset(), path.stat().st_size, 1, 1)
+    job = import_files.FileJob(path, str(path), Offset(), path.stat().st_size, 1, 1)
     parser = ClaudeParser(path, {}, "metadata", PriceTable.load(tmp_path))
-    chunks = list(importer.read_chunks(job, parser, 3))
+    chunks = list(import_files.read_chunks(job, parser, 3))
     assert [c.lines for c in chunks] == [3] * (lines // 3) + [lines % 3]
     assert chunks[-1].offset.offset == path.stat().st_size
     assert sum(len(b.events) for c in chunks for b in c.batches) > 5

@@ -237,7 +237,7 @@ def test_the_newest_first_list_uses_an_index_on_sqlite(tmp_path: Path) -> None:
     t = Tracker.open(f"sqlite:///{tmp_path / 'plan.db'}")
     t.start(project="p")
     S = schema.sessions
-    from stint.store.sessions import list_rows
+    from stint.store.session_lists import list_rows
 
     with t.store.read() as conn:
         list_rows(conn, t.org, SessionFilter(), 5)

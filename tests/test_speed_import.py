@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from stint.capture import importer
+from stint.capture import import_files, importer, parsing
 from stint.tracker import Tracker
 from transcripts import Transcript
 
@@ -85,8 +85,8 @@ def test_reimport_of_unchanged_files_reads_offsets_once_and_opens_no_file(
     def never(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("an unchanged file was opened")
 
-    monkeypatch.setattr(importer, "fingerprint", never)
-    monkeypatch.setattr(importer, "new_lines", never)
+    monkeypatch.setattr(import_files, "fingerprint", never)
+    monkeypatch.setattr(import_files, "new_lines", never)
     with statements(tracker) as seen:
         again = run(tracker, root)
     assert again["files_skipped"] == 3 and again["files_read"] == 0
@@ -111,7 +111,7 @@ def test_a_touched_file_is_checked_by_fingerprint_then_trusted_by_stat(
     def never(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("opened although stat says unchanged")
 
-    monkeypatch.setattr(importer, "fingerprint", never)
+    monkeypatch.setattr(import_files, "fingerprint", never)
     assert run(tracker, root)["files_skipped"] == 1
 
 
@@ -207,7 +207,7 @@ def test_stale_sessions_are_found_in_one_read_not_one_per_session(
     ],
 )
 def test_decode_agrees_with_the_standard_library(raw: bytes, expected: Any) -> None:
-    got = importer.decode(raw)
+    got = parsing.decode(raw)
     if expected == "nan":
         assert got["a"] != got["a"]
     else:
@@ -217,11 +217,11 @@ def test_decode_agrees_with_the_standard_library(raw: bytes, expected: Any) -> N
 @pytest.mark.parametrize("raw", [b"{not json", b'{"a": 1', b"\xff\xfe{}", b""])
 def test_decode_refuses_what_both_refuse(raw: bytes) -> None:
     with pytest.raises(ValueError):
-        importer.decode(raw)
+        parsing.decode(raw)
 
 
 @pytest.mark.parametrize(
     ("raw", "expected"), [(b'"\\ud83d"', True), (b'"\\uD83D"', True), (b'"\\u00e9"', False)]
 )
 def test_surrogate_escapes_are_seen_in_either_case(raw: bytes, expected: bool) -> None:
-    assert importer._surrogate(raw) is expected
+    assert parsing._surrogate(raw) is expected

@@ -1,6 +1,6 @@
 """Storing sessions an importer has already parsed, for formats that are not JSON lines
 (a plugin's Markdown log, a tree of JSON files): the same session rules as the transcript
-import (`importer.session_for`: created, re-opened on a later prompt, fields updated),
+import (`import_run.session_for`: created, re-opened on a later prompt, fields updated),
 one write transaction, and each event under its key, so importing a file again stores
 nothing twice.
 """
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from stint.capture.importer import ImportRun, ImportSummary, SessionBatch, end_stale_sessions
+from stint.capture.import_run import ImportRun
+from stint.capture.importer import ImportSummary, end_stale_sessions
+from stint.capture.parsing import SessionBatch
 from stint.sessions.service import Sessions
 
 

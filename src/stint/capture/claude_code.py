@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from stint.capture.claude_files import default_roots as default_roots
 from stint.capture.claude_files import transcript_files as transcript_files
-from stint.capture.importer import ImportSummary, SessionBatch, import_all, parse_time
+from stint.capture.importer import ImportSummary, import_all
 from stint.capture.keys import event_key, mention_key, prompt_key, usage_key
+from stint.capture.parsing import SessionBatch, parse_time
 from stint.capture.redact import redact, text_under_policy
 from stint.capture.tools import fit_key, tool_events
 from stint.model.mentions import mentions_in
@@ -72,7 +73,7 @@ def _prompt_text(message: dict[str, Any]) -> str | None:
 
 
 class ClaudeParser:
-    """Lines of one transcript file → session batches (see `stint.capture.importer`)."""
+    """Lines of one transcript file → session batches (see `stint.capture.parsing`)."""
 
     def __init__(self, path: Path, state: dict[str, Any], policy: str, prices: PriceTable):
         self.policy = policy

@@ -18,8 +18,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stint.capture.importer import ImportSummary, SessionBatch, import_all, parse_time
+from stint.capture.importer import ImportSummary, import_all
 from stint.capture.keys import event_key, prompt_key, tool_key
+from stint.capture.parsing import SessionBatch, parse_time
 from stint.capture.redact import redact, text_under_policy
 from stint.capture.tools import MAX_TEXT, fit_key
 from stint.model.timeparse import utcnow

@@ -26,20 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from stint.capture.gemini_hooks import AGENT, gemini_tool_events, prompt_events, tool_base
-from stint.capture.importer import (
-    ImportRun,
-    ImportSummary,
-    ParserFactory,
-    SessionBatch,
-    decode,
-    import_all,
-    parse_time,
-    unchanged,
-)
-from stint.capture.importer import (
-    import_file as import_lines,
-)
+from stint.capture.import_run import ImportRun
+from stint.capture.importer import ImportSummary, import_all
+from stint.capture.importer import import_file as import_lines
 from stint.capture.keys import event_key
+from stint.capture.parsing import ParserFactory, SessionBatch, decode, parse_time
+from stint.capture.summary import unchanged
 from stint.model.types import EventIn
 from stint.pricing.table import PriceTable, Usage
 from stint.sessions.service import Sessions

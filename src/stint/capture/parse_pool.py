@@ -6,7 +6,8 @@ its parser's class; it answers with the file's chunks (`read_chunks`, pickled as
 cut, so a chunk holds the parser state of its moment as in one process). The importing
 process takes them in the order the files were listed, exactly as it takes its own
 chunks, so a parallel import stores what a serial one stores. Workers load no store
-(no SQLAlchemy): `stint.capture.importer` imports it only where a run writes.
+(no SQLAlchemy): `stint.capture.import_files` and `stint.capture.parsing` import no
+store, and `stint.capture.import_run` imports it only where a run writes.
 
 A pool costs a process start, the import of the parsers and the pickling of every chunk,
 so a small import (a hook's one transcript, a re-import with a few new lines) stays
@@ -24,7 +25,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stint.capture.importer import FileChunk, FileJob, ParserClass, read_chunks
+from stint.capture.import_files import FileChunk, FileJob, read_chunks
+from stint.capture.parsing import ParserClass
 from stint.pricing.table import PriceTable
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from stint.model.types import (
 from stint.sessions.opening import check_environment
 from stint.sessions.reading import SessionReader
 from stint.store import events as ev
-from stint.store import quick_record, schema
+from stint.store import quick_record, schema, session_delete
 from stint.store import records as rec
 from stint.store import sessions as ss
 
@@ -368,7 +368,7 @@ class SessionRecorder(SessionReader):
         """Delete a session and everything it owns."""
         session_id = self.resolve(ref)
         with self.store.write() as conn:
-            ss.delete_session(conn, self.org, session_id)
+            session_delete.delete_session(conn, self.org, session_id)
 
     def record_bulk(self, session_id: int, events: Iterable[EventIn]) -> int:
         """`record_many` in fewer statements (a drain, an ingest batch): one transaction,

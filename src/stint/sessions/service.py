@@ -16,7 +16,7 @@ from stint.model.timeparse import utcnow
 from stint.model.types import EventIn, Session
 from stint.sessions import health, lifecycle, opening
 from stint.sessions.recording import SessionRecorder
-from stint.store import dashboard
+from stint.store import dashboard, session_delete, session_sweep
 from stint.store import health as store_health
 from stint.store import sessions as ss
 
@@ -29,7 +29,7 @@ class Sessions(SessionRecorder):
         no event for the timeout, or only events that are neither the person's nor the
         agent's (stint.model.channels); an agent still working keeps its session open. A
         session an MCP connection started in which nothing at all was recorded (see
-        `stint.store.sessions.is_empty_mcp_start`) is deleted instead: an idle
+        `stint.store.session_delete.is_empty_mcp_start`) is deleted instead: an idle
         connection leaves no litter. Returns the ids ended or deleted."""
         ended = []
         for session_id in self.stale_ids(now or utcnow()):
@@ -47,10 +47,10 @@ class Sessions(SessionRecorder):
         idle_before = now - timedelta(seconds=self.settings.timeout_seconds)
         bound: dict[str, Sessions] = {}
         with self.store.read() as conn:
-            stale = ss.stale_sessions_of_every_org(conn, idle_before)
+            stale = session_sweep.stale_sessions_of_every_org(conn, idle_before)
             # Sessions whose only recent events are nobody's (a permission prompt's
             # notifications) are stale too; that check is per org (`stale_ids`).
-            for org_id in ss.orgs_with_open_sessions(conn):
+            for org_id in session_sweep.orgs_with_open_sessions(conn):
                 org = bound.setdefault(org_id, Sessions(self.store, self.settings, org_id))
                 stale += [(org_id, found) for found in org._waiting(conn, idle_before)]
         ended: dict[str, list[int]] = {}
@@ -68,9 +68,9 @@ class Sessions(SessionRecorder):
         True when deleted. Checked and deleted in one write transaction: a call recording
         in between either lands first (and the session is kept) or finds it gone."""
         with self.store.write() as conn:
-            if not ss.is_empty_mcp_start(conn, self.org, session_id):
+            if not session_delete.is_empty_mcp_start(conn, self.org, session_id):
                 return False
-            ss.delete_session(conn, self.org, session_id)
+            session_delete.delete_session(conn, self.org, session_id)
             return True
 
     def attach(

@@ -268,7 +268,7 @@ def list_rows(
     limit: int,
     before_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Newest first by start time; `before_id` pages through (`stint.store.sessions`)."""
+    """Newest first by start time; `before_id` pages through (`stint.store.session_lists`)."""
     clauses: list[str] = ["sessions.org_id = ?"]
     args: list[Any] = [org_id]
     if where.project:

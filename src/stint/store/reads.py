@@ -22,17 +22,14 @@ from stint.store.event_reads import (
     moments,
 )
 from stint.store.records import commits_of, tasks_of
-from stint.store.sessions import (
-    list_rows,
-    newest_row,
+from stint.store.session_lists import list_rows, resolve
+from stint.store.session_sweep import (
     open_sessions,
     recently_active,
-    resolve,
-    session_row,
     stale_open_sessions,
-    tags_of,
     unseen_active,
 )
+from stint.store.sessions import newest_row, session_row, tags_of
 
 __all__ = [
     "activities_of",

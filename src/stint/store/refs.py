@@ -1,5 +1,5 @@
 """What a session reference means (`#48`, `48`, a uuid prefix, `last`, `current`), apart
-from how the rows are looked up: the SQLAlchemy queries (`stint.store.sessions`) and the
+from how the rows are looked up: the SQLAlchemy queries (`stint.store.session_lists`) and the
 bare-sqlite3 reads (`stint.store.lite`) answer the same lookups, so they resolve alike."""
 
 from __future__ import annotations

@@ -1,33 +1,26 @@
-"""Session rows: create, find, resolve references, list, update, tags, delete."""
+"""Session rows one at a time: created (numbered per org, one open session per agent
+session), found (by id, open key, agent session; the newest), updated, claimed, and
+their tags.
+
+The other session queries: `stint.store.session_lists` (the ordered, filtered list;
+references), `stint.store.session_sweep` (open, stale and unseen sessions) and
+`stint.store.session_delete`.
+"""
 
 from __future__ import annotations
 
-import functools
 import uuid as uuidlib
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import (
-    and_,
-    bindparam,
-    case,
-    delete,
-    exists,
-    func,
-    insert,
-    literal,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import case, delete, func, insert, literal, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from stint.model.filters import SessionFilter as SessionFilter  # re-exported (its home)
-from stint.model.types import OPEN_STATUSES, Conflict, NotFound, session_status
+from stint.model.types import Conflict, NotFound
 from stint.store import schema
-from stint.store.refs import resolve_ref
+from stint.store.session_lists import NEWEST_FIRST
 
 S = schema.sessions
 
@@ -188,67 +181,6 @@ def remove_tags(conn: Connection, session_id: int, tags: Sequence[str]) -> None:
     )
 
 
-def resolve(
-    conn: Connection, org_id: str, ref: str | int, current: Callable[[], int | None]
-) -> int:
-    """Turn `#48`, `48`, a uuid prefix, `last` or `current` into a session id (see
-    `stint.store.refs`). `current` is asked only when the reference is `current`."""
-    return resolve_ref(ref, _Lookups(conn, org_id), current)
-
-
-class _Lookups:
-    """`stint.store.refs.Lookups` through SQLAlchemy."""
-
-    def __init__(self, conn: Connection, org_id: str) -> None:
-        self.conn, self.org_id = conn, org_id
-
-    def _one(self, query: Any) -> int | None:
-        found = self.conn.execute(query).scalar_one_or_none()
-        return None if found is None else int(found)
-
-    def by_id(self, session_id: int) -> int | None:
-        found = self.conn.execute(_by_id(), {"p_org": self.org_id, "p_id": session_id})
-        value = found.scalar_one_or_none()
-        return None if value is None else int(value)
-
-    def last(self) -> int | None:
-        return self._one(
-            select(S.c.id).where(S.c.org_id == self.org_id).order_by(*NEWEST_FIRST).limit(1)
-        )
-
-    def by_number(self, number: int) -> int | None:
-        return self._one(select(S.c.id).where(S.c.org_id == self.org_id, S.c.number == number))
-
-    def by_uuid_prefix(self, prefix: str) -> list[int]:
-        query = select(S.c.id).where(S.c.org_id == self.org_id, S.c.uuid.startswith(prefix))
-        return [int(row[0]) for row in self.conn.execute(query.limit(2))]
-
-
-@functools.cache
-def _by_id() -> Any:
-    # Built once: an event recorded by id resolves its session on every call.
-    return select(S.c.id).where(S.c.org_id == bindparam("p_org"), S.c.id == bindparam("p_id"))
-
-
-def open_sessions(conn: Connection, org_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        select(
-            S.c.id,
-            S.c.project_id,
-            S.c.agent,
-            S.c.agent_session_id,
-            S.c.last_activity_at,
-            # Whose and where: the reader scopes and matches `cwd` without reading each row.
-            S.c.user_id,
-            S.c.repo_root,
-            S.c.cwd,
-        )
-        .where(S.c.org_id == org_id, S.c.status.in_(OPEN_STATUSES))
-        .order_by(S.c.last_activity_at.desc(), S.c.id.desc())
-    ).mappings()
-    return [dict(row) for row in rows]
-
-
 def find_by_agent_session(
     conn: Connection, org_id: str, agent: str, agent_session_id: str
 ) -> dict[str, Any] | None:
@@ -292,196 +224,8 @@ def append_notes(conn: Connection, org_id: str, session_id: int, text: str) -> N
     )
 
 
-def stale_sessions_of_every_org(conn: Connection, idle_before: datetime) -> list[tuple[str, int]]:
-    """(org, session id) of `stale_open_sessions` across the store's orgs, in one query."""
-    rows = conn.execute(
-        select(S.c.org_id, S.c.id)
-        .where(
-            S.c.status == "active",
-            S.c.last_activity_at < idle_before,
-            or_(S.c.seen_at.is_(None), S.c.seen_at < idle_before),
-        )
-        .order_by(S.c.org_id, S.c.id)
-    )
-    return [(str(row[0]), int(row[1])) for row in rows]
-
-
-def orgs_with_open_sessions(conn: Connection) -> list[str]:
-    """The orgs that have an active session (the ones a sweep of every org looks into)."""
-    rows = conn.execute(select(S.c.org_id).where(S.c.status == "active").distinct())
-    return sorted(str(row[0]) for row in rows)
-
-
-def stale_open_sessions(conn: Connection, org_id: str, idle_before: datetime) -> list[int]:
-    """Active sessions with neither an event nor presence (`seen_at`) since `idle_before`."""
-    rows = conn.execute(
-        select(S.c.id).where(
-            S.c.org_id == org_id,
-            S.c.status == "active",
-            S.c.last_activity_at < idle_before,
-            or_(S.c.seen_at.is_(None), S.c.seen_at < idle_before),
-        )
-    )
-    return [int(row[0]) for row in rows]
-
-
-def recently_active(
-    conn: Connection, org_id: str, since: datetime
-) -> list[tuple[int, datetime | None]]:
-    """Active sessions with an event since `since` but no presence (`seen_at`) since (the
-    sweep asks whose channel moved), with their start."""
-    rows = conn.execute(
-        select(S.c.id, S.c.started_at).where(
-            S.c.org_id == org_id,
-            S.c.status == "active",
-            S.c.last_activity_at >= since,
-            or_(S.c.seen_at.is_(None), S.c.seen_at < since),
-        )
-    )
-    return [(int(row[0]), row[1]) for row in rows]
-
-
-def unseen_active(
-    conn: Connection, org_id: str, idle_before: datetime
-) -> list[tuple[int, datetime | None, bool]]:
-    """`stale_open_sessions` and `recently_active` in one statement: each active session
-    with an event but no presence (`seen_at`) since `idle_before` or an event before it,
-    as (id, start, idle), idle meaning its last event is before `idle_before`."""
-    idle = S.c.last_activity_at < idle_before
-    rows = conn.execute(
-        select(S.c.id, S.c.started_at, case((idle, True), else_=False))
-        .where(
-            S.c.org_id == org_id,
-            S.c.status == "active",
-            S.c.last_activity_at.is_not(None),
-            or_(S.c.seen_at.is_(None), S.c.seen_at < idle_before),
-        )
-        .order_by(S.c.id)
-    )
-    return [(int(row[0]), row[1], bool(row[2])) for row in rows]
-
-
 def owner_of(conn: Connection, org_id: str, session_id: int) -> int | None:
     """The user a session of the org was recorded for (None: nobody's, e.g. a hook's)."""
     found = conn.execute(select(S.c.user_id).where(S.c.org_id == org_id, S.c.id == session_id))
     value = found.scalar_one_or_none()
     return None if value is None else int(value)
-
-
-def list_rows(
-    conn: Connection, org_id: str, where: SessionFilter, limit: int, before_id: int | None = None
-) -> list[dict[str, Any]]:
-    """Newest first by start time; `before_id` pages through (the rows after that
-    session in the same order)."""
-    P = schema.projects
-    query = (
-        select(S, P.c.name.label("project_name"))
-        .select_from(S.outerjoin(P, P.c.id == S.c.project_id))
-        .where(S.c.org_id == org_id)
-    )
-    if where.project:
-        query = query.where(P.c.name == where.project)
-    if where.tag:
-        T = schema.session_tags
-        query = query.where(exists().where(T.c.session_id == S.c.id, T.c.tag == where.tag))
-    if where.status:
-        query = query.where(S.c.status == session_status(where.status))
-    if where.kind:
-        query = query.where(S.c.kind == where.kind)
-    if where.model:
-        query = query.where(S.c.ai_model == where.model)
-    if where.since:
-        query = query.where(S.c.started_at >= where.since)
-    if where.until:
-        query = query.where(S.c.started_at < where.until)
-    if where.search:
-        pattern = f"%{where.search}%"
-        query = query.where(
-            or_(S.c.goal.ilike(pattern), S.c.notes.ilike(pattern), S.c.name.ilike(pattern))
-        )
-    if where.followups:
-        query = query.where(S.c.needs_followup.is_(True))
-    if where.user_id is not None:
-        query = query.where(S.c.user_id == where.user_id)
-    if before_id is not None:
-        query = query.where(_after_cursor(conn, org_id, before_id))
-    query = query.order_by(*NEWEST_FIRST).limit(limit)
-    return [dict(row) for row in conn.execute(query).mappings()]
-
-
-# The one order of every session list and of `last`: start time, newest first (an
-# imported or back-dated session falls into place), then the id; never-started
-# (scheduled) sessions last. Served by ix_sessions_org_started (the id rides along).
-NEWEST_FIRST = (S.c.started_at.desc().nulls_last(), S.c.id.desc())
-
-
-def _after_cursor(conn: Connection, org_id: str, cursor_id: int) -> Any:
-    """Rows after session `cursor_id` in NEWEST_FIRST order (keyset pagination)."""
-    started = conn.execute(
-        select(S.c.started_at).where(S.c.org_id == org_id, S.c.id == cursor_id)
-    ).first()
-    if started is None:
-        return S.c.id < cursor_id  # a cursor of a deleted session: fall back to the id
-    if started[0] is None:
-        return and_(S.c.started_at.is_(None), S.c.id < cursor_id)
-    return or_(
-        S.c.started_at < started[0],
-        and_(S.c.started_at == started[0], S.c.id < cursor_id),
-        S.c.started_at.is_(None),
-    )
-
-
-# The tables whose rows belong to one session.
-_OWNED = (
-    schema.activities,
-    schema.session_files,
-    schema.session_tags,
-    schema.tasks,
-    schema.decisions,
-    schema.context_items,
-    schema.interactions,
-    schema.artifacts,
-    schema.notes,
-    schema.session_subjects,
-    schema.token_usage,
-    schema.commits,
-)
-
-
-def is_empty_mcp_start(conn: Connection, org_id: str, session_id: int) -> bool:
-    """Whether nothing at all was recorded in a session an MCP connection started: its one
-    event is its own `session_started` from `mcp`, it has no goal, no notes and no plan
-    (template, schedule), and no
-    other table holds a row of it (tasks, decisions, context, files, tags, interactions,
-    artifacts, notes, subjects, tokens, commits)."""
-    row = conn.execute(
-        select(S.c.goal, S.c.notes, S.c.template_id, S.c.scheduled_at).where(
-            S.c.org_id == org_id, S.c.id == session_id
-        )
-    ).first()
-    if row is None or row.goal or row.notes or row.template_id or row.scheduled_at:
-        return False  # a planned session is kept even before anything is recorded
-    A = schema.activities
-    events = conn.execute(
-        select(A.c.type, A.c.source).where(A.c.session_id == session_id).limit(2)
-    ).all()
-    if [tuple(event) for event in events] != [("session_started", "mcp")]:
-        return False
-    others = [table for table in _OWNED if table is not A]
-    return not any(
-        conn.execute(select(exists().where(table.c.session_id == session_id))).scalar()
-        for table in others
-    )
-
-
-def delete_session(conn: Connection, org_id: str, session_id: int) -> None:
-    """Delete the session and everything it owns (child tables cascade by hand, so it
-    also holds on SQLite connections without foreign keys)."""
-    for table in _OWNED:
-        conn.execute(delete(table).where(table.c.session_id == session_id))
-    conn.execute(
-        update(S)
-        .where(and_(S.c.org_id == org_id, S.c.previous_session_id == session_id))
-        .values(previous_session_id=None)
-    )
-    conn.execute(delete(S).where(S.c.org_id == org_id, S.c.id == session_id))
