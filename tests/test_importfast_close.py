@@ -17,7 +17,7 @@ from stint.model.projection import active_seconds
 from stint.model.timeparse import utcnow
 from stint.model.types import EventIn
 from stint.sessions import lifecycle
-from stint.store import event_reads, schema
+from stint.store import event_reads, pulse_state, schema
 from stint.store import events as ev
 from stint.store.prepared import prepare
 from stint.tracker import Tracker
@@ -53,7 +53,8 @@ def test_a_stale_session_ends_with_the_figures_its_events_give(
     def unread(*args: object, **kwargs: object) -> None:
         raise AssertionError("the end read every event back")
 
-    monkeypatch.setattr(ev, "moments", unread)  # the end and the projection
+    monkeypatch.setattr(ev, "moments", unread)  # the end
+    monkeypatch.setattr(pulse_state, "moments", unread)  # the projection
     assert lifecycle.time_out_many(tracker, [session_id]) == 1
     monkeypatch.undo()
     ended = tracker.get(session_id)
@@ -80,7 +81,7 @@ def test_a_stale_session_ends_with_the_figures_its_events_give(
 
 def test_column_at_a_time_parameters_equal_row_at_a_time(tracker: Tracker) -> None:
     rows = [
-        ev._row(
+        ev.activity_row(
             tracker.org,
             1,
             EventIn(

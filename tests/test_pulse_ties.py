@@ -4,7 +4,7 @@ fold of every event in (time, id) order that `stint doctor` compares with.
 
 At a tie the order matters: a `session_resumed` after a tool call at one instant forgets
 the agent's last moment (its next gap does not count), before it the gap counts. Every
-writer takes the session's row lock before it inserts (`events.locked_state`), so a new
+writer takes the session's row lock before it inserts (`pulse_state.locked_state`), so a new
 event's id is above every stored one: folding it after the kept state is folding it
 last, which is where the (time, id) order puts it. An import meets this on nearly every
 session: the inactivity end writes `session_ended` at the last activity."""
@@ -95,17 +95,17 @@ def test_a_tie_where_the_order_decides(tracker: Tracker) -> None:
 
 
 def test_a_start_folds_no_event_back(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A session starts with the states of no event (`events.no_events_state`): its
+    """A session starts with the states of no event (`pulse_state.no_events_state`): its
     `session_started` and the first batch carry them, reading none of its events."""
-    from stint.store import events
+    from stint.store import pulse_state
 
     def unread(*args: Any) -> Any:
         raise AssertionError("a session's events were read back to fold them")
 
     start = utcnow() - timedelta(hours=2)
     with monkeypatch.context() as patched:
-        patched.setattr(events, "moments", unread)
-        patched.setattr(events, "channel_events", unread)
+        patched.setattr(pulse_state, "moments", unread)
+        patched.setattr(pulse_state, "channel_events", unread)
         session = tracker.start(project="p", at=start)
         batch = [_tool(start + timedelta(seconds=s), f"s{s}") for s in (0, 9)]
         tracker.record_bulk(session.id, batch)

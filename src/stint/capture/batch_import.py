@@ -22,17 +22,7 @@ def import_batches(
     `summary` carries the importer's own counts (files read, lines) when it has them."""
     summary = summary if summary is not None else ImportSummary()
     run = ImportRun(sessions, summary)
-    for batch in batches:
-        key = (batch.agent, batch.agent_session_id)
-        known = run.batches.get(key)
-        if known is None:
-            run.batches[key] = batch
-            continue
-        known.saw(batch.first_at)
-        known.saw(batch.last_at)
-        known.events.extend(batch.events)
-        for name in ("cwd", "branch", "model", "version"):
-            setattr(known, name, getattr(batch, name) or getattr(known, name))
+    run.merge(batches)  # as a transcript import merges them, all in one flush
     run.flush()
     end_stale_sessions(sessions, summary.touched)
     return summary

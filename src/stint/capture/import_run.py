@@ -7,6 +7,7 @@ The store (SQLAlchemy) is imported only where a run reads or writes it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +80,14 @@ class ImportRun:
         """A file's batches (merged per agent session) and where its next read starts;
         a flush once about `FLUSH_LINES` lines wait (GROUP_LINES inside a directory
         `enter` named)."""
+        self.merge(batches)
+        self.offsets[key] = offset
+        if self.lines >= (FLUSH_LINES if self.group is None else GROUP_LINES):
+            self.flush()
+
+    def merge(self, batches: Iterable[SessionBatch]) -> None:
+        """Add `batches` to the waiting ones, one per agent session: a later batch of a
+        session widens its time span, adds its events and fills in its fields."""
         for batch in batches:
             known = self.batches.get((batch.agent, batch.agent_session_id))
             if known is None:
@@ -89,9 +98,6 @@ class ImportRun:
                 known.events.extend(batch.events)
                 for name in ("cwd", "branch", "model", "version"):
                     setattr(known, name, getattr(batch, name) or getattr(known, name))
-        self.offsets[key] = offset
-        if self.lines >= (FLUSH_LINES if self.group is None else GROUP_LINES):
-            self.flush()
 
     def flush(self) -> None:
         """Sessions first (found in one read, created or re-opened where needed), then

@@ -29,6 +29,7 @@ from stint.sessions.reading import SessionReader
 from stint.store import events as ev
 from stint.store import records as rec
 from stint.store import sessions as ss
+from stint.store.projection_writes import recount_files_modified
 
 KINDS = ("coding", "conversation", "interview", "workflow")
 
@@ -348,7 +349,7 @@ def _store_git(
             },
             at,
         )
-    ev.recount_files_modified(conn, session_id)
+    recount_files_modified(conn, session_id)
     rec.replace_commits(
         conn,
         tracker.org,

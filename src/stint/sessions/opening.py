@@ -28,6 +28,7 @@ from stint.sessions.reading import SessionReader
 from stint.store import events as ev
 from stint.store import records as rec
 from stint.store import sessions as ss
+from stint.store.pulse_state import locked_agent_session, no_events_state
 
 # Where a session runs (seeds 000 and 002); anything else is refused with one line.
 ENVIRONMENTS = ("local", "vscode", "ci", "development", "staging", "production")
@@ -167,7 +168,7 @@ def start_id(
             "created_at": now,
             "updated_at": now,
             "user_id": tracker.user_id,
-            **(ev.no_events_state(tracker.store.pulse_seconds) if status in OPEN_STATUSES else {}),
+            **(no_events_state(tracker.store.pulse_seconds) if status in OPEN_STATUSES else {}),
             **(fields or {}),
         }
         try:
@@ -317,7 +318,7 @@ def record_for_agent(
     now = utcnow()
     batch = [(event, event.occurred_at or now) for event in events]
     with tracker.store.write() as conn:
-        found = ev.locked_agent_session(conn, tracker.org, agent, agent_session_id)
+        found = locked_agent_session(conn, tracker.org, agent, agent_session_id)
         if (
             found is not None
             and found.status in OPEN_STATUSES

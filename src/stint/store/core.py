@@ -79,16 +79,7 @@ class Store:
 
     def dialect_insert(self, table: Table) -> Any:
         """An INSERT that knows ON CONFLICT on both backends."""
-        # Imported here: loading both dialect packages costs more than a whole query.
-        if self.is_sqlite:
-            from sqlalchemy.dialects.sqlite import (
-                insert as sqlite_insert,  # the dialect in use only
-            )
-
-            return sqlite_insert(table)
-        from sqlalchemy.dialects.postgresql import insert as pg_insert  # the dialect in use only
-
-        return pg_insert(table)
+        return dialect_insert(self.is_sqlite, table)
 
     def insert_ignore(
         self, conn: Connection, table: Table, values: dict[str, Any], conflict: list[str]
@@ -125,3 +116,16 @@ class Store:
         self.engine.dispose()
         if self._writer is not self.engine:
             self._writer.dispose()
+
+
+def dialect_insert(sqlite: bool, table: Table) -> Any:
+    """An INSERT that knows ON CONFLICT on SQLite (`sqlite`) or PostgreSQL: for the
+    statements built once per dialect (`functools.cache`) before any `Store` is at hand."""
+    # Imported here: loading both dialect packages costs more than a whole query.
+    if sqlite:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert  # the dialect in use only
+
+        return sqlite_insert(table)
+    from sqlalchemy.dialects.postgresql import insert as pg_insert  # the dialect in use only
+
+    return pg_insert(table)

@@ -38,6 +38,8 @@ from stint.store import Store, schema
 from stint.store import channel_pulse as chan
 from stint.store import events as ev
 from stint.store.prepared import binder, prepare, prepare_named
+from stint.store.projection_writes import counter_update
+from stint.store.pulse_state import pulse_select
 
 FALLBACK: Final = "fallback"
 S = schema.sessions
@@ -142,7 +144,7 @@ def _record(
             found = _insert(conn, dialect, org_id, session_id, event, moment)
             return found, kept if found is None else carried
         # No row moved (none can be missing while the seal holds): read, and tell, below.
-    state = prepare(conn, ev._pulse_select("sqlite", True), dialect=dialect).first(
+    state = prepare(conn, pulse_select("sqlite", True), dialect=dialect).first(
         conn, {"p_session": session_id, "p_org": org_id}
     )
     if state is None:
@@ -150,7 +152,7 @@ def _record(
     if state.pulse_seconds != pulse or state.pulse_last_at is None or at <= state.pulse_last_at:
         # Earlier than the latest: the states must be folded from all the session's
         # events. At the very moment of the latest the general path carries them
-        # (`events._pulse`); this one keeps to strictly later events.
+        # (`pulse_state.carry`); this one keeps to strictly later events.
         return FALLBACK, None
     channels = chan.from_row(state)
     if channels is None:
@@ -201,7 +203,7 @@ def _insert(
 ) -> int | None:
     """The INSERT: the new activity's id, or None when its key was stored before (the
     cursor's count and last row id tell, with no RETURNING to run)."""
-    row = ev._row(org_id, session_id, event, moment)
+    row = ev.activity_row(org_id, session_id, event, moment)
     insert = ev.activity_insert_quiet(True, event.key is not None)
     cursor = prepare_named(insert, dialect, tuple(row), INSERT_MOMENTS).execute(conn, row)
     return cursor.lastrowid if cursor.rowcount == 1 else None
@@ -239,5 +241,5 @@ def _move(
 
 @functools.cache
 def _counter_update(names: tuple[str, ...], moves_seen: bool) -> Any:
-    """`events._counter_update` for this path (built once per shape)."""
-    return ev._counter_update(names, True, moves_seen, True)
+    """`projection_writes.counter_update` for this path (built once per shape)."""
+    return counter_update(names, True, moves_seen, True)
