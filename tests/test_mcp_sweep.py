@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from stint.model.timeparse import utcnow
+from stint.store import telemetry
 from stint.tracker import Tracker
 
 Mark = Callable[[Tracker, int], Any]
@@ -22,7 +23,15 @@ KEEPERS: dict[str, Mark] = {
     "decision": lambda t, sid: t.add_decision(sid, "Use a table", source="mcp"),
     "interaction": lambda t, sid: t.goals.add_interaction(sid, "prompt", "Hi", source="mcp"),
     "subject": lambda t, sid: t.goals.link_subject(sid, "childhood"),
+    "telemetry": lambda t, sid: _telemetry_point(t, sid),
 }
+
+
+def _telemetry_point(tracker: Tracker, session_id: int) -> None:
+    """A metric point the OTLP receiver stored for the session (and nothing else)."""
+    point = telemetry.Point("claude_code.lines_of_code.count:1", "lines_added", 5.0, False, 1)
+    with tracker.store.write() as conn:
+        telemetry.add_points(tracker.store, conn, tracker.org, session_id, [point])
 
 
 def _mcp_session(tracker: Tracker, name: str = "a") -> int:

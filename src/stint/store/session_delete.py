@@ -11,29 +11,23 @@ from stint.store import schema
 
 S = schema.sessions
 
-# The tables whose rows belong to one session.
-_OWNED = (
-    schema.activities,
-    schema.session_files,
-    schema.session_tags,
-    schema.tasks,
-    schema.decisions,
-    schema.context_items,
-    schema.interactions,
-    schema.artifacts,
-    schema.notes,
-    schema.session_subjects,
-    schema.token_usage,
-    schema.commits,
+# The tables whose rows belong to one session (a `session_id` referencing `sessions`),
+# children before their parents: derived from the schema, so that a table added later
+# (telemetry points, code health, push cursors) is neither missed by the emptiness check,
+# which would delete a session holding only such rows, nor left to the cascade.
+_OWNED = tuple(
+    table
+    for table in reversed(schema.metadata.sorted_tables)
+    if "session_id" in table.c
+    and any(key.column.table is S for key in table.c.session_id.foreign_keys)
 )
 
 
 def is_empty_mcp_start(conn: Connection, org_id: str, session_id: int) -> bool:
     """Whether nothing at all was recorded in a session an MCP connection started: its one
     event is its own `session_started` from `mcp`, it has no goal, no notes and no plan
-    (template, schedule), and no
-    other table holds a row of it (tasks, decisions, context, files, tags, interactions,
-    artifacts, notes, subjects, tokens, commits)."""
+    (template, schedule), and no other table holds a row of it (tasks, decisions,
+    context, files, tags, telemetry points, … : every table of `_OWNED`)."""
     row = conn.execute(
         select(S.c.goal, S.c.notes, S.c.template_id, S.c.scheduled_at).where(
             S.c.org_id == org_id, S.c.id == session_id
